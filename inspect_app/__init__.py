@@ -1,0 +1,60 @@
+"""The application factory: extensions, blueprints and CLI; nothing else."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import clock, db, formatting, i18n, web
+from .auth import login_manager
+from .config import FIXED, from_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+
+
+def create_app(config=None):
+    """Build the app; config (a dict) overrides the environment, as tests do."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(FIXED)
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(config)
+    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    clock.configure(app.config["APP_TIMEZONE"])
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    formatting.init_app(app)
+    web.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app):
+    """Mount every area's blueprint."""
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+    from .units import bp as units_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(units_bp, url_prefix="/admin/units")
+
+
+def _register_cli(app):
+    """Attach the flask sub-commands."""
+    from .cli import register
+
+    register(app)

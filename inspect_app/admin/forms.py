@@ -1,0 +1,60 @@
+"""Forms for user management, settings and the audit filter."""
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..auth.forms import LANGUAGE_CHOICES
+from ..forms import BaseForm, required_message
+
+
+def role_choices():
+    """The roles with their names in the user's language."""
+    return [("admin", _l("Administrator")), ("inspector", _l("Inspector")),
+            ("leader", _l("Leader")), ("unit_head", _l("Unit head"))]
+
+
+class UserForm(BaseForm):
+    """An account's name, role, unit, email and language."""
+
+    username = StringField(_l("Username"), validators=[DataRequired(required_message()),
+                                                       Length(max=64)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(required_message()),
+                                                         Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices())
+    unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    email = StringField(_l("Email"), validators=[Optional(),
+                                                 Email(_l("Invalid email address.")),
+                                                 Length(max=254)])
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+    def fill_choices(self, units):
+        """Offer the given units."""
+        self.unit.choices = [(0, _l("(none)"))] + [(u.id, u.name) for u in units]
+
+
+class SettingsForm(BaseForm):
+    """The editable settings; fields are added per registered setting."""
+
+
+def settings_form(specs, values):
+    """A SettingsForm with one text field per setting spec, showing values."""
+    class Form(SettingsForm):
+        pass
+
+    for spec in specs:
+        field = TextAreaField if spec.kind == "email_list" else StringField
+        setattr(Form, spec.key, field(spec.label, description=spec.help,
+                                      validators=[Length(max=2000)]))
+    return Form(data=values)
+
+
+class AuditFilterForm(BaseForm):
+    """Filters of the audit trail (a GET form, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    entity = SelectField(_l("Object"), validators=[Optional()])
+    actor = SelectField(_l("User"), coerce=int, validators=[Optional()])
+    day_from = DateField(_l("From"), validators=[Optional()])
+    day_to = DateField(_l("To"), validators=[Optional()])

@@ -1,0 +1,46 @@
+"""record(actor, action, obj, changes): the append-only history of changes."""
+import contextvars
+import datetime as dt
+import json
+
+from .models import AuditEvent
+
+# The web layer sets the client's address per request; jobs and the CLI leave it empty.
+remote_addr = contextvars.ContextVar("remote_addr", default="")
+
+
+def _plain(value):
+    """A JSON-friendly form of a field value."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "id") and hasattr(value, "_meta"):
+        return value.id
+    return value
+
+
+def snapshot(obj, fields):
+    """The current values of fields on obj, ready to compare and store."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before, after):
+    """The fields whose value changed, as {field: [old, new]}."""
+    return {key: [before.get(key), value] for key, value in after.items()
+            if before.get(key) != value}
+
+
+def entity_name(obj):
+    """The audit name of a model instance's table."""
+    return obj._meta.table_name
+
+
+def record(actor, action, obj, changes=None):
+    """Append an AuditEvent for action on obj by actor (None for the system)."""
+    return AuditEvent.create(
+        actor=actor,
+        action=action,
+        entity=entity_name(obj),
+        entity_id=obj.id,
+        changes=json.dumps(changes or {}, ensure_ascii=False, default=str),
+        remote_addr=remote_addr.get(),
+    )

@@ -1,0 +1,97 @@
+"""Sign-in, sign-out, password change, account settings and language switch."""
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import WorkflowError
+from ..web import apply_form_error, public, requires, safe_next
+from . import bp, services
+from .forms import AccountForm, ChangePasswordForm, LanguageForm, LoginForm
+
+
+def _start_session(user):
+    """Begin a fresh session for user (renewed, so no earlier session data survives)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """The sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            _start_session(user)
+            if user.must_change_password:
+                flash(_("Please choose a new password before you continue."), "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(form.next.data))
+    return render_template("auth/login.html", form=form, language_form=LanguageForm())
+
+
+@bp.route("/logout", methods=["POST"])
+@requires("account.manage")
+def logout():
+    """End the session."""
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("account.manage")
+def change_password():
+    """Change one's own password; other sessions of the account end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user._get_current_object(),
+                                            form.current_password.data,
+                                            form.new_password.data)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            _start_session(user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires("account.manage")
+def account():
+    """One's own notification email and language."""
+    user = current_user._get_current_object()
+    form = AccountForm(obj=user)
+    if form.validate_on_submit():
+        services.update_own_account(user, form.email.data, form.locale.data)
+        flash(_("Your account has been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Switch the interface language (stored on the account when signed in)."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            user = current_user._get_current_object()
+            services.update_own_account(user, user.email, form.lang.data)
+    return redirect(safe_next(form.next.data, "auth.login"))

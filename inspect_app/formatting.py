@@ -1,0 +1,32 @@
+"""Jinja filters: every date and number shown to a user is formatted here."""
+import datetime as dt
+
+from . import clock
+
+
+def format_date(value):
+    """A date as dd/mm/yyyy; empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = clock.to_local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value):
+    """A stored UTC datetime as local dd/mm/yyyy HH:MM."""
+    if value is None:
+        return ""
+    return clock.to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_number(value):
+    """An integer with dots between thousands, as written in Vietnamese."""
+    return f"{value:,}".replace(",", ".")
+
+
+def init_app(app):
+    """Register the filters with Jinja."""
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["number"] = format_number

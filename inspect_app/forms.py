@@ -1,0 +1,55 @@
+"""The base form: WTForms' own messages go through the app's catalogs."""
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
+from flask_wtf import FlaskForm
+
+
+class _AppTranslations:
+    """WTForms translations backed by Flask-Babel, so built-in errors follow the user."""
+
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    """Every form of the app derives from this."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _AppTranslations()
+
+
+def required_message():
+    """The message shown beside an empty required field."""
+    return _l("This field is required.")
+
+
+# WTForms' built-in messages that our fields can show; listed so they are extracted
+# into the catalogs and translated like every other string.
+WTFORMS_MESSAGES = [
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Not a valid choice."),
+    _l("Not a valid date value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Choices cannot be None."),
+    _l("Field must be equal to %(other_name)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _ln("Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.", 1),
+    _ln("Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.", 1),
+    _ln("'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.", 1),
+]

@@ -1,0 +1,93 @@
+"""The organisation: settings, unit kinds, units and user accounts."""
+from flask_login import UserMixin
+from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import clock
+from .base import BaseModel
+
+ROLES = ("admin", "inspector", "leader", "unit_head")
+LOCALES = ("vi", "en")
+
+
+class Setting(BaseModel):
+    """A value the admin edits, stored as text under a key (see inspect_app.settings)."""
+
+    key = CharField(max_length=64, unique=True)
+    value = TextField(default="")
+
+
+class UnitKind(BaseModel):
+    """A kind of unit: xã, phường, phòng/ban, ..."""
+
+    code = CharField(max_length=32, unique=True)
+    label = CharField(max_length=100)
+    active = BooleanField(default=True)
+
+    def __str__(self):
+        return self.label
+
+
+class Unit(BaseModel):
+    """An inspected unit: a commune, a ward or an office."""
+
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=200)
+    kind = ForeignKeyField(UnitKind, backref="units")
+    parent = ForeignKeyField("self", null=True, backref="children")
+    email = CharField(max_length=254, default="")
+    active = BooleanField(default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class User(UserMixin, BaseModel):
+    """A person who signs in; a unit head belongs to one unit."""
+
+    username = CharField(max_length=64, unique=True)
+    full_name = CharField(max_length=200)
+    email = CharField(max_length=254, default="")
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16, index=True)
+    unit = ForeignKeyField(Unit, null=True, backref="users")
+    active = BooleanField(default=True)
+    locale = CharField(max_length=8, default="vi")
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    session_version = IntegerField(default=1)
+    must_change_password = BooleanField(default=False)
+    created_at = DateTimeField(default=clock.now)
+    last_login_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "users"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_id(self):
+        """Session identity: id plus session version, so bumping the version ends sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self):
+        """Flask-Login: a deactivated account cannot hold a session."""
+        return self.active
+
+    def set_password(self, password):
+        """Store a scrypt hash of password."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password):
+        """Whether password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def is_locked(self, moment):
+        """Whether repeated failed logins lock the account at moment (UTC)."""
+        return self.locked_until is not None and self.locked_until > moment
+
+    def has_role(self, *roles):
+        """Whether the user's role is one of roles."""
+        return self.role in roles

@@ -1,0 +1,134 @@
+"""The admin's pages for units: list, create, edit, deactivate."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from peewee import JOIN
+
+from ..errors import WorkflowError
+from ..models import Unit, UnitKind
+from ..web import apply_form_error, requires
+from . import bp, services
+from .forms import UnitForm, UnitKindForm
+
+
+def get_unit_or_404(unit_id):
+    """The unit with this id, or 404."""
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+@bp.route("")
+@requires("units.manage")
+def index():
+    """All units with their kind and parent."""
+    show_inactive = request.args.get("all") == "1"
+    Parent = Unit.alias()
+    units = (Unit
+             .select(Unit, UnitKind, Parent)
+             .join(UnitKind)
+             .switch(Unit)
+             .join(Parent, on=(Unit.parent == Parent.id), join_type=JOIN.LEFT_OUTER)
+             .order_by(UnitKind.label, Unit.name))
+    if not show_inactive:
+        units = units.where(Unit.active)
+    return render_template("units/index.html", units=units, show_inactive=show_inactive)
+
+
+def _edit(unit):
+    """Show and handle the unit form for a new or existing unit."""
+    form = UnitForm(obj=unit if unit.id else None)
+    if request.method == "GET" and unit.id:
+        form.kind.data = unit.kind_id
+        form.parent.data = unit.parent_id or 0
+    others = services.active_units()
+    if unit.id:
+        others = others.where(Unit.id != unit.id)
+    form.fill_choices(services.active_kinds(), others)
+    if form.validate_on_submit():
+        parent = Unit.get_or_none(Unit.id == form.parent.data) if form.parent.data else None
+        try:
+            services.save_unit(current_user._get_current_object(), unit, form.code.data,
+                               form.name.data, UnitKind.get_by_id(form.kind.data),
+                               parent, form.email.data)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The unit has been saved."), "success")
+            return redirect(url_for("units.index"))
+    return render_template("units/edit.html", form=form, unit=unit)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("units.manage")
+def create():
+    """Create a unit."""
+    return _edit(Unit())
+
+
+@bp.route("/<int:unit_id>", methods=["GET", "POST"])
+@requires("units.manage")
+def edit(unit_id):
+    """Edit a unit."""
+    return _edit(get_unit_or_404(unit_id))
+
+
+@bp.route("/<int:unit_id>/deactivate", methods=["POST"])
+@requires("units.manage")
+def deactivate(unit_id):
+    """Take a unit out of use; its records stay."""
+    services.set_unit_active(current_user._get_current_object(), get_unit_or_404(unit_id),
+                             False)
+    flash(_("The unit has been deactivated."), "success")
+    return redirect(url_for("units.index"))
+
+
+@bp.route("/<int:unit_id>/activate", methods=["POST"])
+@requires("units.manage")
+def activate(unit_id):
+    """Put a unit back in use."""
+    services.set_unit_active(current_user._get_current_object(), get_unit_or_404(unit_id),
+                             True)
+    flash(_("The unit has been reactivated."), "success")
+    return redirect(url_for("units.index"))
+
+
+@bp.route("/kinds")
+@requires("unit_kinds.manage")
+def kinds():
+    """All unit kinds."""
+    return render_template("units/kinds.html",
+                           kinds=UnitKind.select().order_by(UnitKind.label))
+
+
+def _edit_kind(kind):
+    """Show and handle the unit-kind form for a new or existing kind."""
+    form = UnitKindForm(obj=kind if kind.id else None)
+    if form.validate_on_submit():
+        try:
+            services.save_unit_kind(current_user._get_current_object(), kind,
+                                    form.code.data, form.label.data, form.active.data)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The unit kind has been saved."), "success")
+            return redirect(url_for("units.kinds"))
+    return render_template("units/kind_edit.html", form=form, kind=kind)
+
+
+@bp.route("/kinds/new", methods=["GET", "POST"])
+@requires("unit_kinds.manage")
+def create_kind():
+    """Create a unit kind."""
+    return _edit_kind(UnitKind())
+
+
+@bp.route("/kinds/<int:kind_id>", methods=["GET", "POST"])
+@requires("unit_kinds.manage")
+def edit_kind(kind_id):
+    """Edit a unit kind."""
+    kind = UnitKind.get_or_none(UnitKind.id == kind_id)
+    if kind is None:
+        abort(404)
+    return _edit_kind(kind)

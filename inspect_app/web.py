@@ -1,0 +1,159 @@
+"""Request plumbing shared by every area: sign-in gate, policy decorator, headers, errors."""
+import functools
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from . import audit
+from .errors import WorkflowError
+from .policy import can
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
+# Endpoints reachable without signing in, and those allowed while a new password is due.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language"}
+PASSWORD_DUE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
+
+
+def public(view):
+    """Mark a view as open to anonymous visitors (its policy decision)."""
+    view.policy = "public"
+    return view
+
+
+def requires(action):
+    """Refuse the view with 403 unless the current user can perform action."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(current_user, action):
+                abort(403)
+            return view(*args, **kwargs)
+        wrapped.policy = action
+        return wrapped
+    return decorator
+
+
+def flash_error(error):
+    """Show a refused action's message to the user."""
+    flash(str(error.message), "danger")
+
+
+def _require_sign_in():
+    """Send anonymous visitors to the login page, and due passwords to the change page."""
+    endpoint = request.endpoint or ""
+    if endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login"))
+    if current_user.must_change_password and endpoint not in PASSWORD_DUE_ENDPOINTS:
+        flash(str(_l("Please choose a new password before you continue.")), "warning")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _remember_remote_addr():
+    """Let the audit trail know the client's address for this request."""
+    audit.remote_addr.set(request.remote_addr or "")
+
+
+def _security_headers(response):
+    """Add the security headers to every response."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_user and getattr(current_user, "is_authenticated", False):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(template, status):
+    """An error handler rendering a friendly page."""
+    def handler(error):
+        return render_template(template), status
+    return handler
+
+
+def _server_error(error):
+    """Flask has logged the failure in full; show the user only a friendly page."""
+    return render_template("errors/500.html"), 500
+
+
+def _csrf_error(error):
+    """A missing or stale CSRF token: explain, change nothing."""
+    return render_template("errors/csrf.html"), 400
+
+
+def _workflow_error(error):
+    """A refused action that no view caught: flash it and go back."""
+    flash_error(error)
+    return redirect(request.referrer or url_for("main.home"))
+
+
+# The main menu: endpoint, label and the action that shows it. Areas add their entries.
+NAV_ITEMS = [
+    ("units.index", _l("Units"), "units.manage"),
+    ("admin.users", _l("Users"), "users.manage"),
+    ("admin.settings_page", _l("Settings"), "settings.manage"),
+    ("admin.audit_log", _l("Audit log"), "audit.view"),
+]
+
+
+def _template_helpers():
+    """Functions every template may call."""
+    def nav_items():
+        return [{"url": url_for(endpoint), "label": label}
+                for endpoint, label, action in NAV_ITEMS if can(current_user, action)]
+
+    def current_locale():
+        return str(get_locale() or "vi")
+
+    def url_with(**changes):
+        args = {**request.view_args, **request.args.to_dict(), **changes}
+        return url_for(request.endpoint, **args)
+
+    return {"can": lambda action, obj=None: can(current_user, action, obj),
+            "nav_items": nav_items, "current_locale": current_locale, "url_with": url_with}
+
+
+def init_app(app):
+    """Install the request hooks, headers, template helpers and error pages."""
+    app.context_processor(_template_helpers)
+    app.before_request(_remember_remote_addr)
+    app.before_request(_require_sign_in)
+    app.after_request(_security_headers)
+    app.register_error_handler(403, _error_page("errors/403.html", 403))
+    app.register_error_handler(404, _error_page("errors/404.html", 404))
+    app.register_error_handler(405, _error_page("errors/405.html", 405))
+    app.register_error_handler(413, _error_page("errors/413.html", 413))
+    app.register_error_handler(500, _server_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(WorkflowError, _workflow_error)
+
+
+def safe_next(target, default_endpoint="main.home"):
+    """target when it is a local path on this site, else the default page."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target and not any(ord(c) < 32 for c in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for(default_endpoint)
+
+
+def apply_form_error(form, error):
+    """Show a service's refusal beside its field when it names one, else as a flash."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [str(error.message)]
+    else:
+        flash_error(error)
