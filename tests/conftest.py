@@ -1,0 +1,99 @@
+"""Shared fixtures: app, client, runner, auth, and a migrated database per test."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inspect_app import create_app, schema
+from inspect_app.db import db
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the catalogs so pages render in Vietnamese, as `make` does."""
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d",
+                    str(ROOT / "inspect_app" / "translations")],
+                   check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """A database file with every migration applied, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    app = create_app(_config(tmp_path_factory.mktemp("instance"), path))
+    with app.app_context():
+        schema.upgrade()
+        db.close()
+    return path
+
+
+def _config(instance, database_path, **overrides):
+    """The test configuration for an instance folder and a database file."""
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": f"sqlite:///{database_path}",
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://testserver",
+        "UPLOAD_DIR": str(Path(instance) / "uploads"),
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config():
+    """Overrides a test module can replace to configure the app."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, migrated_template, app_config):
+    """A fresh app on its own migrated SQLite database."""
+    database_path = tmp_path / "test.db"
+    shutil.copy(migrated_template, database_path)
+    app = create_app(_config(tmp_path / "instance", database_path, **app_config))
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        yield app
+        if not db.is_closed():
+            db.close()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of app."""
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign a test client in and out."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username, password=PASSWORD):
+        """Post the login form; returns the response."""
+        return self._client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        """Post the logout form."""
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Sign-in helper bound to client."""
+    return AuthActions(client)
