@@ -21,6 +21,71 @@ def _signed_in(user, obj):
     return True
 
 
+def _inspection_staff(user, obj):
+    """Administrators and inspectors: they plan, inspect and review."""
+    return user.role in (ADMIN, INSPECTOR)
+
+
+def _unit_head(user, obj):
+    """Unit heads (their home page)."""
+    return user.role == UNIT_HEAD
+
+
+def _own_unit(user, unit_id):
+    """Whether unit_id is the unit head's own unit."""
+    return user.role == UNIT_HEAD and user.unit_id is not None and user.unit_id == unit_id
+
+
+def _on_team(user, inspection):
+    """Whether user leads or is a member of inspection's team."""
+    if inspection.lead_id == user.id:
+        return True
+    return any(member.user_id == user.id for member in inspection.members)
+
+
+def _view_inspection(user, inspection):
+    """Staff see every inspection; a unit head only those of their unit."""
+    if user.role in (ADMIN, INSPECTOR, LEADER):
+        return True
+    return inspection is not None and _own_unit(user, inspection.unit_id)
+
+
+def _conclude_inspection(user, inspection):
+    """The admin, or an inspector on the team, issues the conclusion and closes it."""
+    if user.role == ADMIN:
+        return True
+    return user.role == INSPECTOR and inspection is not None and _on_team(user, inspection)
+
+
+def _view_finding(user, finding):
+    """Staff see every finding; a unit head their unit's findings once issued."""
+    if user.role in (ADMIN, INSPECTOR, LEADER):
+        return True
+    return (finding is not None and finding.status != "draft"
+            and _own_unit(user, finding.responsible_unit_id))
+
+
+def _respond_to_finding(user, finding):
+    """Only the head of the responsible unit answers a finding."""
+    return finding is not None and _own_unit(user, finding.responsible_unit_id)
+
+
+def _decide_extension(user, finding):
+    """The inspection's lead or a leader decides an extension request."""
+    if user.role == LEADER:
+        return True
+    return finding is not None and finding.inspection.lead_id == user.id
+
+
+def _view_attachment(user, attachment):
+    """A file is visible to whoever may see what it belongs to."""
+    if attachment.inspection_id is not None:
+        return _view_inspection(user, attachment.inspection)
+    if attachment.finding_id is not None:
+        return _view_finding(user, attachment.finding)
+    return _view_finding(user, attachment.response.finding)
+
+
 RULES = {
     "home.view": _signed_in,
     "account.manage": _signed_in,
@@ -29,7 +94,23 @@ RULES = {
     "unit_kinds.manage": _admin_only,
     "settings.manage": _admin_only,
     "audit.view": _admin_only,
+    "categories.manage": _admin_only,
     "dashboard.view": _staff,
+    "unit_home.view": _unit_head,
+    "plans.view": _staff,
+    "plans.manage": _inspection_staff,
+    "inspections.list": _signed_in,
+    "inspections.view": _view_inspection,
+    "inspections.manage": _inspection_staff,
+    "inspections.conclude": _conclude_inspection,
+    "findings.list": _signed_in,
+    "findings.view": _view_finding,
+    "findings.record": _conclude_inspection,
+    "findings.respond": _respond_to_finding,
+    "findings.review": _inspection_staff,
+    "findings.cancel": _inspection_staff,
+    "extensions.decide": _decide_extension,
+    "attachments.view": _view_attachment,
 }
 
 

@@ -1,0 +1,1 @@
+"""E-mail: the outbox (enqueue in the same transaction) and, later, delivery."""

@@ -1,0 +1,38 @@
+"""Render an e-mail's subject and bodies from templates, in the recipient's language."""
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from . import outbox
+
+
+def absolute_url(path):
+    """A link for an e-mail: BASE_URL plus an application path."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def render(template, locale, **context):
+    """(subject, text, html) of templates/emails/<template>.{subject.txt,txt,html}."""
+    with force_locale(locale or "vi"):
+        subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+        text = render_template(f"emails/{template}.txt", **context)
+        html = render_template(f"emails/{template}.html", **context)
+    return " ".join(subject.split()), text, html
+
+
+def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), **context):
+    """Queue one e-mail per user (in their language) with an address; return the rows."""
+    messages = []
+    for user in users:
+        if not user.email or not user.active:
+            continue
+        subject, text, html = render(template, user.locale, recipient=user, **context)
+        message = outbox.enqueue(f"{dedupe_prefix}:user:{user.id}", [user.email], subject,
+                                 text, html, locale=user.locale)
+        messages.append(message)
+    for address in extra_addresses:
+        if not address:
+            continue
+        subject, text, html = render(template, "vi", recipient=None, **context)
+        messages.append(outbox.enqueue(f"{dedupe_prefix}:addr:{address.lower()}", [address],
+                                       subject, text, html, locale="vi"))
+    return [m for m in messages if m is not None]
