@@ -67,6 +67,20 @@ def app(tmp_path, migrated_template, app_config):
 
 
 @pytest.fixture
+def make_app(tmp_path, migrated_template):
+    """Build an app of its own on a new database file (empty, or migrated if asked).
+
+    Note: the database proxy is global, so a test should not mix this with `app`.
+    """
+    def build(name="other.db", migrated=False, **overrides):
+        database_path = tmp_path / name
+        if migrated:
+            shutil.copy(migrated_template, database_path)
+        return create_app(_config(tmp_path / f"instance-{name}", database_path, **overrides))
+    return build
+
+
+@pytest.fixture
 def client(app):
     """A test client of app."""
     return app.test_client()

@@ -1,0 +1,102 @@
+"""Small helpers shared by the test modules: translations, page text and HTML parsing."""
+import html
+import re
+from html.parser import HTMLParser
+
+from flask_babel import force_locale, gettext
+
+
+def tr(app, msgid, locale="vi", **variables):
+    """msgid as the app shows it in locale (from the compiled catalog).
+
+    Tests compare pages against this rather than hard-coded Vietnamese, so they keep
+    working while the translator is still filling in the catalog.
+    """
+    with app.test_request_context(), force_locale(locale):
+        return gettext(msgid, **variables)
+
+
+def text(response):
+    """A response body as text with HTML entities decoded."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def location(response):
+    """The redirect target of a response (as sent, normally a relative path)."""
+    return response.headers.get("Location", "")
+
+
+class _Collector(HTMLParser):
+    """Collect tags with their attributes, and the bodies of <script> elements."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+        self.scripts = []
+        self._in_script = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = {"attrs": dict(attrs), "body": ""}
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._in_script is not None:
+            self.scripts.append(self._in_script)
+            self._in_script = None
+
+    def handle_data(self, data):
+        if self._in_script is not None:
+            self._in_script["body"] += data
+
+
+def parse(page):
+    """(tags, scripts) of an HTML page: [(tag, attrs)], [{"attrs", "body"}]."""
+    collector = _Collector()
+    collector.feed(page)
+    collector.close()
+    return collector.tags, collector.scripts
+
+
+def input_value(page, name):
+    """The value of the first <input name=name> on a page, or None."""
+    for tag, attrs in parse(page)[0]:
+        if tag == "input" and attrs.get("name") == name:
+            return attrs.get("value")
+    return None
+
+
+def csrf_token(page):
+    """The CSRF token of the first form on a page."""
+    return input_value(page, "csrf_token")
+
+
+def field_errors(page, name):
+    """The error messages shown beside the form field called name.
+
+    Every field is rendered by macros/forms.html as <div class="mb-3"> holding the
+    control and its <div class="invalid-feedback ..."> messages.
+    """
+    page = html.unescape(page)
+    for block in re.split(r'<div class="mb-3">', page)[1:]:
+        if re.search(r'\bname="%s"' % re.escape(name), block):
+            return [m.strip() for m in re.findall(
+                r'<div class="invalid-feedback[^"]*">(.*?)</div>', block, re.S)]
+    raise AssertionError(f"no field {name!r} on the page")
+
+
+def flashes(page):
+    """The texts of the flashed messages (alerts) on a page."""
+    page = html.unescape(page)
+    return [m.strip() for m in re.findall(r'<div class="alert alert-\w+" role="alert">(.*?)</div>',
+                                          page, re.S)]
+
+
+def one_time_password(page):
+    """The one-time password shown on the admin's one-time password page."""
+    match = re.search(r'<p class="one-time-password[^"]*">(.*?)</p>', page, re.S)
+    assert match, "no one-time password on the page"
+    return html.unescape(match.group(1)).strip()
