@@ -103,6 +103,7 @@ def _workflow_error(error):
 NAV_ITEMS = [
     ("units.index", _l("Units"), "units.manage"),
     ("admin.users", _l("Users"), "users.manage"),
+    ("admin.categories", _l("Categories"), "categories.manage"),
     ("admin.settings_page", _l("Settings"), "settings.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.view"),
 ]

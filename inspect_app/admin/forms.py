@@ -1,6 +1,6 @@
 """Forms for user management, settings and the audit filter."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..auth.forms import LANGUAGE_CHOICES
@@ -58,3 +58,21 @@ class AuditFilterForm(BaseForm):
     actor = SelectField(_l("User"), coerce=int, validators=[Optional()])
     day_from = DateField(_l("From"), validators=[Optional()])
     day_to = DateField(_l("To"), validators=[Optional()])
+
+
+def severity_choices():
+    """The severities with their names in the user's language."""
+    return [("high", _l("High")), ("medium", _l("Medium")), ("low", _l("Low"))]
+
+
+class CategoryForm(BaseForm):
+    """A finding category."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(required_message()),
+                                               Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(required_message()),
+                                               Length(max=200)])
+    area = StringField(_l("Area"), validators=[DataRequired(required_message()),
+                                               Length(max=64)])
+    default_severity = SelectField(_l("Default severity"), choices=severity_choices())
+    active = BooleanField(_l("In use"), default=True)

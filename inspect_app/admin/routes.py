@@ -7,11 +7,12 @@ from peewee import JOIN
 from .. import clock, settings
 from ..auth import services as accounts
 from ..errors import WorkflowError
-from ..models import Unit, User
+from ..models import Category, Unit, User
 from ..units.services import active_units
 from ..web import apply_form_error, requires
 from . import bp, services
-from .forms import AuditFilterForm, UserForm, role_choices, settings_form
+from .forms import (AuditFilterForm, CategoryForm, UserForm, role_choices, settings_form,
+                    severity_choices)
 
 
 def get_user_or_404(user_id):
@@ -158,3 +159,45 @@ def audit_log():
         page=page)
     return render_template("admin/audit.html", form=form, events=events, page=page,
                            has_more=has_more)
+
+
+@bp.route("/categories")
+@requires("categories.manage")
+def categories():
+    """The finding categories."""
+    rows = Category.select().order_by(Category.area, Category.code)
+    return render_template("admin/categories.html", categories=rows,
+                           severity_labels=dict(severity_choices()))
+
+
+def _edit_category(category):
+    """Show and handle the category form for a new or existing category."""
+    form = CategoryForm(obj=category if category.id else None)
+    if form.validate_on_submit():
+        try:
+            services.save_category(_actor(), category, form.code.data, form.name.data,
+                                   form.area.data, form.default_severity.data,
+                                   form.active.data)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The category has been saved."), "success")
+            return redirect(url_for("admin.categories"))
+    return render_template("admin/category_edit.html", form=form, category=category)
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+@requires("categories.manage")
+def create_category():
+    """Create a finding category."""
+    return _edit_category(Category())
+
+
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@requires("categories.manage")
+def edit_category(category_id):
+    """Edit a finding category."""
+    category = Category.get_or_none(Category.id == category_id)
+    if category is None:
+        abort(404)
+    return _edit_category(category)

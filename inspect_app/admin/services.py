@@ -7,7 +7,7 @@ from peewee import JOIN
 from .. import audit, clock, settings
 from ..db import transaction
 from ..errors import WorkflowError
-from ..models import AuditEvent, Setting, User
+from ..models import SEVERITIES, AuditEvent, Category, Setting, User
 
 AUDIT_PAGE_SIZE = 50
 
@@ -62,3 +62,28 @@ def audit_entities():
     """The entity names present in the audit trail, for the filter."""
     return [row.entity for row in
             AuditEvent.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)]
+
+
+CATEGORY_FIELDS = ("code", "name", "area", "default_severity", "active")
+
+
+def save_category(actor, category, code, name, area, default_severity, active=True):
+    """Create (category.id is None) or update a finding category."""
+    code = (code or "").strip().upper()
+    clash = Category.select().where(Category.code == code)
+    if category.id is not None:
+        clash = clash.where(Category.id != category.id)
+    if clash.exists():
+        raise WorkflowError(_l("This code is already used."), field="code")
+    if default_severity not in SEVERITIES:
+        raise WorkflowError(_l("Not a valid choice."), field="default_severity")
+    before = audit.snapshot(category, CATEGORY_FIELDS) if category.id else {}
+    with transaction():
+        category.code, category.name, category.area = code, name.strip(), area.strip()
+        category.default_severity, category.active = default_severity, active
+        changes = audit.diff(before, audit.snapshot(category, CATEGORY_FIELDS))
+        if changes:
+            action = "update" if category.id else "create"
+            category.save()
+            audit.record(actor, action, category, changes)
+    return category
