@@ -1,8 +1,12 @@
-"""The demo data of DOMAIN.md: the authority, its units and five accounts."""
-from . import settings
+"""The demo data of DOMAIN.md: the authority, its units, five accounts, inspections."""
+import datetime as dt
+
+from . import clock, settings
 from .admin.services import save_settings
 from .auth import services as accounts
-from .models import Unit, UnitKind, User
+from .findings import services as findings
+from .inspections import services as inspections
+from .models import Category, Inspection, Plan, Unit, UnitKind, User
 from .units.services import save_unit
 
 DEMO_PASSWORD = "demo12345"
@@ -67,3 +71,144 @@ def load():
         save_settings(None, blank)
     _load_units()
     _load_accounts()
+    _load_inspections()
+
+
+# Inspections and findings, dated relative to the day the demo is loaded so that every
+# screen (overdue, due soon, waiting for review, resolved on time and late) shows data.
+DEMO_PLAN_TITLE = "Kế hoạch kiểm tra công tác cải cách hành chính, kỷ luật kỷ cương hành chính năm {year}"
+
+
+def _days(n):
+    """The date n days from today (negative: in the past)."""
+    return clock.today() + dt.timedelta(days=n)
+
+
+def _category(code):
+    """A seeded finding category."""
+    return Category.get(Category.code == code)
+
+
+def _people():
+    """The demo accounts by username."""
+    return {u.username: u for u in User.select().where(User.username.in_(
+        [username for username, *_ in ACCOUNTS]))}
+
+
+def _inspection(plan, inspector, unit_code, title, topics, start, kind="scheduled"):
+    """Create one inspection led by inspector, started `start` days from today."""
+    unit = Unit.get(Unit.code == unit_code)
+    start_date = _days(start)
+    inspection, _ = inspections.save_inspection(
+        None, Inspection(), unit=unit, title=title, topics=topics, kind=kind,
+        start_date=start_date, end_date=start_date + dt.timedelta(days=2),
+        plan=plan if plan.year == start_date.year else None, lead=inspector,
+        decision_no=f"{abs(start) + 100}/QĐ-UBND", decision_date=start_date - dt.timedelta(days=7))
+    return inspection
+
+
+def _draft(inspector, inspection, category, severity, title, recommendation, **deadline):
+    """Record one draft finding on inspection."""
+    return findings.record_finding(
+        inspector, inspection, _category(category), severity, title,
+        f"Qua kiểm tra thực tế tại đơn vị: {title.lower()}.", recommendation, **deadline)
+
+
+def _conclude(inspector, inspection, number, days_ago):
+    """Issue the conclusion `days_ago` days before today; returns its findings by title."""
+    issued = inspections.issue_conclusion(
+        inspector, inspection, number, _days(-days_ago),
+        "Đơn vị cơ bản thực hiện tốt; còn một số tồn tại, hạn chế cần khắc phục.")
+    return {f.title: f for f in issued}
+
+
+def _report(head, finding, text):
+    """The unit head reports on finding; returns the response."""
+    return findings.submit_report(head, finding, text)
+
+
+def _load_hoa_an(plan, people):
+    """Xã Hòa An: a closed earlier inspection and a concluded one with findings in every state."""
+    inspector, head = people["thanhtra"], people["hoaan"]
+    earlier = _inspection(plan, inspector, "X-HOAAN", "Kiểm tra công tác văn thư, lưu trữ",
+                          "Hồ sơ công việc, lưu trữ", -150)
+    inspections.start_inspection(inspector, earlier)
+    _draft(inspector, earlier, "HOSO-LUUTRU", "low", "Hồ sơ công việc năm trước chưa lập đầy đủ",
+           "Lập đầy đủ hồ sơ công việc theo quy định.", deadline=_days(-100))
+    done = _conclude(inspector, earlier, "05/KL-UBND", 145)
+    for finding in done.values():
+        findings.accept_report(inspector, _report(head, finding, "Đã lập bổ sung hồ sơ."))
+    inspections.close_inspection(inspector, earlier)
+
+    current = _inspection(plan, inspector, "X-HOAAN",
+                          "Kiểm tra công tác cải cách hành chính và kỷ luật, kỷ cương",
+                          "Giải quyết thủ tục hành chính; bộ phận một cửa; kỷ luật, kỷ cương", -45)
+    inspections.start_inspection(inspector, current)
+    drafts = [
+        ("TTHC-TREHAN", "high", "Hồ sơ thủ tục hành chính giải quyết trễ hạn", {"deadline_days": 15}),
+        ("TTHC-XINLOI", "medium", "Chưa có văn bản xin lỗi đối với hồ sơ trễ hạn", {"deadline_days": 30}),
+        ("TTHC-MOTCUA", "medium", "Bộ phận một cửa chưa niêm yết đầy đủ thủ tục", {"deadline": _days(3)}),
+        ("DVC-TRUCTUYEN", "medium", "Tỷ lệ hồ sơ trực tuyến thấp", {"deadline": _days(45)}),
+        ("SOHOA", "medium", "Chưa số hóa kết quả giải quyết thủ tục hành chính", {"deadline": _days(20)}),
+        ("KYLUAT-GIOGIAC", "high", "Công chức đi muộn, về sớm không có lý do", {"deadline_days": 15}),
+        ("VANBAN-DIENTU", "low", "Chưa sử dụng chữ ký số trên hệ thống iOffice", {"deadline": _days(10)}),
+        ("CHIDAO-DIEUHANH", "medium", "Báo cáo định kỳ gửi chậm", {"deadline": _days(25)}),
+    ]
+    for category, severity, title, deadline in drafts:
+        _draft(inspector, current, category, severity, title,
+               "Khắc phục và báo cáo kết quả bằng văn bản.", **deadline)
+    issued = _conclude(inspector, current, "12/KL-UBND", 40)
+    _report(head, issued["Chưa số hóa kết quả giải quyết thủ tục hành chính"],
+            "Đã số hóa 80% kết quả giải quyết, phần còn lại hoàn thành trong tháng.")
+    late = issued["Công chức đi muộn, về sớm không có lý do"]
+    findings.accept_report(inspector, _report(head, late, "Đã chấn chỉnh, lập sổ theo dõi giờ giấc."))
+    on_time = issued["Chưa sử dụng chữ ký số trên hệ thống iOffice"]
+    findings.accept_report(inspector, _report(head, on_time, "Đã cấp và sử dụng chữ ký số."))
+    again = issued["Báo cáo định kỳ gửi chậm"]
+    findings.request_changes(inspector, _report(head, again, "Đã chấn chỉnh."),
+                             "Đề nghị gửi kèm danh mục báo cáo và ngày gửi thực tế.")
+
+
+def _load_noi_vu(plan, people):
+    """Phòng Nội vụ: a concluded inspection with an overdue finding and a pending extension."""
+    inspector, head = people["thanhtra"], people["noivu"]
+    inspection = _inspection(plan, inspector, "P-NOIVU", "Kiểm tra công tác tổ chức bộ máy",
+                             "Tổ chức bộ máy, vị trí việc làm", -25)
+    inspections.start_inspection(inspector, inspection)
+    _draft(inspector, inspection, "TOCHUC-BOMAY", "medium", "Đề án vị trí việc làm chưa cập nhật",
+           "Rà soát, cập nhật đề án vị trí việc làm.", deadline_days=30)
+    _draft(inspector, inspection, "HOSO-LUUTRU", "low", "Hồ sơ cán bộ, công chức lưu trữ chưa khoa học",
+           "Sắp xếp lại hồ sơ theo quy định.", deadline_days=15)
+    issued = _conclude(inspector, inspection, "15/KL-UBND", 20)
+    findings.request_extension(head, issued["Đề án vị trí việc làm chưa cập nhật"], _days(40),
+                               "Chờ hướng dẫn của cấp trên về vị trí việc làm.")
+
+
+def _load_other_states(plan, people):
+    """An inspection in progress with drafts, one planned and one cancelled."""
+    inspector = people["thanhtra"]
+    ongoing = _inspection(plan, inspector, "X-HOADINHDONG", "Kiểm tra công tác chuyển đổi số",
+                          "Dịch vụ công trực tuyến; số hóa hồ sơ", -2)
+    inspections.start_inspection(inspector, ongoing)
+    _draft(inspector, ongoing, "DVC-TRUCTUYEN", "medium", "Chưa hướng dẫn người dân nộp hồ sơ trực tuyến",
+           "Bố trí công chức hướng dẫn tại bộ phận một cửa.")
+    _draft(inspector, ongoing, "SOHOA", "low", "Kho lưu trữ chưa được số hóa", "Lập kế hoạch số hóa.")
+    _inspection(plan, inspector, "X-HOAHOI", "Kiểm tra kỷ luật, kỷ cương hành chính",
+                "Kỷ luật, kỷ cương hành chính; văn hóa công vụ", 20)
+    cancelled = _inspection(plan, inspector, "X-HOATRI", "Kiểm tra công tác văn thư",
+                            "Văn bản điện tử", 10)
+    inspections.cancel_inspection(inspector, cancelled, "Trùng lịch với đoàn kiểm tra của tỉnh.")
+
+
+def _load_inspections():
+    """Create the demo plan with its inspections and findings, once."""
+    year = clock.today().year
+    title = DEMO_PLAN_TITLE.format(year=year)
+    if Plan.select().where(Plan.title == title).exists():
+        return
+    people = _people()
+    plan = inspections.save_plan(None, Plan(), year, title, "01/KH-UBND", _days(-200))
+    inspections.approve_plan(None, plan)
+    _load_hoa_an(plan, people)
+    _load_noi_vu(plan, people)
+    _load_other_states(plan, people)

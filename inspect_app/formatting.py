@@ -25,8 +25,14 @@ def format_number(value):
     return f"{value:,}".replace(",", ".")
 
 
+def format_percent(value):
+    """A percentage with one decimal and a decimal comma, as written in Vietnamese."""
+    return f"{value:.1f}".replace(".", ",") + " %"
+
+
 def init_app(app):
     """Register the filters with Jinja."""
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent

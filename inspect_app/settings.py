@@ -24,6 +24,12 @@ SPECS = [
                 help=_l("Printed above the authority name; may be empty.")),
     SettingSpec("place_name", _l("Place name for date lines"), "",
                 help=_l("As in \"Phú Hòa, ngày 05 tháng 12 năm 2026\".")),
+    SettingSpec("deadline_days_high", _l("Days to remedy a high-severity finding"), "15",
+                kind="int", help=_l("Used when a finding is recorded without a deadline.")),
+    SettingSpec("deadline_days_medium", _l("Days to remedy a medium-severity finding"), "30",
+                kind="int", help=_l("Used when a finding is recorded without a deadline.")),
+    SettingSpec("deadline_days_low", _l("Days to remedy a low-severity finding"), "60",
+                kind="int", help=_l("Used when a finding is recorded without a deadline.")),
 ]
 
 

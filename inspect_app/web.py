@@ -101,11 +101,15 @@ def _workflow_error(error):
 
 # The main menu: endpoint, label and the action that shows it. Areas add their entries.
 NAV_ITEMS = [
+    ("inspections.index", _l("Inspections"), "inspections.list"),
+    ("inspections.plans", _l("Plans"), "plans.view"),
+    ("findings_list.index", _l("Findings"), "findings.list"),
     ("units.index", _l("Units"), "units.manage"),
     ("admin.users", _l("Users"), "users.manage"),
     ("admin.categories", _l("Categories"), "categories.manage"),
     ("admin.settings_page", _l("Settings"), "settings.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.view"),
+    ("findings.review_queue", _l("Review queue"), "dashboard.view"),
 ]
 
 

@@ -25,3 +25,108 @@ def make_user(username=None, role="inspector", unit=None, password=PASSWORD, ema
         unit = make_unit()
     return accounts.create_user(None, username or f"user{n}", full_name or f"Người Dùng {n}",
                                 role, password, unit=unit, email=email, locale=locale)
+
+
+def make_concluded_inspection(unit=None, title=None, start=None, end=None,
+                              status="concluded", lead=None):
+    """An inspection row of unit (a new commune by default), written directly."""
+    import datetime as dt
+
+    from inspect_app.models import Inspection
+
+    n = next(_counter)
+    start = start or dt.date(2026, 1, 5)
+    return Inspection.create(unit=unit or make_unit(), title=title or f"Kiểm tra CCHC {n}",
+                             start_date=start, end_date=end or start, status=status,
+                             lead=lead, conclusion_no=f"{n}/KL")
+
+
+def make_finding(unit=None, status="open", deadline=None, title=None, severity="medium",
+                 category_code="TTHC-TREHAN", inspection=None, code=None, description="",
+                 resolved_at=None, resolved_on_time=None):
+    """A finding row with its search text, on a new concluded inspection unless given."""
+    from inspect_app.models import Category, Finding
+    from inspect_app.text import fold
+
+    n = next(_counter)
+    inspection = inspection or make_concluded_inspection(unit)
+    code = code if code is not None else f"KL-{n}/2026-1"
+    title = title or f"Tồn tại số {n}"
+    return Finding.create(
+        inspection=inspection, responsible_unit=unit or inspection.unit,
+        category=Category.get(Category.code == category_code), severity=severity,
+        title=title, description=description, deadline=deadline, original_deadline=deadline,
+        code=code, status=status, resolved_at=resolved_at, resolved_on_time=resolved_on_time,
+        search_text=fold(" ".join([code, title, description])))
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_inspection_in_progress(unit=None, lead=None, start=None, members=()):
+    """An inspection of unit in progress, led by lead (a new inspector by default)."""
+    import datetime as dt
+
+    from inspect_app.models import Inspection, InspectionMember
+
+    n = next(_counter)
+    start = start or dt.date(2030, 1, 5)
+    inspection = Inspection.create(unit=unit or make_unit(), title=f"Kiểm tra công vụ {n}",
+                                   start_date=start, end_date=start + dt.timedelta(days=2),
+                                   status="in_progress",
+                                   lead=lead or make_user(role="inspector"))
+    for member in members:
+        InspectionMember.create(inspection=inspection, user=member)
+    return inspection
+
+
+def record_draft(inspection, title=None, severity="medium", deadline=None,
+                 deadline_days=None, category_code="TTHC-TREHAN", responsible_unit=None,
+                 description="", recommendation=""):
+    """A draft finding recorded by the inspection's lead through the findings service."""
+    from inspect_app.findings.services import record_finding
+    from inspect_app.models import Category
+
+    n = next(_counter)
+    return record_finding(inspection.lead, inspection,
+                          Category.get(Category.code == category_code), severity,
+                          title or f"Tồn tại ghi nhận {n}", description, recommendation,
+                          responsible_unit=responsible_unit, deadline=deadline,
+                          deadline_days=deadline_days)
+
+
+def issue_findings(inspection, conclusion_no=None, conclusion_date=None):
+    """Issue the inspection's conclusion (service); returns its findings, now open."""
+    from inspect_app import clock
+    from inspect_app.inspections.services import issue_conclusion
+
+    n = next(_counter)
+    return issue_conclusion(inspection.lead, inspection, conclusion_no or f"{n}/KL-UBND",
+                            conclusion_date or clock.today())
+
+
+def make_plan(year=2026, title=None, decision_no="", decision_date=None):
+    """An annual plan in draft, created through the plans service."""
+    from inspect_app.inspections.services import save_plan
+    from inspect_app.models import Plan
+
+    n = next(_counter)
+    return save_plan(None, Plan(), year, title or f"Kế hoạch kiểm tra CCHC năm {year} ({n})",
+                     decision_no, decision_date)
+
+
+def make_inspection(unit=None, start=None, days=2, title=None, topics="", lead=None,
+                    members=(), plan=None, kind="scheduled", follow_up_of=None):
+    """A planned inspection created through the inspections service (by the system)."""
+    import datetime as dt
+
+    from inspect_app.inspections.services import save_inspection
+    from inspect_app.models import Inspection
+
+    n = next(_counter)
+    start = start or dt.date(2030, 3, 10)
+    inspection, _overlaps = save_inspection(
+        None, Inspection(), unit=unit or make_unit(), title=title or f"Kiểm tra định kỳ {n}",
+        topics=topics, kind=kind, follow_up_of=follow_up_of, plan=plan, start_date=start,
+        end_date=start + dt.timedelta(days=days), lead=lead, members=list(members))
+    return inspection

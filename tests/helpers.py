@@ -100,3 +100,10 @@ def one_time_password(page):
     match = re.search(r'<p class="one-time-password[^"]*">(.*?)</p>', page, re.S)
     assert match, "no one-time password on the page"
     return html.unescape(match.group(1)).strip()
+
+
+def settings_form_data(**changes):
+    """Every registered setting's current value (as the settings form posts it), changed."""
+    from inspect_app import settings
+
+    return {**settings.all_values(), **changes}

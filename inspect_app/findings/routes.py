@@ -1,0 +1,332 @@
+"""Finding pages: record, show, report, review, extensions, cancel, reopen, review queue."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..errors import WorkflowError
+from ..models import (Attachment, Category, ExtensionRequest, Finding, Inspection, Response,
+                      Unit)
+from ..policy import can
+from ..web import apply_form_error, requires
+from . import bp, services
+from .forms import ExtensionForm, FindingForm, NoteForm, ReasonForm, ReportForm
+
+# Each form on the finding page has its own prefix so field names and ids stay unique.
+FORM_PREFIXES = {"report": "report", "extension": "extension", "review": "review",
+                 "decision": "decision", "cancel": "cancel", "reopen": "reopen"}
+FORM_CLASSES = {"report": ReportForm, "extension": ExtensionForm, "review": NoteForm,
+                "decision": NoteForm, "cancel": ReasonForm, "reopen": ReasonForm}
+
+
+def _actor():
+    """The signed-in user as a model instance (for services)."""
+    return current_user._get_current_object()
+
+
+def _authorize(action, obj):
+    """403 unless the current user may perform action on obj."""
+    if not can(current_user, action, obj):
+        abort(403)
+
+
+def get_inspection_or_404(inspection_id):
+    """The inspection with this id if the current user may see it, else 404."""
+    inspection = Inspection.get_or_none(Inspection.id == inspection_id)
+    if inspection is None or not can(current_user, "inspections.view", inspection):
+        abort(404)
+    return inspection
+
+
+def get_finding_or_404(finding_id):
+    """The finding with this id (and its inspection) if the user may see it, else 404."""
+    finding = (Finding
+               .select(Finding, Inspection, Unit, Category)
+               .join(Inspection)
+               .switch(Finding)
+               .join(Unit, on=(Finding.responsible_unit == Unit.id))
+               .switch(Finding)
+               .join(Category)
+               .where(Finding.id == finding_id)
+               .first())
+    if finding is None or not can(current_user, "findings.view", finding):
+        abort(404)
+    return finding
+
+
+def get_response_or_404(response_id):
+    """The report with this id if the user may see its finding, else 404."""
+    response = Response.get_or_none(Response.id == response_id)
+    if response is None:
+        abort(404)
+    response.finding = get_finding_or_404(response.finding_id)
+    return response
+
+
+def get_extension_or_404(extension_id):
+    """The extension request with this id if the user may see its finding, else 404."""
+    extension = ExtensionRequest.get_or_none(ExtensionRequest.id == extension_id)
+    if extension is None:
+        abort(404)
+    extension.finding = get_finding_or_404(extension.finding_id)
+    return extension
+
+
+# --- recording -------------------------------------------------------------------------
+
+
+def _finding_fields(form):
+    """The service arguments from a filled finding form."""
+    return {"category": Category.get_by_id(form.category.data),
+            "severity": form.severity.data,
+            "title": form.title.data,
+            "description": form.description.data,
+            "recommendation": form.recommendation.data,
+            "responsible_unit": Unit.get_by_id(form.responsible_unit.data),
+            "official_name": form.official_name.data,
+            "official_position": form.official_position.data,
+            "deadline": form.deadline.data,
+            "deadline_days": form.deadline_days.data}
+
+
+def _choices(form, current_category=None):
+    """Offer active categories (and the current one) and active units."""
+    categories = Category.select().order_by(Category.area, Category.code)
+    categories = categories.where(Category.active | (Category.id == current_category))
+    units = Unit.select().where(Unit.active).order_by(Unit.name)
+    form.fill_choices(categories, units)
+
+
+@bp.route("/inspections/<int:inspection_id>/findings/new", methods=["GET", "POST"])
+@requires("inspections.manage")
+def create(inspection_id):
+    """Record a draft finding on an inspection in progress."""
+    inspection = get_inspection_or_404(inspection_id)
+    _authorize("findings.record", inspection)
+    form = FindingForm()
+    _choices(form)
+    if request.method == "GET":
+        form.responsible_unit.data = inspection.unit_id
+    if form.validate_on_submit():
+        try:
+            finding = services.record_finding(_actor(), inspection, **_finding_fields(form))
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The finding has been recorded as a draft."), "success")
+            return redirect(url_for("findings.show", finding_id=finding.id))
+    return render_template("findings/edit.html", form=form, inspection=inspection,
+                           finding=None)
+
+
+@bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
+@requires("inspections.manage")
+def edit(finding_id):
+    """Change a draft finding."""
+    finding = get_finding_or_404(finding_id)
+    _authorize("findings.record", finding.inspection)
+    if finding.status != "draft":
+        flash(_("Only a draft finding can be edited."), "warning")
+        return redirect(url_for("findings.show", finding_id=finding.id))
+    form = FindingForm(obj=finding)
+    _choices(form, finding.category_id)
+    if request.method == "GET":
+        form.category.data = finding.category_id
+        form.responsible_unit.data = finding.responsible_unit_id
+    if form.validate_on_submit():
+        try:
+            services.update_finding(_actor(), finding, **_finding_fields(form))
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The finding has been saved."), "success")
+            return redirect(url_for("findings.show", finding_id=finding.id))
+    return render_template("findings/edit.html", form=form, inspection=finding.inspection,
+                           finding=finding)
+
+
+# --- the finding page ------------------------------------------------------------------
+
+
+def _files_by_response(responses):
+    """The reports' attachments grouped by report id, in one query."""
+    grouped = {r.id: [] for r in responses}
+    if grouped:
+        files = (Attachment
+                 .select()
+                 .where(Attachment.response.in_(list(grouped)))
+                 .order_by(Attachment.id))
+        for attachment in files:
+            grouped[attachment.response_id].append(attachment)
+    return grouped
+
+
+def _actions(finding, responses, pending_extension):
+    """What the current user may do on the finding right now."""
+    last = responses[-1] if responses else None
+    under_review = last if last and last.review == "pending" \
+        and finding.status == "submitted" else None
+    extendable = finding.status in services.EXTENDABLE_STATES
+    return {
+        "edit": finding.status == "draft" and finding.inspection.status == "in_progress"
+        and can(current_user, "findings.record", finding.inspection),
+        "report": finding.status in services.RUNNING_STATES
+        and can(current_user, "findings.respond", finding),
+        "extension": extendable and pending_extension is None
+        and can(current_user, "findings.respond", finding),
+        "review": under_review if can(current_user, "findings.review", finding) else None,
+        "decision": pending_extension if extendable
+        and can(current_user, "extensions.decide", finding) else None,
+        "cancel": finding.status not in ("resolved", "cancelled")
+        and can(current_user, "findings.cancel", finding),
+        "reopen": finding.status == "resolved" and can(current_user, "findings.cancel", finding),
+    }
+
+
+def _show(finding, bound=None):
+    """Render the finding page; bound is (name, form) for a form that was just posted."""
+    forms = {name: FORM_CLASSES[name](formdata=None, prefix=prefix)
+             for name, prefix in FORM_PREFIXES.items()}
+    if bound:
+        forms[bound[0]] = bound[1]
+    responses = services.responses_of(finding)
+    extensions = services.extensions_of(finding)
+    pending = next((e for e in extensions if e.status == "pending"), None)
+    today = clock.today()
+    return render_template(
+        "findings/show.html", finding=finding, forms=forms, responses=responses,
+        extensions=extensions, files=_files_by_response(responses),
+        finding_files=list(finding.attachments.order_by(Attachment.id)),
+        actions=_actions(finding, responses, pending), today=today,
+        overdue=services.is_overdue(finding, today),
+        timeline=services.timeline(finding, responses, extensions))
+
+
+def _bound(name):
+    """The posted form called name, read from the request."""
+    return FORM_CLASSES[name](prefix=FORM_PREFIXES[name])
+
+
+def _run(finding, name, form, step, done_message):
+    """Validate form, run step(form); on success flash and go back to the finding."""
+    if form.validate_on_submit():
+        try:
+            step(form)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(done_message, "success")
+            return redirect(url_for("findings.show", finding_id=finding.id))
+    return _show(finding, (name, form))
+
+
+@bp.route("/findings/<int:finding_id>")
+@requires("findings.list")
+def show(finding_id):
+    """A finding with its reports, extension requests, actions and history."""
+    return _show(get_finding_or_404(finding_id))
+
+
+@bp.route("/findings/<int:finding_id>/responses", methods=["POST"])
+@requires("findings.list")
+def respond(finding_id):
+    """The unit head sends a remediation report with evidence files."""
+    finding = get_finding_or_404(finding_id)
+    _authorize("findings.respond", finding)
+    form = _bound("report")
+    return _run(finding, "report", form,
+                lambda f: services.submit_report(_actor(), finding, f.body.data,
+                                                 request.files.getlist(f.files.name)),
+                _("Your report has been sent to the inspectors."))
+
+
+@bp.route("/findings/<int:finding_id>/extension", methods=["POST"])
+@requires("findings.list")
+def request_extension(finding_id):
+    """The unit head asks for a later deadline."""
+    finding = get_finding_or_404(finding_id)
+    _authorize("findings.respond", finding)
+    form = _bound("extension")
+    return _run(finding, "extension", form,
+                lambda f: services.request_extension(_actor(), finding,
+                                                     f.requested_deadline.data,
+                                                     f.reason.data),
+                _("Your request for more time has been sent."))
+
+
+@bp.route("/responses/<int:response_id>/accept", methods=["POST"])
+@requires("findings.review")
+def accept(response_id):
+    """Accept a remediation report: the finding is resolved."""
+    response = get_response_or_404(response_id)
+    form = _bound("review")
+    return _run(response.finding, "review", form,
+                lambda f: services.accept_report(_actor(), response, f.note.data),
+                _("The report has been accepted and the finding is resolved."))
+
+
+@bp.route("/responses/<int:response_id>/request-changes", methods=["POST"])
+@requires("findings.review")
+def request_changes(response_id):
+    """Send a remediation report back to the unit."""
+    response = get_response_or_404(response_id)
+    form = _bound("review")
+    return _run(response.finding, "review", form,
+                lambda f: services.request_changes(_actor(), response, f.note.data),
+                _("The unit has been asked to complete its report."))
+
+
+def _decide(extension_id, approve, done_message):
+    """Approve or reject an extension request."""
+    extension = get_extension_or_404(extension_id)
+    _authorize("extensions.decide", extension.finding)
+    form = _bound("decision")
+    return _run(extension.finding, "decision", form,
+                lambda f: services.decide_extension(_actor(), extension, approve,
+                                                    f.note.data),
+                done_message)
+
+
+@bp.route("/extensions/<int:extension_id>/approve", methods=["POST"])
+@requires("findings.list")
+def approve_extension(extension_id):
+    """Approve a request for more time: the deadline moves."""
+    return _decide(extension_id, True, _("The new deadline has been approved."))
+
+
+@bp.route("/extensions/<int:extension_id>/reject", methods=["POST"])
+@requires("findings.list")
+def reject_extension(extension_id):
+    """Reject a request for more time: the deadline stays."""
+    return _decide(extension_id, False, _("The request for more time has been rejected."))
+
+
+@bp.route("/findings/<int:finding_id>/cancel", methods=["POST"])
+@requires("findings.cancel")
+def cancel(finding_id):
+    """Cancel a finding, with the reason."""
+    finding = get_finding_or_404(finding_id)
+    form = _bound("cancel")
+    return _run(finding, "cancel", form,
+                lambda f: services.cancel_finding(_actor(), finding, f.reason.data),
+                _("The finding has been cancelled."))
+
+
+@bp.route("/findings/<int:finding_id>/reopen", methods=["POST"])
+@requires("findings.cancel")
+def reopen(finding_id):
+    """Reopen a resolved finding, with the reason."""
+    finding = get_finding_or_404(finding_id)
+    form = _bound("reopen")
+    return _run(finding, "reopen", form,
+                lambda f: services.reopen_finding(_actor(), finding, f.reason.data),
+                _("The finding has been reopened."))
+
+
+@bp.route("/review")
+@requires("dashboard.view")
+def review_queue():
+    """Reports waiting for a review (oldest first) and requests for more time."""
+    reports, extensions = services.review_queue()
+    return render_template("findings/review_queue.html", reports=reports,
+                           extensions=extensions)

@@ -1,0 +1,481 @@
+"""Findings: recording, remediation reports, review, extensions, cancel, reopen, timeline."""
+import datetime as dt
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from peewee import JOIN
+
+from .. import attachments, audit, clock, settings
+from ..db import transaction
+from ..errors import WorkflowError
+from ..mail.compose import absolute_url, enqueue_for_users
+from ..models import (RUNNING_STATES, SEVERITIES, AuditEvent, ExtensionRequest, Finding,
+                      Response, Unit, User)
+from ..policy import can
+from ..text import fold
+
+EDITABLE_FIELDS = ("category", "severity", "title", "description", "recommendation",
+                   "responsible_unit", "official_name", "official_position", "deadline",
+                   "deadline_days")
+# A unit head may ask for more time while the finding is still theirs to work on.
+EXTENDABLE_STATES = RUNNING_STATES + ("submitted",)
+DUE_SOON_DAYS = 7
+MAX_DEADLINE_DAYS = 365
+
+TIMELINE_TEXT = {
+    "create": _l("Recorded the finding"),
+    "update": _l("Edited the finding"),
+    "issue": _l("Issued the finding with the conclusion"),
+    "submit_report": _l("Submitted a remediation report"),
+    "accept_report": _l("Accepted the remediation report"),
+    "request_changes": _l("Asked for changes to the remediation report"),
+    "request_extension": _l("Asked for a later deadline"),
+    "approve_extension": _l("Approved the later deadline"),
+    "reject_extension": _l("Rejected the later deadline"),
+    "cancel": _l("Cancelled the finding"),
+    "reopen": _l("Reopened the finding"),
+}
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _require(actor, action, obj, message):
+    """Refuse with message unless actor may perform action on obj."""
+    if not can(actor, action, obj):
+        raise WorkflowError(message)
+
+
+def _required_text(value, field, message):
+    """value stripped, refused with message when empty."""
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(message, field=field)
+    return value
+
+
+def refresh_search_text(finding):
+    """Recompute the accent-folded copy the findings search looks in."""
+    parts = [finding.code, finding.title, finding.description, finding.recommendation,
+             finding.official_name]
+    finding.search_text = fold(" ".join(part for part in parts if part))
+
+
+def finding_link(finding):
+    """The absolute link to a finding's page, also outside a request (jobs, CLI)."""
+    adapter = current_app.url_map.bind("localhost")
+    return absolute_url(adapter.build("findings.show", {"finding_id": finding.id}))
+
+
+def unit_heads(unit_id):
+    """The active unit heads of a unit."""
+    return list(User
+                .select()
+                .where(User.unit == unit_id,
+                       User.role == "unit_head",
+                       User.active))
+
+
+def _lead(finding):
+    """The inspection lead as a recipient list (empty when there is none)."""
+    lead = finding.inspection.lead
+    return [lead] if lead is not None else []
+
+
+def is_overdue(finding, today):
+    """Whether the finding's deadline has passed while the unit still has to act."""
+    return (finding.status in RUNNING_STATES and finding.deadline is not None
+            and finding.deadline < today)
+
+
+def pending_extension(finding):
+    """The finding's pending extension request, or None."""
+    return (ExtensionRequest
+            .select()
+            .where(ExtensionRequest.finding == finding,
+                   ExtensionRequest.status == "pending")
+            .first())
+
+
+# --- recording -------------------------------------------------------------------------
+
+
+def _check_deadline(inspection, severity, deadline, deadline_days):
+    """(deadline, deadline_days) after the rules: exactly one, within bounds."""
+    if deadline is not None and deadline_days is not None:
+        raise WorkflowError(_l("Give either a deadline or a number of days, not both."),
+                            field="deadline_days")
+    if deadline is None and deadline_days is None:
+        deadline_days = settings.get_int(f"deadline_days_{severity}")
+    if deadline is not None and deadline < inspection.start_date:
+        raise WorkflowError(_l("The deadline cannot be before the inspection's start date."),
+                            field="deadline")
+    if deadline_days is not None and not 1 <= deadline_days <= MAX_DEADLINE_DAYS:
+        raise WorkflowError(_l("The number of days must be between 1 and 365."),
+                            field="deadline_days")
+    return deadline, deadline_days
+
+
+def _fill(finding, inspection, category, severity, title, description, recommendation,
+          responsible_unit, official_name, official_position, deadline, deadline_days):
+    """Check and copy a finding's editable fields onto it (nothing saved)."""
+    if severity not in SEVERITIES:
+        raise WorkflowError(_l("Choose a severity."), field="severity")
+    title = _required_text(title, "title", _l("Give the finding a title."))
+    deadline, deadline_days = _check_deadline(inspection, severity, deadline, deadline_days)
+    finding.category, finding.severity, finding.title = category, severity, title
+    finding.description = (description or "").strip()
+    finding.recommendation = (recommendation or "").strip()
+    finding.responsible_unit = responsible_unit or inspection.unit
+    finding.official_name = (official_name or "").strip()
+    finding.official_position = (official_position or "").strip()
+    # A fixed date is the original deadline too; "N days" is fixed at the conclusion.
+    finding.deadline = finding.original_deadline = deadline
+    finding.deadline_days = deadline_days
+    refresh_search_text(finding)
+
+
+def _check_recording(actor, inspection):
+    """Refuse unless actor may record findings and the inspection is in progress."""
+    _require(actor, "findings.record", inspection,
+             _l("Only the inspection team records findings."))
+    if inspection.status != "in_progress":
+        raise WorkflowError(_l("Findings can be recorded only while the inspection is in "
+                               "progress."))
+
+
+def record_finding(actor, inspection, category, severity, title, description,
+                   recommendation, responsible_unit=None, official_name="",
+                   official_position="", deadline=None, deadline_days=None):
+    """Record a draft finding on an inspection in progress."""
+    _check_recording(actor, inspection)
+    finding = Finding(inspection=inspection, status="draft", created_by=actor)
+    _fill(finding, inspection, category, severity, title, description, recommendation,
+          responsible_unit, official_name, official_position, deadline, deadline_days)
+    with transaction():
+        finding.save()
+        audit.record(actor, "create", finding, audit.snapshot(finding, EDITABLE_FIELDS))
+    return finding
+
+
+def update_finding(actor, finding, category, severity, title, description, recommendation,
+                   responsible_unit=None, official_name="", official_position="",
+                   deadline=None, deadline_days=None):
+    """Change a draft finding while its inspection is in progress."""
+    _check_recording(actor, finding.inspection)
+    if finding.status != "draft":
+        raise WorkflowError(_l("Only a draft finding can be edited."))
+    before = audit.snapshot(finding, EDITABLE_FIELDS)
+    _fill(finding, finding.inspection, category, severity, title, description,
+          recommendation, responsible_unit, official_name, official_position, deadline,
+          deadline_days)
+    changes = audit.diff(before, audit.snapshot(finding, EDITABLE_FIELDS))
+    if changes:
+        with transaction():
+            finding.save()
+            audit.record(actor, "update", finding, changes)
+    return finding
+
+
+# --- the unit's side -------------------------------------------------------------------
+
+
+def _check_upload(file_storage):
+    """Refuse a bad evidence file, naming the report form's files field."""
+    try:
+        attachments.validate_upload(file_storage)
+    except WorkflowError as error:
+        raise WorkflowError(error.message, field="files") from error
+
+
+def submit_report(actor, finding, body, files=()):
+    """The unit head reports the remediation, with evidence files."""
+    _require(actor, "findings.respond", finding,
+             _l("Only the head of the responsible unit can report on this finding."))
+    if finding.status not in RUNNING_STATES:
+        raise WorkflowError(_l("A report can be sent only for an open finding or one "
+                               "whose report needs changes."))
+    body = _required_text(body, "body", _l("Describe what the unit has done."))
+    files = [f for f in files if f and f.filename]
+    for file_storage in files:
+        _check_upload(file_storage)
+    old_status = finding.status
+    with transaction():
+        response = Response.create(finding=finding, author=actor, body=body,
+                                   submitted_on=clock.today())
+        for file_storage in files:
+            attachments.store(file_storage, actor, response=response)
+        finding.status = "submitted"
+        finding.save()
+        audit.record(actor, "submit_report", finding,
+                     {"status": [old_status, "submitted"], "response": response.id,
+                      "files": len(files)})
+        enqueue_for_users(f"report:{response.id}:submitted", _lead(finding),
+                          "report_submitted", finding=finding, response=response,
+                          url=finding_link(finding))
+    return response
+
+
+def request_extension(actor, finding, requested_deadline, reason):
+    """The unit head asks for a later deadline, with a reason."""
+    _require(actor, "findings.respond", finding,
+             _l("Only the head of the responsible unit can ask for more time."))
+    if finding.status not in EXTENDABLE_STATES:
+        raise WorkflowError(_l("More time can be asked only while the finding is open."))
+    if requested_deadline is None:
+        raise WorkflowError(_l("Choose the new deadline."), field="requested_deadline")
+    if finding.deadline is not None and requested_deadline <= finding.deadline:
+        raise WorkflowError(_l("The new deadline must be after the current one."),
+                            field="requested_deadline")
+    reason = _required_text(reason, "reason", _l("Give the reason for more time."))
+    if pending_extension(finding) is not None:
+        raise WorkflowError(_l("An earlier request for more time is still waiting for a "
+                               "decision."))
+    with transaction():
+        extension = ExtensionRequest.create(finding=finding, requested_by=actor,
+                                            requested_deadline=requested_deadline,
+                                            previous_deadline=finding.deadline,
+                                            reason=reason)
+        audit.record(actor, "request_extension", finding,
+                     {"extension": extension.id,
+                      "requested_deadline": requested_deadline.isoformat()})
+        enqueue_for_users(f"extension:{extension.id}:requested", _lead(finding),
+                          "extension_requested", finding=finding, extension=extension,
+                          url=finding_link(finding))
+    return extension
+
+
+# --- the inspectors' side --------------------------------------------------------------
+
+
+def _check_reviewable(actor, response):
+    """Refuse unless actor reviews and response is the finding's report under review."""
+    _require(actor, "findings.review", response.finding,
+             _l("Only inspectors review remediation reports."))
+    if response.review != "pending" or response.finding.status != "submitted":
+        raise WorkflowError(_l("This report is not waiting for a review."))
+
+
+def _review(actor, response, decision, note, finding_status):
+    """Record a review decision on response and move its finding to finding_status."""
+    finding = response.finding
+    old_status = finding.status
+    now = clock.now()
+    response.review, response.reviewer = decision, actor
+    response.reviewed_at, response.review_note = now, note
+    finding.status = finding_status
+    changes = {"status": [old_status, finding_status], "response": response.id}
+    if finding_status == "resolved":
+        finding.resolved_at, finding.resolved_by = now, actor
+        finding.resolved_on_time = (finding.deadline is None
+                                    or response.submitted_on <= finding.deadline)
+        changes["resolved_on_time"] = finding.resolved_on_time
+    with transaction():
+        response.save()
+        finding.save()
+        audit.record(actor, "accept_report" if decision == "accepted" else "request_changes",
+                     finding, changes)
+        enqueue_for_users(f"report:{response.id}:reviewed",
+                          unit_heads(finding.responsible_unit_id), "report_reviewed",
+                          finding=finding, response=response, url=finding_link(finding))
+    return response
+
+
+def accept_report(actor, response, note=""):
+    """Accept a remediation report: the finding is resolved (on time or late)."""
+    _check_reviewable(actor, response)
+    return _review(actor, response, "accepted", (note or "").strip(), "resolved")
+
+
+def request_changes(actor, response, note):
+    """Send a remediation report back to the unit with what is missing."""
+    _check_reviewable(actor, response)
+    note = _required_text(note, "note", _l("Say what the unit still has to do."))
+    return _review(actor, response, "changes_requested", note, "changes_requested")
+
+
+def decide_extension(actor, extension, approve, note=""):
+    """Approve (the deadline moves, the original is kept) or reject a request for time."""
+    finding = extension.finding
+    _require(actor, "extensions.decide", finding,
+             _l("Only the inspection lead or a leader decides on more time."))
+    if extension.status != "pending":
+        raise WorkflowError(_l("This request has already been decided."))
+    if finding.status not in EXTENDABLE_STATES:
+        raise WorkflowError(_l("The finding is no longer open."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise WorkflowError(_l("Give the reason for the rejection."), field="note")
+    extension.status = "approved" if approve else "rejected"
+    extension.decided_by, extension.decided_at, extension.note = actor, clock.now(), note
+    changes = {"extension": extension.id}
+    if approve:
+        changes["deadline"] = [extension.previous_deadline.isoformat(),
+                               extension.requested_deadline.isoformat()]
+        finding.original_deadline = finding.original_deadline or finding.deadline
+        finding.deadline = extension.requested_deadline
+    with transaction():
+        extension.save()
+        finding.save()
+        audit.record(actor, "approve_extension" if approve else "reject_extension",
+                     finding, changes)
+        enqueue_for_users(f"extension:{extension.id}:decided",
+                          unit_heads(finding.responsible_unit_id), "extension_decided",
+                          finding=finding, extension=extension, url=finding_link(finding))
+    return extension
+
+
+def cancel_finding(actor, finding, reason):
+    """Withdraw a finding that should not be followed up, with the reason."""
+    _require(actor, "findings.cancel", finding, _l("Only inspectors cancel findings."))
+    if finding.status in ("resolved", "cancelled"):
+        raise WorkflowError(_l("A resolved or cancelled finding cannot be cancelled."))
+    reason = _required_text(reason, "reason", _l("Give the reason for cancelling."))
+    old_status = finding.status
+    with transaction():
+        finding.status, finding.cancel_reason = "cancelled", reason
+        finding.save()
+        audit.record(actor, "cancel", finding,
+                     {"status": [old_status, "cancelled"], "reason": reason})
+    return finding
+
+
+def reopen_finding(actor, finding, reason):
+    """Put a resolved finding back to open, with the reason."""
+    _require(actor, "findings.cancel", finding, _l("Only inspectors reopen findings."))
+    if finding.status != "resolved":
+        raise WorkflowError(_l("Only a resolved finding can be reopened."))
+    reason = _required_text(reason, "reason", _l("Give the reason for reopening."))
+    with transaction():
+        finding.status = "open"
+        finding.resolved_at = finding.resolved_by = finding.resolved_on_time = None
+        finding.save()
+        audit.record(actor, "reopen", finding,
+                     {"status": ["resolved", "open"], "reason": reason})
+    return finding
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def responses_of(finding):
+    """The finding's reports, oldest first, with author and reviewer."""
+    Reviewer = User.alias()
+    return list(Response
+                .select(Response, User, Reviewer)
+                .join(User, on=(Response.author == User.id))
+                .switch(Response)
+                .join(Reviewer, join_type=JOIN.LEFT_OUTER, on=(Response.reviewer == Reviewer.id))
+                .where(Response.finding == finding)
+                .order_by(Response.submitted_at, Response.id))
+
+
+def extensions_of(finding):
+    """The finding's extension requests, oldest first, with who asked and decided."""
+    Decider = User.alias()
+    return list(ExtensionRequest
+                .select(ExtensionRequest, User, Decider)
+                .join(User, on=(ExtensionRequest.requested_by == User.id))
+                .switch(ExtensionRequest)
+                .join(Decider, join_type=JOIN.LEFT_OUTER,
+                      on=(ExtensionRequest.decided_by == Decider.id))
+                .where(ExtensionRequest.finding == finding)
+                .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
+
+
+def _entry_details(event, changes, responses, extensions):
+    """(note, deadline) shown under a timeline entry, from the report or request it names."""
+    response = responses.get(changes.get("response"))
+    extension = extensions.get(changes.get("extension"))
+    if event.action == "submit_report" and response:
+        return response.body, None
+    if event.action in ("accept_report", "request_changes") and response:
+        return response.review_note, None
+    if event.action == "request_extension" and extension:
+        return extension.reason, extension.requested_deadline
+    if event.action in ("approve_extension", "reject_extension") and extension:
+        return extension.note, extension.requested_deadline
+    if event.action in ("cancel", "reopen"):
+        return changes.get("reason", ""), None
+    return "", None
+
+
+def timeline(finding, responses=None, extensions=None):
+    """The finding's history as plain dicts (at, actor, kind, text, note, deadline)."""
+    responses = {r.id: r for r in (responses if responses is not None
+                                   else responses_of(finding))}
+    extensions = {e.id: e for e in (extensions if extensions is not None
+                                    else extensions_of(finding))}
+    events = (AuditEvent
+              .select(AuditEvent, User)
+              .join(User, join_type=JOIN.LEFT_OUTER)
+              .where(AuditEvent.entity == "finding",
+                     AuditEvent.entity_id == finding.id)
+              .order_by(AuditEvent.at, AuditEvent.id))
+    entries = []
+    for event in events:
+        changes = event.changed_fields
+        note, deadline = _entry_details(event, changes, responses, extensions)
+        text = TIMELINE_TEXT.get(event.action)
+        if text is None:
+            # Steps recorded by other areas (the conclusion) read by the state they set.
+            opened = changes.get("status", [None, None])[-1] == "open"
+            text = TIMELINE_TEXT["issue"] if opened else TIMELINE_TEXT["update"]
+        entries.append({"at": event.at, "actor": event.actor.full_name if event.actor else "",
+                        "kind": event.action, "text": text, "note": note,
+                        "deadline": deadline})
+    return entries
+
+
+def review_queue():
+    """(pending reports oldest first, pending extension requests oldest first)."""
+    reports = (Response
+               .select(Response, Finding, Unit, User)
+               .join(Finding)
+               .join(Unit, on=(Finding.responsible_unit == Unit.id))
+               .switch(Response)
+               .join(User, on=(Response.author == User.id))
+               .where(Response.review == "pending",
+                      Finding.status == "submitted")
+               .order_by(Response.submitted_at, Response.id))
+    extensions = (ExtensionRequest
+                  .select(ExtensionRequest, Finding, Unit, User)
+                  .join(Finding)
+                  .join(Unit, on=(Finding.responsible_unit == Unit.id))
+                  .switch(ExtensionRequest)
+                  .join(User, on=(ExtensionRequest.requested_by == User.id))
+                  .where(ExtensionRequest.status == "pending",
+                         Finding.status.in_(EXTENDABLE_STATES))
+                  .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
+    return list(reports), list(extensions)
+
+
+HOME_GROUPS = ("overdue", "due_soon", "open", "submitted", "resolved")
+
+
+def _home_group(finding, today):
+    """The unit-home group a finding falls in."""
+    if finding.status == "submitted":
+        return "submitted"
+    if finding.status == "resolved":
+        return "resolved"
+    if is_overdue(finding, today):
+        return "overdue"
+    if finding.deadline is not None \
+            and finding.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return "open"
+
+
+def unit_home(unit, today):
+    """The unit's issued findings grouped: overdue, due soon, open, submitted, resolved."""
+    findings = (Finding
+                .select()
+                .where(Finding.responsible_unit == unit,
+                       Finding.status.in_(RUNNING_STATES + ("submitted", "resolved")))
+                .order_by(Finding.deadline, Finding.id))
+    groups = {name: [] for name in HOME_GROUPS}
+    for finding in findings:
+        groups[_home_group(finding, today)].append(finding)
+    groups["resolved"].sort(key=lambda f: f.resolved_at or dt.datetime.min, reverse=True)
+    return groups

@@ -1,0 +1,120 @@
+"""Forms for plans, inspections, their status actions, the conclusion and files."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..formatting import format_date
+from ..forms import BaseForm, required_message
+
+
+def plan_status_labels():
+    """Plan states with their names in the user's language."""
+    return {"draft": _l("Draft"), "approved": _l("Approved")}
+
+
+def status_labels():
+    """Inspection states with their names in the user's language."""
+    return {"planned": _l("Planned"), "in_progress": _l("In progress"),
+            "concluded": _l("Concluded"), "closed": _l("Closed"),
+            "cancelled": _l("Cancelled")}
+
+
+def kind_labels():
+    """Inspection kinds with their names in the user's language."""
+    return {"scheduled": _l("Scheduled"), "surprise": _l("Surprise"),
+            "follow_up": _l("Follow-up")}
+
+
+YEAR_RANGE = NumberRange(min=2000, max=2100)
+
+
+class PlanForm(BaseForm):
+    """An annual plan's year, title and approval decision."""
+
+    year = IntegerField(_l("Year"), validators=[DataRequired(required_message()), YEAR_RANGE])
+    title = StringField(_l("Title"), validators=[DataRequired(required_message()),
+                                                 Length(max=300)])
+    decision_no = StringField(_l("Decision number"), validators=[Optional(), Length(max=64)])
+    decision_date = DateField(_l("Decision date"), validators=[Optional()])
+
+
+class InspectionForm(BaseForm):
+    """An inspection's unit, subject, kind, dates and team."""
+
+    plan = SelectField(_l("Plan"), coerce=int, validators=[Optional()])
+    unit = SelectField(_l("Inspected unit"), coerce=int,
+                       validators=[DataRequired(required_message())])
+    title = StringField(_l("Title"), validators=[DataRequired(required_message()),
+                                                 Length(max=300)])
+    topics = TextAreaField(_l("Topics"), validators=[Optional(), Length(max=5000)],
+                           description=_l("One topic a line, e.g. handling of "
+                                          "administrative procedures."))
+    kind = SelectField(_l("Inspection type"), choices=list(kind_labels().items()))
+    follow_up_of = SelectField(_l("Follow-up of"), coerce=int, validators=[Optional()],
+                               description=_l("For a follow-up: the earlier inspection of "
+                                              "the same unit."))
+    start_date = DateField(_l("Start date"), validators=[DataRequired(required_message())])
+    end_date = DateField(_l("End date"), validators=[DataRequired(required_message())])
+    lead = SelectField(_l("Team lead"), coerce=int, validators=[Optional()])
+    # The service checks every member (active inspectors only) and says which rule failed.
+    members = SelectMultipleField(_l("Team members"), coerce=int, validators=[Optional()],
+                                  validate_choice=False)
+    decision_no = StringField(_l("Team decision number"),
+                              validators=[Optional(), Length(max=64)])
+    decision_date = DateField(_l("Team decision date"), validators=[Optional()])
+
+    def fill_choices(self, plans, units, inspectors, earlier):
+        """Offer the given plans, units, inspectors and earlier inspections."""
+        none = (0, _l("(none)"))
+        self.plan.choices = [none] + [(p.id, f"{p.year} · {p.title}") for p in plans]
+        self.unit.choices = [(u.id, u.name) for u in units]
+        self.lead.choices = [none] + [(u.id, u.full_name) for u in inspectors]
+        self.members.choices = [(u.id, u.full_name) for u in inspectors]
+        self.follow_up_of.choices = [none] + [
+            (i.id, f"{i.unit.name} · {i.title} ({format_date(i.start_date)})") for i in earlier]
+
+
+class InspectionFilterForm(BaseForm):
+    """Filters of the inspections list (a GET form, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), YEAR_RANGE])
+    unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    kind = SelectField(_l("Inspection type"), validators=[Optional()])
+
+    def fill_choices(self, units):
+        """Offer the given units and every status and kind."""
+        everything = _l("(all)")
+        self.unit.choices = [(0, everything)] + [(u.id, u.name) for u in units]
+        self.status.choices = [("", everything)] + list(status_labels().items())
+        self.kind.choices = [("", everything)] + list(kind_labels().items())
+
+
+class CancelForm(BaseForm):
+    """Why an inspection is cancelled."""
+
+    reason = TextAreaField(_l("Reason for cancelling"),
+                           validators=[DataRequired(_l("Give the reason for cancelling.")),
+                                       Length(max=2000)])
+
+
+class ConclusionForm(BaseForm):
+    """The conclusion's number, date and summary."""
+
+    conclusion_no = StringField(_l("Conclusion number"),
+                                validators=[DataRequired(required_message()), Length(max=64)],
+                                description=_l("As printed on the document, e.g. 12/2026."))
+    conclusion_date = DateField(_l("Conclusion date"),
+                                validators=[DataRequired(required_message())])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
+
+
+class AttachmentForm(BaseForm):
+    """A file to attach: the on-site record, the team decision, ..."""
+
+    file = FileField(_l("File"), validators=[FileRequired(required_message())])

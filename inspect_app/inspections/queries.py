@@ -1,0 +1,118 @@
+"""Read-only queries of the plans and inspections pages: lists, calendar, team, findings."""
+import calendar
+import datetime as dt
+
+from peewee import JOIN, fn
+
+from ..models import Category, Finding, Inspection, InspectionMember, Plan, Unit, User
+from ..policy import INSPECTOR, can
+
+PER_PAGE = 25
+
+
+def plans_with_counts():
+    """Every plan, newest year first, with its number of inspections."""
+    return (Plan
+            .select(Plan, fn.COUNT(Inspection.id).alias("inspection_count"))
+            .join(Inspection, JOIN.LEFT_OUTER)
+            .group_by(Plan)
+            .order_by(Plan.year.desc(), Plan.title))
+
+
+def visible_inspections(user):
+    """Inspections user may see: all for staff, their unit's for a unit head."""
+    query = (Inspection
+             .select(Inspection, Unit, Plan)
+             .join(Unit)
+             .switch(Inspection)
+             .join(Plan, JOIN.LEFT_OUTER))
+    # With no inspection given, the view rule answers for "any inspection": staff only.
+    if not can(user, "inspections.view"):
+        query = query.where(Inspection.unit == user.unit_id)
+    return query
+
+
+def filtered_inspections(user, year=None, unit_id=None, status=None, kind=None, page=1):
+    """One page of the inspections user may see, filtered; returns (rows, total)."""
+    query = visible_inspections(user)
+    if year:
+        query = query.where(Inspection.start_date.between(dt.date(year, 1, 1),
+                                                          dt.date(year, 12, 31)))
+    if unit_id:
+        query = query.where(Inspection.unit == unit_id)
+    if status:
+        query = query.where(Inspection.status == status)
+    if kind:
+        query = query.where(Inspection.kind == kind)
+    total = query.count()
+    rows = (query
+            .order_by(Inspection.start_date.desc(), Inspection.id.desc())
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE))
+    return list(rows), total
+
+
+def inspections_between(user, first_day, last_day):
+    """The live inspections user may see that are under way between two dates."""
+    return list(visible_inspections(user)
+                .where(Inspection.status != "cancelled",
+                       Inspection.start_date <= last_day,
+                       Inspection.end_date >= first_day)
+                .order_by(Inspection.start_date, Inspection.id))
+
+
+def month_grid_span(year, month):
+    """The first and last day shown on the month's calendar (whole weeks, Monday first)."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return weeks[0][0], weeks[-1][-1]
+
+
+def month_weeks(year, month, inspections):
+    """The month's weeks (Monday first): each day with the inspections under way on it."""
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([{"day": day, "in_month": day.month == month,
+                       "inspections": [i for i in inspections
+                                       if i.start_date <= day <= i.end_date]}
+                      for day in week])
+    return weeks
+
+
+def plan_inspections(plan):
+    """The plan's inspections with their units, by start date."""
+    return list(Inspection
+                .select(Inspection, Unit)
+                .join(Unit)
+                .where(Inspection.plan == plan)
+                .order_by(Inspection.start_date, Inspection.id))
+
+
+def inspection_findings(inspection, include_drafts):
+    """The inspection's findings with unit and category, drafts only when asked."""
+    query = (Finding
+             .select(Finding, Unit, Category)
+             .join(Unit, on=(Finding.responsible_unit == Unit.id))
+             .switch(Finding)
+             .join(Category)
+             .where(Finding.inspection == inspection)
+             .order_by(Finding.ordinal.asc(nulls="LAST"), Finding.created_at, Finding.id))
+    if not include_drafts:
+        query = query.where(Finding.status != "draft")
+    return list(query)
+
+
+def team(inspection):
+    """The inspection's team members (without the lead), by name."""
+    return list(User
+                .select()
+                .join(InspectionMember)
+                .where(InspectionMember.inspection == inspection)
+                .order_by(User.full_name))
+
+
+def active_inspectors():
+    """Active inspector accounts, for the team choices."""
+    return (User
+            .select()
+            .where(User.role == INSPECTOR, User.active)
+            .order_by(User.full_name))

@@ -1,0 +1,264 @@
+"""Inspections: list, calendar, create/edit, the inspection page and its actions."""
+import datetime as dt
+import math
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..errors import WorkflowError
+from ..formatting import format_date
+from ..models import Attachment, Inspection, Plan, Unit, User
+from ..policy import can
+from ..units.services import active_units
+from ..web import apply_form_error, flash_error, requires
+from . import bp, queries, services
+from .forms import (AttachmentForm, CancelForm, ConclusionForm, InspectionFilterForm,
+                    InspectionForm, kind_labels, status_labels)
+
+
+def _actor():
+    """The signed-in user as a model instance (for services)."""
+    return current_user._get_current_object()
+
+
+def get_inspection_or_404(inspection_id):
+    """The inspection with this id if the current user may see it, else 404."""
+    inspection = (Inspection
+                  .select(Inspection, Unit)
+                  .join(Unit)
+                  .where(Inspection.id == inspection_id)
+                  .first())
+    if inspection is None or not can(current_user, "inspections.view", inspection):
+        abort(404)
+    return inspection
+
+
+def _labels():
+    """The state and kind names the inspection templates show."""
+    return {"status_labels": status_labels(), "kind_labels": kind_labels()}
+
+
+@bp.route("/inspections")
+@requires("inspections.list")
+def index():
+    """The inspections the user may see, filtered by year, unit, status and kind."""
+    form = InspectionFilterForm(request.args)
+    units = (active_units() if can(current_user, "inspections.view")
+             else Unit.select().where(Unit.id == current_user.unit_id))
+    form.fill_choices(units)
+    valid = form.validate()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = queries.filtered_inspections(
+        current_user, page=page,
+        **({"year": form.year.data, "unit_id": form.unit.data, "status": form.status.data,
+            "kind": form.kind.data} if valid else {}))
+    return render_template("inspections/index.html", form=form, inspections=rows,
+                           total=total, page=page,
+                           pages=max(math.ceil(total / queries.PER_PAGE), 1), **_labels())
+
+
+def _month(value):
+    """The first day of the month given as YYYY-MM, or of the current month."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
+    if match and 1 <= int(match.group(2)) <= 12:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return clock.today().replace(day=1)
+
+
+@bp.route("/inspections/calendar")
+@requires("inspections.list")
+def calendar():
+    """A month of inspections, week by week."""
+    first = _month(request.args.get("month"))
+    following = (first + dt.timedelta(days=31)).replace(day=1)
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    inspections = queries.inspections_between(current_user,
+                                              *queries.month_grid_span(first.year, first.month))
+    return render_template("inspections/calendar.html", first=first,
+                           weeks=queries.month_weeks(first.year, first.month, inspections),
+                           previous=previous, following=following, today=clock.today(),
+                           **_labels())
+
+
+def _fill_form(form, inspection):
+    """Offer the choices of the inspection form and, on GET, show the saved values."""
+    units = list(active_units())
+    if inspection.id and not inspection.unit.active:
+        units.append(inspection.unit)
+    earlier = (Inspection
+               .select(Inspection, Unit)
+               .join(Unit)
+               .where(Inspection.status != "cancelled", Inspection.id != (inspection.id or 0))
+               .order_by(Unit.name, Inspection.start_date.desc()))
+    form.fill_choices(Plan.select().order_by(Plan.year.desc(), Plan.title), units,
+                      queries.active_inspectors(), earlier)
+    if request.method == "GET" and inspection.id:
+        form.plan.data = inspection.plan_id or 0
+        form.unit.data = inspection.unit_id
+        form.lead.data = inspection.lead_id or 0
+        form.follow_up_of.data = inspection.follow_up_of_id or 0
+        form.members.data = [user.id for user in queries.team(inspection)]
+    elif request.method == "GET":
+        form.plan.data = request.args.get("plan_id", 0, type=int)
+
+
+def _form_values(form):
+    """The service arguments of a submitted inspection form."""
+    def chosen(model, value):
+        return model.get_or_none(model.id == value) if value else None
+
+    return {"plan": chosen(Plan, form.plan.data), "unit": chosen(Unit, form.unit.data),
+            "title": form.title.data, "topics": form.topics.data or "",
+            "kind": form.kind.data, "follow_up_of": chosen(Inspection, form.follow_up_of.data),
+            "start_date": form.start_date.data, "end_date": form.end_date.data,
+            "lead": chosen(User, form.lead.data),
+            "members": list(User.select().where(User.id.in_(form.members.data or []))),
+            "decision_no": form.decision_no.data or "",
+            "decision_date": form.decision_date.data}
+
+
+def _edit(inspection):
+    """Show and handle the inspection form; warn about overlapping inspections."""
+    form = InspectionForm(obj=inspection if inspection.id else None)
+    _fill_form(form, inspection)
+    if form.validate_on_submit():
+        try:
+            inspection, overlaps = services.save_inspection(_actor(), inspection,
+                                                            **_form_values(form))
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The inspection has been saved."), "success")
+            if overlaps:
+                flash(_("Check for duplication: this unit has other inspections close in "
+                        "time or on a similar topic: %(list)s.",
+                        list="; ".join(f"{o.title} ({format_date(o.start_date)})"
+                                       for o in overlaps)), "warning")
+            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+    return render_template("inspections/edit.html", form=form, inspection=inspection)
+
+
+@bp.route("/inspections/new", methods=["GET", "POST"])
+@requires("inspections.manage")
+def create():
+    """Create an inspection."""
+    return _edit(Inspection())
+
+
+@bp.route("/inspections/<int:inspection_id>/edit", methods=["GET", "POST"])
+@requires("inspections.manage")
+def edit(inspection_id):
+    """Edit an inspection that is planned or in progress."""
+    return _edit(get_inspection_or_404(inspection_id))
+
+
+@bp.route("/inspections/<int:inspection_id>")
+@requires("inspections.list")
+def show(inspection_id):
+    """The inspection: details, team, findings, files and the actions the user may take."""
+    inspection = get_inspection_or_404(inspection_id)
+    staff = can(current_user, "inspections.view")
+    files = (Attachment
+             .select()
+             .where(Attachment.inspection == inspection)
+             .order_by(Attachment.uploaded_at, Attachment.id))
+    return render_template(
+        "inspections/show.html", inspection=inspection, members=queries.team(inspection),
+        findings=queries.inspection_findings(inspection, include_drafts=staff),
+        files=list(files), cancel_form=CancelForm(), attachment_form=AttachmentForm(),
+        may_conclude=can(current_user, "inspections.conclude", inspection), **_labels())
+
+
+def _act(inspection, step, done_message):
+    """Run a status change on the inspection, flash its outcome and go back to its page."""
+    try:
+        step(inspection)
+    except WorkflowError as error:
+        flash_error(error)
+    else:
+        flash(done_message, "success")
+    return redirect(url_for("inspections.show", inspection_id=inspection.id))
+
+
+@bp.route("/inspections/<int:inspection_id>/start", methods=["POST"])
+@requires("inspections.manage")
+def start(inspection_id):
+    """planned → in progress."""
+    return _act(get_inspection_or_404(inspection_id),
+                lambda i: services.start_inspection(_actor(), i),
+                _("The inspection is now in progress."))
+
+
+@bp.route("/inspections/<int:inspection_id>/cancel", methods=["POST"])
+@requires("inspections.manage")
+def cancel(inspection_id):
+    """Cancel the inspection with a reason."""
+    form = CancelForm()
+    return _act(get_inspection_or_404(inspection_id),
+                lambda i: services.cancel_inspection(_actor(), i, form.reason.data or ""),
+                _("The inspection has been cancelled."))
+
+
+def _require_conclude(inspection):
+    """403 unless the current user may conclude and close this inspection."""
+    if not can(current_user, "inspections.conclude", inspection):
+        abort(403)
+
+
+@bp.route("/inspections/<int:inspection_id>/close", methods=["POST"])
+@requires("inspections.list")
+def close(inspection_id):
+    """concluded → closed, when every finding is resolved or cancelled."""
+    inspection = get_inspection_or_404(inspection_id)
+    _require_conclude(inspection)
+    return _act(inspection, lambda i: services.close_inspection(_actor(), i),
+                _("The inspection has been closed."))
+
+
+@bp.route("/inspections/<int:inspection_id>/conclusion", methods=["GET", "POST"])
+@requires("inspections.list")
+def conclusion(inspection_id):
+    """The conclusion form, with the draft findings it will issue."""
+    inspection = get_inspection_or_404(inspection_id)
+    _require_conclude(inspection)
+    if inspection.status != "in_progress":
+        flash(_("The conclusion can be issued only while the inspection is in progress."),
+              "danger")
+        return redirect(url_for("inspections.show", inspection_id=inspection.id))
+    form = ConclusionForm()
+    if request.method == "GET":
+        form.conclusion_date.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            issued = services.issue_conclusion(_actor(), inspection, form.conclusion_no.data,
+                                               form.conclusion_date.data, form.summary.data)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The conclusion has been issued with %(count)d findings; the units "
+                    "have been notified.", count=len(issued)), "success")
+            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+    return render_template("inspections/conclusion.html", form=form, inspection=inspection,
+                           drafts=list(services.draft_findings(inspection)), **_labels())
+
+
+@bp.route("/inspections/<int:inspection_id>/attachments", methods=["POST"])
+@requires("inspections.manage")
+def upload(inspection_id):
+    """Attach a file (on-site record, team decision) to the inspection."""
+    inspection = get_inspection_or_404(inspection_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        for error in form.file.errors:
+            flash(str(error), "danger")
+    else:
+        try:
+            services.attach_file(_actor(), inspection, form.file.data)
+        except WorkflowError as error:
+            flash_error(error)
+        else:
+            flash(_("The file has been attached."), "success")
+    return redirect(url_for("inspections.show", inspection_id=inspection.id) + "#files")

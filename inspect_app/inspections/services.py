@@ -1,0 +1,428 @@
+"""Plans and inspections: saving, status transitions, the overlap check and the conclusion.
+
+actor is the signed-in user; None stands for the system (demo loader, CLI), which
+skips the policy check as the other areas' services do.
+"""
+import datetime as dt
+import re
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
+
+from .. import attachments, audit, clock
+from ..db import transaction
+from ..errors import WorkflowError
+from ..findings.services import finding_link, refresh_search_text
+from ..mail.compose import absolute_url, enqueue_for_users
+from ..models import INSPECTION_KINDS, Finding, Inspection, InspectionMember, Plan, Unit, User
+from ..policy import INSPECTOR, UNIT_HEAD, can
+from ..text import fold, nfc
+
+PLAN_FIELDS = ("year", "title", "decision_no", "decision_date", "status")
+INSPECTION_FIELDS = ("plan", "unit", "title", "topics", "kind", "follow_up_of", "start_date",
+                     "end_date", "lead", "decision_no", "decision_date")
+EDITABLE_STATES = ("planned", "in_progress")
+CANCELLABLE_STATES = ("planned", "in_progress")
+FINISHED_FINDING_STATES = ("resolved", "cancelled")
+OVERLAP_DAYS = 30
+# Folded words found in almost every topic ("kiểm tra việc thực hiện ..."): they would
+# make every pair of inspections look alike.
+COMMON_TOPIC_WORDS = {"kiem", "viec", "thuc", "hien", "trong", "nhung", "theo", "tren",
+                      "cong", "khac"}
+
+
+def _require(actor, action, obj=None):
+    """Refuse unless actor (None: the system) may perform action."""
+    if actor is not None and not can(actor, action, obj):
+        raise WorkflowError(_l("You are not allowed to do this."))
+
+
+def _move(inspection, allowed, new_status, message):
+    """Change the status from one of allowed, refusing when another request got there first."""
+    if inspection.status not in allowed:
+        raise WorkflowError(message)
+    changed = (Inspection
+               .update(status=new_status)
+               .where(Inspection.id == inspection.id, Inspection.status.in_(allowed))
+               .execute())
+    if changed != 1:
+        raise WorkflowError(message)
+    inspection.status = new_status
+
+
+# Plans
+
+
+def save_plan(actor, plan, year, title, decision_no="", decision_date=None):
+    """Create (plan.id is None) or update an annual plan."""
+    _require(actor, "plans.manage")
+    title = nfc(title).strip()
+    if not title:
+        raise WorkflowError(_l("This field is required."), field="title")
+    if plan.id and year != plan.year and _inspections_outside_year(plan, year):
+        raise WorkflowError(_l("Some of this plan's inspections start in another year."),
+                            field="year")
+    before = audit.snapshot(plan, PLAN_FIELDS) if plan.id else {}
+    with transaction():
+        plan.year, plan.title = year, title
+        plan.decision_no, plan.decision_date = nfc(decision_no).strip(), decision_date
+        changes = audit.diff(before, audit.snapshot(plan, PLAN_FIELDS))
+        if changes:
+            action = "update" if plan.id else "create"
+            plan.save()
+            audit.record(actor, action, plan, changes)
+    return plan
+
+
+def _inspections_outside_year(plan, year):
+    """Whether plan has inspections that do not start in year."""
+    return (Inspection
+            .select()
+            .where(Inspection.plan == plan,
+                   (Inspection.start_date < dt.date(year, 1, 1))
+                   | (Inspection.start_date > dt.date(year, 12, 31)))
+            .exists())
+
+
+def approve_plan(actor, plan):
+    """Mark a draft plan approved; its approval decision must be recorded first."""
+    _require(actor, "plans.manage")
+    if plan.status != "draft":
+        raise WorkflowError(_l("This plan is already approved."))
+    if not plan.decision_no or plan.decision_date is None:
+        raise WorkflowError(_l("Enter the number and date of the decision approving the "
+                               "plan before approving it."))
+    with transaction():
+        changed = (Plan
+                   .update(status="approved")
+                   .where(Plan.id == plan.id, Plan.status == "draft")
+                   .execute())
+        if changed != 1:
+            raise WorkflowError(_l("This plan is already approved."))
+        plan.status = "approved"
+        audit.record(actor, "approve", plan, {"status": ["draft", "approved"]})
+    return plan
+
+
+# Inspections: saving and the overlap warning
+
+
+def save_inspection(actor, inspection, *, unit, title, start_date, end_date, topics="",
+                    kind="scheduled", plan=None, follow_up_of=None, lead=None, members=(),
+                    decision_no="", decision_date=None):
+    """Create or update an inspection and its team; returns (inspection, overlaps).
+
+    overlaps are the same unit's other inspections it may duplicate: a warning only.
+    """
+    _require(actor, "inspections.manage")
+    if inspection.id and inspection.status not in EDITABLE_STATES:
+        raise WorkflowError(_l("A concluded, closed or cancelled inspection can no longer "
+                               "be edited."))
+    title = nfc(title).strip()
+    if not title:
+        raise WorkflowError(_l("This field is required."), field="title")
+    _check_unit(inspection, unit)
+    _check_dates(start_date, end_date, plan)
+    _check_follow_up(inspection, unit, kind, follow_up_of, start_date)
+    members = _check_team(lead, members)
+    before = (_inspection_snapshot(inspection, [m.user_id for m in inspection.members])
+              if inspection.id else {})
+    with transaction():
+        inspection.plan, inspection.unit, inspection.title = plan, unit, title
+        inspection.topics, inspection.kind = nfc(topics).strip(), kind
+        inspection.follow_up_of = follow_up_of if kind == "follow_up" else None
+        inspection.start_date, inspection.end_date = start_date, end_date
+        inspection.lead, inspection.decision_date = lead, decision_date
+        inspection.decision_no = nfc(decision_no).strip()
+        created = inspection.id is None
+        changes = audit.diff(before, _inspection_snapshot(inspection,
+                                                          [user.id for user in members]))
+        if changes:
+            inspection.save()
+            _replace_members(inspection, members)
+            audit.record(actor, "create" if created else "update", inspection, changes)
+    return inspection, find_overlaps(inspection)
+
+
+def _inspection_snapshot(inspection, member_ids):
+    """The audited fields of inspection, with its team members' ids."""
+    values = audit.snapshot(inspection, INSPECTION_FIELDS)
+    values["members"] = sorted(member_ids)
+    return values
+
+
+def _replace_members(inspection, members):
+    """Make the team members exactly members (the lead is kept on the inspection)."""
+    (InspectionMember
+     .delete()
+     .where(InspectionMember.inspection == inspection)
+     .execute())
+    if members:
+        (InspectionMember
+         .insert_many([{"inspection": inspection.id, "user": user.id} for user in members])
+         .execute())
+
+
+def _check_unit(inspection, unit):
+    """The unit must be in use, unless an existing inspection keeps its unit."""
+    if unit is None:
+        raise WorkflowError(_l("This field is required."), field="unit")
+    if not unit.active and unit.id != inspection.unit_id:
+        raise WorkflowError(_l("Choose a unit that is in use."), field="unit")
+
+
+def _check_dates(start_date, end_date, plan):
+    """The end is not before the start; an inspection of a plan starts in the plan's year."""
+    if end_date < start_date:
+        raise WorkflowError(_l("The end date cannot be before the start date."),
+                            field="end_date")
+    if plan is not None and start_date.year != plan.year:
+        raise WorkflowError(_l("An inspection of the %(year)s plan must start in %(year)s.",
+                               year=plan.year), field="start_date")
+
+
+def _check_follow_up(inspection, unit, kind, follow_up_of, start_date):
+    """A follow-up names an earlier, not cancelled inspection of the same unit."""
+    if kind not in INSPECTION_KINDS:
+        raise WorkflowError(_l("Not a valid choice."), field="kind")
+    if kind != "follow_up":
+        return
+    if follow_up_of is None:
+        raise WorkflowError(_l("Choose the earlier inspection this one follows up."),
+                            field="follow_up_of")
+    if (follow_up_of.id == inspection.id or follow_up_of.unit_id != unit.id
+            or follow_up_of.status == "cancelled" or follow_up_of.start_date >= start_date):
+        raise WorkflowError(_l("A follow-up must follow an earlier inspection of the same "
+                               "unit that was not cancelled."), field="follow_up_of")
+
+
+def _check_team(lead, members):
+    """Only active inspectors are on a team; returns the members without the lead."""
+    for field, users in (("lead", [lead] if lead else []), ("members", members)):
+        if any(user.role != INSPECTOR or not user.active for user in users):
+            raise WorkflowError(_l("Only active inspectors can be on the team."), field=field)
+    unique = {user.id: user for user in members if lead is None or user.id != lead.id}
+    return list(unique.values())
+
+
+def topic_words(text):
+    """The distinctive folded words (4 letters or more) of a topic text."""
+    return {word for word in re.findall(r"\w+", fold(text))
+            if len(word) >= 4 and word not in COMMON_TOPIC_WORDS}
+
+
+def days_apart(first, second):
+    """Days between two inspections' date ranges (0 when they overlap)."""
+    return max((second.start_date - first.end_date).days,
+               (first.start_date - second.end_date).days, 0)
+
+
+def find_overlaps(inspection):
+    """The unit's other live inspections of the same year on a shared topic, or close in time."""
+    year_start = dt.date(inspection.start_date.year, 1, 1)
+    year_end = dt.date(inspection.start_date.year, 12, 31)
+    window = dt.timedelta(days=OVERLAP_DAYS)
+    candidates = (Inspection
+                  .select()
+                  .where(Inspection.unit == inspection.unit_id,
+                         Inspection.id != inspection.id,
+                         Inspection.status != "cancelled",
+                         (Inspection.start_date.between(year_start, year_end))
+                         | ((Inspection.start_date <= inspection.end_date + window)
+                            & (Inspection.end_date >= inspection.start_date - window)))
+                  .order_by(Inspection.start_date))
+    words = topic_words(inspection.topics)
+    title = fold(inspection.title).strip()
+    return [other for other in candidates
+            if days_apart(inspection, other) <= OVERLAP_DAYS
+            or (other.start_date.year == inspection.start_date.year
+                and (words & topic_words(other.topics) or fold(other.title).strip() == title))]
+
+
+# Inspections: status transitions
+
+
+def start_inspection(actor, inspection):
+    """planned → in_progress: the team is on site and records findings."""
+    _require(actor, "inspections.manage")
+    with transaction():
+        _move(inspection, ("planned",), "in_progress",
+              _l("Only a planned inspection can be started."))
+        audit.record(actor, "start", inspection, {"status": ["planned", "in_progress"]})
+    return inspection
+
+
+def cancel_inspection(actor, inspection, reason):
+    """planned or in_progress → cancelled, with a reason; draft findings are cancelled too."""
+    _require(actor, "inspections.manage")
+    reason = nfc(reason).strip()
+    if not reason:
+        raise WorkflowError(_l("Give the reason for cancelling."), field="reason")
+    with transaction():
+        before = inspection.status
+        _move(inspection, CANCELLABLE_STATES, "cancelled",
+              _l("A concluded, closed or already cancelled inspection cannot be cancelled."))
+        inspection.cancel_reason = reason
+        inspection.save(only=[Inspection.cancel_reason])
+        audit.record(actor, "cancel", inspection,
+                     {"status": [before, "cancelled"], "cancel_reason": [None, reason]})
+        for finding in draft_findings(inspection):
+            finding.status, finding.cancel_reason = "cancelled", reason
+            finding.save(only=[Finding.status, Finding.cancel_reason])
+            audit.record(actor, "cancel", finding,
+                         {"status": ["draft", "cancelled"], "cancel_reason": [None, reason]})
+    return inspection
+
+
+def unfinished_findings_count(inspection):
+    """How many of the inspection's findings are neither resolved nor cancelled."""
+    return (Finding
+            .select()
+            .where(Finding.inspection == inspection,
+                   Finding.status.not_in(FINISHED_FINDING_STATES))
+            .count())
+
+
+def close_inspection(actor, inspection):
+    """concluded → closed, once every finding is resolved or cancelled."""
+    _require(actor, "inspections.conclude", inspection)
+    with transaction():
+        if inspection.status == "concluded":
+            remaining = unfinished_findings_count(inspection)
+            if remaining:
+                raise WorkflowError(_ln(
+                    "The inspection cannot be closed yet: %(num)d finding is neither "
+                    "resolved nor cancelled.",
+                    "The inspection cannot be closed yet: %(num)d findings are neither "
+                    "resolved nor cancelled.", remaining))
+        _move(inspection, ("concluded",), "closed",
+              _l("Only a concluded inspection can be closed."))
+        audit.record(actor, "close", inspection, {"status": ["concluded", "closed"]})
+    return inspection
+
+
+def attach_file(actor, inspection, file_storage):
+    """Store a file (on-site record, team decision, ...) on the inspection."""
+    _require(actor, "inspections.manage")
+    with transaction():
+        attachment = attachments.store(file_storage, actor, inspection=inspection)
+        audit.record(actor, "attach", inspection,
+                     {"attachment": [None, attachment.original_name]})
+    return attachment
+
+
+# The conclusion
+
+
+def draft_findings(inspection):
+    """The inspection's draft findings in the order they were recorded."""
+    return (Finding
+            .select(Finding, Unit)
+            .join(Unit, on=(Finding.responsible_unit == Unit.id))
+            .where(Finding.inspection == inspection, Finding.status == "draft")
+            .order_by(Finding.created_at, Finding.id))
+
+
+def issue_conclusion(actor, inspection, conclusion_no, conclusion_date, summary=""):
+    """in_progress → concluded: drafts become open findings with codes and fixed deadlines.
+
+    One e-mail per responsible unit (its heads and its shared address) is queued in the
+    same transaction. Returns the findings issued.
+    """
+    _require(actor, "inspections.conclude", inspection)
+    conclusion_no = nfc(conclusion_no).strip()
+    with transaction():
+        if inspection.status != "in_progress":
+            raise WorkflowError(_l("The conclusion can be issued only while the inspection "
+                                   "is in progress."))
+        _check_conclusion(inspection, conclusion_no, conclusion_date)
+        findings = list(draft_findings(inspection))
+        _check_deadlines(findings, conclusion_date)
+        _move(inspection, ("in_progress",), "concluded",
+              _l("The conclusion can be issued only while the inspection is in progress."))
+        inspection.conclusion_no, inspection.conclusion_date = conclusion_no, conclusion_date
+        inspection.conclusion_summary = nfc(summary).strip()
+        inspection.save(only=[Inspection.conclusion_no, Inspection.conclusion_date,
+                              Inspection.conclusion_summary])
+        audit.record(actor, "conclude", inspection, {
+            "status": ["in_progress", "concluded"], "conclusion_no": [None, conclusion_no],
+            "conclusion_date": [None, conclusion_date.isoformat()],
+            "findings": [None, len(findings)]})
+        for ordinal, finding in enumerate(findings, start=1):
+            _open_finding(actor, finding, inspection, ordinal)
+        _notify_units(inspection, findings)
+    return findings
+
+
+def _check_conclusion(inspection, conclusion_no, conclusion_date):
+    """A unique number and a date between the inspection's start and today."""
+    if not conclusion_no:
+        raise WorkflowError(_l("This field is required."), field="conclusion_no")
+    taken = (Inspection
+             .select()
+             .where(Inspection.conclusion_no == conclusion_no, Inspection.id != inspection.id)
+             .exists())
+    if taken:
+        raise WorkflowError(_l("Another inspection already has this conclusion number."),
+                            field="conclusion_no")
+    if conclusion_date is None:
+        raise WorkflowError(_l("This field is required."), field="conclusion_date")
+    if conclusion_date < inspection.start_date:
+        raise WorkflowError(_l("The conclusion cannot be dated before the inspection "
+                               "started."), field="conclusion_date")
+    if conclusion_date > clock.today():
+        raise WorkflowError(_l("The conclusion cannot be dated in the future."),
+                            field="conclusion_date")
+
+
+def _check_deadlines(findings, conclusion_date):
+    """Every draft has a deadline (a date, or days from the conclusion) not before it."""
+    for finding in findings:
+        if finding.deadline_days is None and finding.deadline is None:
+            raise WorkflowError(_l("The finding \"%(title)s\" has no remediation deadline.",
+                                   title=finding.title))
+        if finding.deadline_days is None and finding.deadline < conclusion_date:
+            raise WorkflowError(_l("The deadline of the finding \"%(title)s\" is before the "
+                                   "conclusion date.", title=finding.title))
+
+
+def _open_finding(actor, finding, inspection, ordinal):
+    """Turn one draft into an open finding with its code and fixed deadline."""
+    if finding.deadline_days is not None:
+        finding.deadline = inspection.conclusion_date + dt.timedelta(days=finding.deadline_days)
+    finding.original_deadline = finding.deadline
+    finding.ordinal = ordinal
+    finding.code = f"KL-{inspection.conclusion_no}-{ordinal}"
+    finding.status = "open"
+    refresh_search_text(finding)
+    finding.save(only=[Finding.deadline, Finding.original_deadline, Finding.ordinal,
+                       Finding.code, Finding.status, Finding.search_text])
+    audit.record(actor, "issue", finding, {
+        "status": ["draft", "open"], "code": [None, finding.code],
+        "deadline": [None, finding.deadline.isoformat()]})
+
+
+def _notify_units(inspection, findings):
+    """Queue one e-mail per responsible unit listing its findings."""
+    by_unit = {}
+    for finding in findings:
+        by_unit.setdefault(finding.responsible_unit_id, []).append(finding)
+    if not by_unit:
+        return
+    heads = {}
+    for user in (User
+                 .select()
+                 .where(User.role == UNIT_HEAD, User.active, User.unit.in_(list(by_unit)))
+                 .order_by(User.id)):
+        heads.setdefault(user.unit_id, []).append(user)
+    adapter = current_app.url_map.bind("localhost")
+    inspection_url = absolute_url(adapter.build("inspections.show",
+                                                {"inspection_id": inspection.id}))
+    for unit_id, unit_findings in by_unit.items():
+        unit = unit_findings[0].responsible_unit
+        items = [{"finding": f, "url": finding_link(f)} for f in unit_findings]
+        enqueue_for_users(f"conclusion:{inspection.id}:unit:{unit.id}",
+                          heads.get(unit_id, []), "conclusion_issued",
+                          extra_addresses=[unit.email], inspection=inspection, unit=unit,
+                          items=items, inspection_url=inspection_url)

@@ -1,0 +1,1 @@
+"""Reports: queries.py holds the report functions every page, PDF and email reads."""

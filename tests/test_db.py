@@ -1,0 +1,94 @@
+"""SQLite under concurrent writers, and the pragmas every connection runs with."""
+import threading
+
+from inspect_app import audit
+from inspect_app.db import db, transaction
+from inspect_app.models import AuditEvent, Unit, UnitKind
+from inspect_app.units.services import save_unit
+from tests.factories import make_unit
+
+THREADS = 8
+WRITES = 20
+
+
+def run_writers(work):
+    """Run work(thread_no, write_no) THREADS x WRITES times; return the errors raised."""
+    errors = []
+    start = threading.Barrier(THREADS)
+
+    def writer(n):
+        try:
+            db.connect(reuse_if_open=True)  # peewee connections are per thread
+            start.wait()
+            for i in range(WRITES):
+                with transaction():
+                    work(n, i)
+        except Exception as error:  # noqa: BLE001 - collected and reported below
+            errors.append(f"thread {n}: {error!r}")
+        finally:
+            if not db.is_closed():
+                db.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer hung"
+    return errors
+
+
+def test_concurrent_unit_writes_are_all_stored(app):
+    kind = UnitKind.get(UnitKind.code == "xa")
+    db.close()  # the main thread holds no connection while the writers run
+
+    def work(n, i):
+        save_unit(None, Unit(), f"T{n}-{i}", f"Đơn vị {n}-{i}", kind)
+
+    errors = run_writers(work)
+    db.connect(reuse_if_open=True)
+    assert errors == []
+    assert Unit.select().where(Unit.code.startswith("T")).count() == THREADS * WRITES
+    assert AuditEvent.select().where(AuditEvent.entity == "unit").count() == THREADS * WRITES
+
+
+def test_concurrent_audit_records_are_all_stored(app):
+    unit = make_unit("X-HOAAN", "Xã Hòa An")
+    before = AuditEvent.select().count()
+
+    def work(n, i):
+        # Read then write in one transaction: the pattern that fails with
+        # "database is locked" when transactions start deferred.
+        AuditEvent.select().count()
+        audit.record(None, "update", unit, {"thread": n, "write": i})
+
+    errors = run_writers(work)
+    assert errors == []
+    assert AuditEvent.select().count() == before + THREADS * WRITES
+    stored = {(e.changed_fields["thread"], e.changed_fields["write"])
+              for e in AuditEvent.select().where(AuditEvent.action == "update")}
+    assert stored == {(n, i) for n in range(THREADS) for i in range(WRITES)}
+
+
+def test_request_connections_use_the_sqlite_pragmas(app, client):
+    seen = {}
+
+    @app.after_request
+    def capture(response):
+        for pragma in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous"):
+            seen[pragma] = db.execute_sql(f"PRAGMA {pragma}").fetchone()[0]
+        return response
+
+    db.close()  # the request opens its own connection
+    assert client.get("/login").status_code == 200
+    assert seen == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000,
+                    "synchronous": 1}
+
+
+def test_foreign_keys_are_enforced(app):
+    import peewee
+    import pytest
+
+    with pytest.raises(peewee.IntegrityError):
+        with transaction():
+            Unit.create(code="MO-COI", name="Mồ côi", kind=99999)

@@ -1,0 +1,106 @@
+"""The migrations build exactly the schema the models describe, once."""
+from peewee import SqliteDatabase
+
+from inspect_app import schema
+from inspect_app.db import db
+from inspect_app.models import ALL_MODELS, UnitKind
+
+IGNORED_TABLES = {"schema_migration"}
+
+
+def describe(path):
+    """Tables of a SQLite file with their columns, indexes and foreign keys."""
+    database = SqliteDatabase(str(path))
+    with database:
+        described = {}
+        for table in database.get_tables():
+            if table in IGNORED_TABLES or table.startswith("sqlite_"):
+                continue
+            described[table] = {
+                "columns": {(c.name, c.data_type.upper(), c.null, c.primary_key)
+                            for c in database.get_columns(table)},
+                "indexes": {(tuple(i.columns), i.unique) for i in database.get_indexes(table)},
+                "foreign keys": {(fk.column, fk.dest_table, fk.dest_column)
+                                 for fk in database.get_foreign_keys(table)},
+            }
+    return described
+
+
+def differences(models, migrated):
+    """Readable differences between the two descriptions (empty when they agree)."""
+    found = []
+    for table in sorted(set(models) - set(migrated)):
+        found.append(f"table {table}: in the models, not created by the migrations")
+    for table in sorted(set(migrated) - set(models)):
+        found.append(f"table {table}: created by the migrations, not in the models")
+    for table in sorted(set(models) & set(migrated)):
+        for part in ("columns", "indexes", "foreign keys"):
+            only_models = models[table][part] - migrated[table][part]
+            only_migrated = migrated[table][part] - models[table][part]
+            for item in sorted(only_models, key=repr):
+                found.append(f"{table} {part}: models have {item}, migrations do not")
+            for item in sorted(only_migrated, key=repr):
+                found.append(f"{table} {part}: migrations have {item}, models do not")
+    return found
+
+
+def test_migrated_schema_matches_the_models(make_app, tmp_path):
+    models_app = make_app("models.db")
+    with models_app.app_context():
+        db.connect(reuse_if_open=True)
+        db.create_tables(ALL_MODELS)
+        db.close()
+    migrated_app = make_app("migrated.db")
+    with migrated_app.app_context():
+        db.connect(reuse_if_open=True)
+        schema.upgrade()
+        db.close()
+
+    models = describe(tmp_path / "models.db")
+    migrated = describe(tmp_path / "migrated.db")
+    assert {m._meta.table_name for m in ALL_MODELS} <= set(models)
+    problems = differences(models, migrated)
+    assert not problems, "models and migrations differ:\n" + "\n".join(problems)
+
+
+def test_schema_comparison_notices_a_difference(tmp_path):
+    """The comparison itself is not blind: an extra column is reported."""
+    for name, extra in (("a.db", ""), ("b.db", ", note TEXT")):
+        database = SqliteDatabase(str(tmp_path / name))
+        with database:
+            database.execute_sql(f"CREATE TABLE t (id INTEGER PRIMARY KEY{extra})")
+    problems = differences(describe(tmp_path / "a.db"), describe(tmp_path / "b.db"))
+    assert problems == ["t columns: migrations have ('note', 'TEXT', True, False), "
+                        "models do not"]
+
+
+def test_upgrade_applies_every_migration_once(make_app):
+    app = make_app("fresh.db")
+    names = [path.stem for path in schema.migration_files()]
+    assert names[:2] == ["0001_initial", "0002_unit_kinds"]
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        assert schema.upgrade() == names
+        assert schema.upgrade() == []
+        assert schema.pending_migrations() == []
+        assert schema.applied_names() == set(names)
+        assert UnitKind.select().count() == 7
+        db.close()
+
+
+def test_db_upgrade_command_prints_the_applied_migrations(make_app):
+    app = make_app("cli.db")
+    runner = app.test_cli_runner()
+    names = [path.stem for path in schema.migration_files()]
+
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert f"Applied {len(names)} migration(s)" in result.output
+    for name in names:
+        assert name in result.output
+
+    again = runner.invoke(args=["db", "upgrade"])
+    assert again.exit_code == 0, again.output
+    assert "Applied 0 migration(s); the schema is up to date." in again.output
+    for name in names:
+        assert name not in again.output
