@@ -1,5 +1,5 @@
 """The base form: WTForms' own messages go through the app's catalogs."""
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
@@ -8,11 +8,12 @@ from flask_wtf import FlaskForm
 class _AppTranslations:
     """WTForms translations backed by Flask-Babel, so built-in errors follow the user."""
 
+    # WTForms fills the placeholders itself, so the catalog's raw text is returned.
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):
