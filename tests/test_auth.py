@@ -323,24 +323,27 @@ def test_password_change_with_mismatched_repeat_is_refused(app, client):
     assert reload(user).check_password(PASSWORD)
 
 
-def _reset_by_admin(app, user):
+def _reset_by_admin(app, user, with_response=False):
     """Sign an admin in on a client of their own and reset user's password."""
     make_user("quantri", role="admin")
     admin = app.test_client()
     login(admin, "quantri")
     response = admin.post(f"/admin/users/{user.id}/reset-password")
     assert response.status_code == 200
-    return admin, one_time_password(text(response))
+    password = one_time_password(text(response))
+    return (admin, password, response) if with_response else (admin, password)
 
 
 def test_admin_reset_shows_a_one_time_password_once(app):
     user = make_user("canbo")
-    admin, password = _reset_by_admin(app, user)
+    admin, password, response = _reset_by_admin(app, user, with_response=True)
     assert len(password) >= 8
     stored = reload(user)
     assert stored.check_password(password)
     assert stored.must_change_password is True
     assert stored.password_hash.startswith("scrypt:")
+    # The page holding it is not kept by the browser or a proxy cache.
+    assert "no-store" in response.headers.get("Cache-Control", "")
     # Not shown again anywhere the admin goes next.
     for url in ("/admin/users", f"/admin/users/{user.id}", "/admin/audit"):
         page = admin.get(url)
@@ -413,3 +416,50 @@ def test_user_with_password_due_can_still_sign_out(app):
     login(person, "canbo", password)
     assert location(person.post("/logout")) == "/login"
     assert location(person.get("/account/password")).startswith("/login")
+
+
+def test_concurrent_failed_logins_still_lock_the_account(app, monkeypatch):
+    """Five wrong passwords sent at the same moment count as five failures."""
+    import threading
+
+    from inspect_app.auth import services
+    from inspect_app.db import db
+    from inspect_app.errors import WorkflowError
+
+    user = make_user("canbo")
+    attempts = 5
+    all_read = threading.Barrier(attempts)
+    real_check = User.check_password
+
+    def check_after_everyone_has_read(self, password):
+        # Every attempt has loaded the row before any of them writes. A fix that
+        # serialises whole sign-ins never fills the barrier: it then breaks after 2 s
+        # (less than busy_timeout) and the attempts simply go on one after another.
+        try:
+            all_read.wait(timeout=2)
+        except threading.BrokenBarrierError:
+            pass
+        return real_check(self, password)
+
+    monkeypatch.setattr(User, "check_password", check_after_everyone_has_read)
+    outcomes = []
+
+    def attempt():
+        db.connect(reuse_if_open=True)
+        try:
+            services.authenticate("canbo", "sai-mat-khau")
+        except WorkflowError as error:
+            outcomes.append(str(error))
+        except Exception as error:  # noqa: BLE001
+            outcomes.append(f"unexpected {error!r}")
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(outcomes) == attempts and not any(o.startswith("unexpected") for o in outcomes)
+    assert reload(user).locked_until is not None, (
+        f"not locked after {attempts} failures; counted {reload(user).failed_logins}")

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from inspect_app import settings
+from inspect_app import settings, web
 from inspect_app.models import AuditEvent, User
 from tests.factories import PASSWORD, make_user
 from tests.helpers import (csrf_token, flashes, location, parse, settings_form_data, text,
@@ -260,3 +260,30 @@ def test_not_found_for_a_missing_record_is_the_friendly_page(app, client):
     response = client.get("/admin/users/99999")
     assert response.status_code == 404
     assert tr(app, "Page not found") in text(response)
+
+
+def test_server_error_shows_a_friendly_page_with_the_security_headers(app, client,
+                                                                      monkeypatch):
+    def boom():
+        raise RuntimeError("secret internals: /work/main/inspect_app")
+
+    boom.policy = "public"
+    app.add_url_rule("/boom-for-test", "boom_for_test", boom)
+    monkeypatch.setattr("inspect_app.web.PUBLIC_ENDPOINTS",
+                        web.PUBLIC_ENDPOINTS | {"boom_for_test"})
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # behave as in production
+    response = client.get("/boom-for-test")
+    assert response.status_code == 500
+    page = text(response)
+    assert tr(app, "Something went wrong") in page
+    assert "secret internals" not in page and "Traceback" not in page
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True, "MAX_UPLOAD_MB": 0}])
+def test_too_large_request_shows_a_friendly_page(app, client):
+    response = client.post("/login", data={"username": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert tr(app, "File too large") in text(response)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

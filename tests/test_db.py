@@ -1,6 +1,9 @@
 """SQLite under concurrent writers, and the pragmas every connection runs with."""
 import threading
 
+import peewee
+import pytest
+
 from inspect_app import audit
 from inspect_app.db import db, transaction
 from inspect_app.models import AuditEvent, Unit, UnitKind
@@ -86,9 +89,6 @@ def test_request_connections_use_the_sqlite_pragmas(app, client):
 
 
 def test_foreign_keys_are_enforced(app):
-    import peewee
-    import pytest
-
     with pytest.raises(peewee.IntegrityError):
         with transaction():
             Unit.create(code="MO-COI", name="Mồ côi", kind=99999)

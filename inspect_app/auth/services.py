@@ -44,14 +44,19 @@ def _locked_error(user):
 
 
 def _record_failure(user, moment):
-    """Count a failed sign-in; lock the account at the limit."""
+    """Count a failed sign-in in the database (concurrent failures all count); lock at the limit."""
     with transaction():
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.failed_logins = 0
-            user.locked_until = moment + dt.timedelta(minutes=LOCK_MINUTES)
-            audit.record(None, "lock", user, {"locked_until": user.locked_until.isoformat()})
-        user.save()
+        (User
+         .update(failed_logins=User.failed_logins + 1)
+         .where(User.id == user.id)
+         .execute())
+        fresh = User.get_by_id(user.id)
+        if fresh.failed_logins >= MAX_FAILURES:
+            fresh.failed_logins = 0
+            fresh.locked_until = moment + dt.timedelta(minutes=LOCK_MINUTES)
+            fresh.save(only=[User.failed_logins, User.locked_until])
+            audit.record(None, "lock", fresh, {"locked_until": fresh.locked_until.isoformat()})
+    user.failed_logins, user.locked_until = fresh.failed_logins, fresh.locked_until
 
 
 def authenticate(username, password):
@@ -72,7 +77,7 @@ def authenticate(username, password):
         user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = moment
-        user.save()
+        user.save(only=[User.failed_logins, User.locked_until, User.last_login_at])
     return user
 
 
