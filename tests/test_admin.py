@@ -432,6 +432,13 @@ def test_audit_page_filters_by_entity(client, admin):
     assert rows and all(r["object"].startswith("users #") for r in rows)
 
 
+def test_audit_page_keeps_valid_filters_when_a_date_is_invalid(client, admin):
+    unit = make_unit("X-HOAAN", "Xã Hòa An")
+    make_user("canbo")
+    rows = audit_rows(text(client.get("/admin/audit?entity=unit&day_from=31-31-2026")))
+    assert [r["object"] for r in rows] == [f"unit #{unit.id}"]
+
+
 def test_audit_page_filters_by_user(client, admin):
     other_admin = make_user("quantri2", role="admin")
     unit = make_unit("X-HOAAN", "Xã Hòa An")

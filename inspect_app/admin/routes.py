@@ -150,13 +150,15 @@ def audit_log():
     form.actor.choices = [(0, _("(all)"))] + [
         (u.id, u.username) for u in User.select().order_by(User.username)]
     page = max(request.args.get("page", 1, type=int), 1)
-    valid = form.validate()
+    form.validate()
+
+    def value(field):
+        """A filter's value, ignored when that filter alone is invalid."""
+        return None if field.errors else field.data
+
     events, has_more = services.audit_events(
-        entity=form.entity.data if valid else None,
-        actor_id=form.actor.data if valid else None,
-        day_from=form.day_from.data if valid else None,
-        day_to=form.day_to.data if valid else None,
-        page=page)
+        entity=value(form.entity), actor_id=value(form.actor),
+        day_from=value(form.day_from), day_to=value(form.day_to), page=page)
     return render_template("admin/audit.html", form=form, events=events, page=page,
                            has_more=has_more)
 
