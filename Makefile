@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CATALOGS := inspect_app/translations
 
-.PHONY: run test translations extract-messages clean
+.PHONY: run test translations extract-messages clean samples bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,24 @@ run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	@echo "Serving http://127.0.0.1:$(PORT)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Sample PDFs from the demo data, on a database of their own, into build/samples/.
+SAMPLES_INSTANCE := $(CURDIR)/build/samples-instance
+SAMPLES_ENV := INSTANCE_PATH=$(SAMPLES_INSTANCE) \
+	DATABASE_URL=sqlite:///$(SAMPLES_INSTANCE)/samples.db
+samples: $(VENV)/.runtime translations
+	rm -rf $(SAMPLES_INSTANCE) build/samples
+	$(SAMPLES_ENV) $(FLASK) db upgrade
+	$(SAMPLES_ENV) $(FLASK) demo load
+	$(SAMPLES_ENV) $(BIN)/python -m inspect_app.pdf.samples build/samples
+
+# Benchmarks (bench/); their figures are recorded in docs/performance.md.
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/monthly_summary.py
 
 # Developers: refresh the catalogs after adding or changing interface strings.
 extract-messages: $(VENV)/.runtime

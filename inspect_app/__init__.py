@@ -44,11 +44,13 @@ def _register_blueprints(app):
     """Mount every area's blueprint."""
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .discipline import bp as discipline_bp
     from .findings import bp as findings_bp
     from .files import bp as files_bp
     from .findings_list import bp as findings_list_bp
     from .inspections import bp as inspections_bp
     from .main import bp as main_bp
+    from .reports.routes import bp as reports_bp
     from .units import bp as units_bp
 
     app.register_blueprint(auth_bp)
@@ -57,6 +59,8 @@ def _register_blueprints(app):
     app.register_blueprint(files_bp)
     app.register_blueprint(findings_list_bp)
     app.register_blueprint(inspections_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(discipline_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(units_bp, url_prefix="/admin/units")
 

@@ -8,6 +8,7 @@ from . import demo, schema
 from .auth import services as accounts
 from .errors import WorkflowError
 from .models import ROLES, Unit, User
+from .reports.cli import report_cli
 
 db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -77,5 +78,8 @@ def users_create(username, role, unit_code, email, full_name, password_stdin):
 
 def register(app):
     """Attach the command groups to app."""
-    for group in (db_cli, demo_cli, users_cli):
+    from .jobs import cli as jobs_commands
+
+    jobs_commands.register(app)
+    for group in (db_cli, demo_cli, users_cli, report_cli):
         app.cli.add_command(group)

@@ -43,6 +43,9 @@ def from_environment(instance_path):
         "MAX_UPLOAD_MB": int(env("MAX_UPLOAD_MB", "20")),
         "SESSION_COOKIE_SECURE": _bool(env("SESSION_COOKIE_SECURE"), base_url.startswith("https://")),
         "PROXY_FIX": _bool(env("PROXY_FIX"), False),
+        # A stopped scheduler's lease expires after this; another then takes over.
+        "SCHEDULER_LEASE_SECONDS": int(env("SCHEDULER_LEASE_SECONDS", "60")),
+        "SCHEDULER_MAIL_SECONDS": int(env("SCHEDULER_MAIL_SECONDS", "60")),
     }
 
 

@@ -4,9 +4,11 @@ import datetime as dt
 from . import clock, settings
 from .admin.services import save_settings
 from .auth import services as accounts
+from .discipline import queries as discipline_queries
+from .discipline import services as discipline
 from .findings import services as findings
 from .inspections import services as inspections
-from .models import Category, Inspection, Plan, Unit, UnitKind, User
+from .models import Category, DisciplineCase, Finding, Inspection, Plan, Unit, UnitKind, User
 from .units.services import save_unit
 
 DEMO_PASSWORD = "demo12345"
@@ -72,6 +74,7 @@ def load():
     _load_units()
     _load_accounts()
     _load_inspections()
+    _load_discipline()
 
 
 # Inspections and findings, dated relative to the day the demo is loaded so that every
@@ -212,3 +215,59 @@ def _load_inspections():
     _load_hoa_an(plan, people)
     _load_noi_vu(plan, people)
     _load_other_states(plan, people)
+
+
+# Disciplinary cases in every state, most of them opened from the demo findings above:
+# (official, position, person type, unit, violation, opened days ago, finding titles).
+DEMO_CASES = [
+    ("Nguyễn Văn Bình", "Công chức Văn phòng - Thống kê", "cong_chuc", "X-HOAAN",
+     "Nhiều lần đi muộn, về sớm, vắng mặt không có lý do trong giờ làm việc.", 30,
+     ["Công chức đi muộn, về sớm không có lý do"]),
+    ("Trần Thị Cúc", "Công chức Tư pháp - Hộ tịch", "cong_chuc", "X-HOAAN",
+     "Để hồ sơ chứng thực, hộ tịch giải quyết trễ hạn, không có văn bản xin lỗi người dân.",
+     38, ["Hồ sơ thủ tục hành chính giải quyết trễ hạn",
+          "Chưa có văn bản xin lỗi đối với hồ sơ trễ hạn"]),
+    ("Lê Văn Dũng", "Công chức Địa chính - Xây dựng", "cong_chuc", "TT-PHUHOA",
+     "Giải quyết hồ sơ đất đai không đúng quy trình, gây phiền hà cho người dân.", 100, []),
+    ("Phạm Văn Em", "Phó Chủ tịch UBND xã", "can_bo", "X-HOAAN",
+     "Thiếu trách nhiệm trong chỉ đạo lập hồ sơ công việc, lưu trữ.", 140,
+     ["Hồ sơ công việc năm trước chưa lập đầy đủ"]),
+    ("Võ Thị Giang", "Chuyên viên", "cong_chuc", "P-NOIVU",
+     "Sắp xếp, lưu trữ hồ sơ cán bộ, công chức không khoa học, khó tra cứu.", 18,
+     ["Hồ sơ cán bộ, công chức lưu trữ chưa khoa học"]),
+    ("Đặng Thị Hoa", "Công chức Văn hóa - Xã hội", "cong_chuc", "X-HOAAN",
+     "Không hướng dẫn người dân nộp hồ sơ trực tuyến theo phân công.", 25,
+     ["Tỷ lệ hồ sơ trực tuyến thấp"]),
+]
+
+
+def _open_demo_case(inspector, official, position, person_type, unit_code, violation,
+                    days_ago, finding_titles):
+    """Open one demo case, linked to the demo findings that exist."""
+    related = list(Finding.select().where(Finding.title.in_(finding_titles),
+                                          Finding.status != "draft"))
+    return discipline.open_case(inspector, official, position, person_type,
+                                Unit.get(Unit.code == unit_code), violation,
+                                _days(-days_ago), related)
+
+
+def _load_discipline():
+    """The demo disciplinary cases (open, extended, overdue, decided, closed, deferred), once."""
+    names = [case[0] for case in DEMO_CASES]
+    if DisciplineCase.select().where(DisciplineCase.official_name.in_(names)).exists():
+        return
+    inspector = _people()["thanhtra"]
+    opened = {case[0]: _open_demo_case(inspector, *case) for case in DEMO_CASES}
+    extended = opened["Trần Thị Cúc"]
+    discipline.extend_deadline(inspector, extended, extended.latest_deadline(),
+                               "Vụ việc phức tạp, cần xác minh thêm hồ sơ liên quan.")
+    decided, decision_date = opened["Phạm Văn Em"], _days(-60)
+    reprimand = next(m for m in discipline_queries.measures_offered("can_bo", decision_date)
+                     if m.code == "khien_trach")
+    discipline.decide_case(inspector, decided, reprimand, "45/QĐ-UBND", decision_date,
+                           settings.get("authority_name"))
+    discipline.dismiss_case(inspector, opened["Võ Thị Giang"],
+                            "Vi phạm đã được khắc phục kịp thời, chưa đến mức phải xử lý "
+                            "kỷ luật; nhắc nhở, rút kinh nghiệm.")
+    discipline.defer_case(inspector, opened["Đặng Thị Hoa"], "pregnancy_childcare",
+                          "Đang nghỉ chế độ thai sản.")

@@ -86,6 +86,23 @@ def _view_attachment(user, attachment):
     return _view_finding(user, attachment.response.finding)
 
 
+def _unit_report(user, unit):
+    """Staff see every unit's remediation report; a unit head only their own unit's."""
+    if user.role in (ADMIN, INSPECTOR, LEADER):
+        return True
+    return unit is not None and _own_unit(user, unit.id)
+
+
+def _view_discipline(user, case):
+    """Staff see every disciplinary case; a unit head only their own unit's, read-only."""
+    if user.role in (ADMIN, INSPECTOR, LEADER):
+        return True
+    if case is None:
+        # The list itself: a unit head's is scoped to their unit.
+        return user.role == UNIT_HEAD and user.unit_id is not None
+    return _own_unit(user, case.unit_id)
+
+
 RULES = {
     "home.view": _signed_in,
     "account.manage": _signed_in,
@@ -94,6 +111,7 @@ RULES = {
     "unit_kinds.manage": _admin_only,
     "settings.manage": _admin_only,
     "audit.view": _admin_only,
+    "outbox.manage": _admin_only,
     "categories.manage": _admin_only,
     "dashboard.view": _staff,
     "unit_home.view": _unit_head,
@@ -111,6 +129,12 @@ RULES = {
     "findings.cancel": _inspection_staff,
     "extensions.decide": _decide_extension,
     "attachments.view": _view_attachment,
+    "reports.view": _signed_in,
+    "reports.monthly": _staff,
+    "reports.unit": _unit_report,
+    "discipline.view": _view_discipline,
+    "discipline.manage": _staff,
+    "discipline_measures.manage": _admin_only,
 }
 
 

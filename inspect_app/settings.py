@@ -1,4 +1,5 @@
 """The settings an admin edits: their keys, labels, defaults and reading from the table."""
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -30,6 +31,19 @@ SPECS = [
                 kind="int", help=_l("Used when a finding is recorded without a deadline.")),
     SettingSpec("deadline_days_low", _l("Days to remedy a low-severity finding"), "60",
                 kind="int", help=_l("Used when a finding is recorded without a deadline.")),
+    SettingSpec("monthly_recipients", _l("Monthly summary recipients"), "",
+                kind="email_list",
+                help=_l("E-mail addresses, separated by commas, that receive the monthly "
+                        "summary besides the leaders.")),
+    SettingSpec("reminder_days_before", _l("Remind units this many days before a deadline"),
+                "7,3,1", kind="int_list",
+                help=_l("Whole numbers separated by commas; a reminder is also sent on the day.")),
+    SettingSpec("reminder_overdue_every_days", _l("While overdue, remind units every N days"),
+                "7", kind="int", help=_l("0 sends no reminders after the deadline day.")),
+    SettingSpec("escalation_after_days", _l("Report to leaders when overdue for N days"), "7",
+                kind="int", help=_l("Leaders and the inspection lead receive one digest.")),
+    SettingSpec("escalation_every_days", _l("Report again every N days while still overdue"),
+                "14", kind="int", help=_l("0 reports each overdue item only once.")),
 ]
 
 
@@ -59,3 +73,8 @@ def get_int(key):
 def get_int_list(key):
     """One setting read as a comma-separated list of integers."""
     return [int(part) for part in get(key).split(",") if part.strip()]
+
+
+def get_email_list(key):
+    """One setting read as a list of e-mail addresses (commas or line breaks between)."""
+    return [part for part in re.split(r"[\s,;]+", get(key)) if part]

@@ -104,11 +104,15 @@ NAV_ITEMS = [
     ("inspections.index", _l("Inspections"), "inspections.list"),
     ("inspections.plans", _l("Plans"), "plans.view"),
     ("findings_list.index", _l("Findings"), "findings.list"),
+    ("reports.index", _l("Reports"), "reports.view"),
+    ("discipline.index", _l("Discipline"), "discipline.view"),
     ("units.index", _l("Units"), "units.manage"),
     ("admin.users", _l("Users"), "users.manage"),
     ("admin.categories", _l("Categories"), "categories.manage"),
+    ("discipline.measures", _l("Disciplinary measures"), "discipline_measures.manage"),
     ("admin.settings_page", _l("Settings"), "settings.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.view"),
+    ("admin.outbox", _l("Outbox"), "outbox.manage"),
     ("findings.review_queue", _l("Review queue"), "dashboard.view"),
 ]
 

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from inspect_app import create_app, schema
 from inspect_app.db import db
 from tests.factories import PASSWORD
+from tests.smtp import MailServer
 
 ROOT = Path(__file__).resolve().parent.parent
 # Cheaper scrypt parameters for tests (the default n=2**15 costs ~0.1 s per hash or check).
@@ -166,3 +167,12 @@ class AuthActions:
 def auth(client):
     """Sign-in helper bound to client."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (point an app at it with tests.smtp.smtp_config)."""
+    server = MailServer().start()
+    yield server
+    server.stop()
+

@@ -130,3 +130,64 @@ def make_inspection(unit=None, start=None, days=2, title=None, topics="", lead=N
         topics=topics, kind=kind, follow_up_of=follow_up_of, plan=plan, start_date=start,
         end_date=start + dt.timedelta(days=days), lead=lead, members=list(members))
     return inspection
+
+
+def make_case(unit=None, official_name=None, person_type="cong_chuc", opened_on=None,
+              status="open", deadline=None, measure_code=None, decision_date=None,
+              outcome_on=None, violation=None, official_position="", findings=()):
+    """A disciplinary case row (written directly) with its search text and findings.
+
+    A decided case gets the measure measure_code in force for person_type on
+    decision_date (by default its outcome date, else the opening date).
+    """
+    import datetime as dt
+
+    from inspect_app import clock
+    from inspect_app.discipline.queries import measures_offered
+    from inspect_app.models import DisciplineCase, DisciplineCaseFinding
+    from inspect_app.text import fold
+
+    n = next(_counter)
+    opened_on = opened_on or clock.today() - dt.timedelta(days=10)
+    official_name = official_name or f"Cán Bộ Thử {n}"
+    violation = violation or f"Vi phạm số {n}"
+    measure = None
+    if status == "decided":
+        decision_date = decision_date or outcome_on or opened_on
+        measure = next(m for m in measures_offered(person_type, decision_date)
+                       if m.code == (measure_code or "khien_trach"))
+        outcome_on = decision_date
+    case = DisciplineCase.create(
+        official_name=official_name, official_position=official_position,
+        person_type=person_type, unit=unit or make_unit(), violation=violation,
+        opened_on=opened_on, deadline=deadline or opened_on + dt.timedelta(days=90),
+        original_deadline=opened_on + dt.timedelta(days=90), status=status, measure=measure,
+        decision_no=f"{n}/QĐ-UBND" if measure else "", decision_date=decision_date,
+        outcome_on=outcome_on, search_text=fold(" ".join([official_name, violation])))
+    for finding in findings:
+        DisciplineCaseFinding.create(case=case, finding=finding)
+    return case
+
+
+def make_issued_finding(unit, issued_on, deadline, status="open", title=None, code=None,
+                        resolved_at=None, resolved_on_time=None, recommendation=""):
+    """A finding of unit issued by a conclusion dated issued_on (its own inspection)."""
+    import datetime as dt
+
+    from inspect_app.models import Category, Finding, Inspection
+    from inspect_app.text import fold
+
+    n = next(_counter)
+    inspection = Inspection.create(unit=unit, title=f"Kiểm tra chuyên đề {n}",
+                                   start_date=issued_on - dt.timedelta(days=2),
+                                   end_date=issued_on - dt.timedelta(days=1),
+                                   status="concluded", conclusion_no=f"{n}/KL-UBND",
+                                   conclusion_date=issued_on)
+    code = code or f"KL-{n}/KL-UBND-1"
+    title = title or f"Tồn tại tháng {issued_on.month} số {n}"
+    return Finding.create(
+        inspection=inspection, responsible_unit=unit, ordinal=1,
+        category=Category.get(Category.code == "TTHC-TREHAN"), title=title,
+        recommendation=recommendation, deadline=deadline, original_deadline=deadline,
+        code=code, status=status, resolved_at=resolved_at, resolved_on_time=resolved_on_time,
+        search_text=fold(" ".join([code, title])))

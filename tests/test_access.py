@@ -2,6 +2,7 @@
 import pytest
 
 from inspect_app import policy, web
+from inspect_app.mail.outbox import enqueue
 from inspect_app.models import ALL_MODELS, Unit, UnitKind, User
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.helpers import location, settings_form_data, text, tr
@@ -39,7 +40,9 @@ def records():
     unit = make_unit("X-THU", "Xã Thử")
     target = make_user("nguoikhac", role="inspector")
     kind = UnitKind.get(UnitKind.code == "xa")
-    return {"user_id": target.id, "unit_id": unit.id, "kind_id": kind.id}
+    message = enqueue("access:test", ["a@example.vn"], "Thư thử", "Nội dung", "<p>Nội dung</p>")
+    return {"user_id": target.id, "unit_id": unit.id, "kind_id": kind.id,
+            "message_id": message.id}
 
 
 def _model_for_argument(name):

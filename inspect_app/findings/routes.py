@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..discipline import queries as discipline
 from ..errors import WorkflowError
 from ..models import (Attachment, Category, ExtensionRequest, Finding, Inspection, Response,
                       Unit)
@@ -199,7 +200,9 @@ def _show(finding, bound=None):
         finding_files=list(finding.attachments.order_by(Attachment.id)),
         actions=_actions(finding, responses, pending), today=today,
         overdue=services.is_overdue(finding, today),
-        timeline=services.timeline(finding, responses, extensions))
+        timeline=services.timeline(finding, responses, extensions),
+        discipline_cases=discipline.cases_of_finding(finding)
+        if can(current_user, "discipline.manage") else [])
 
 
 def _bound(name):

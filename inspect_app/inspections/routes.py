@@ -1,9 +1,10 @@
 """Inspections: list, calendar, create/edit, the inspection page and its actions."""
 import datetime as dt
+import io
 import math
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +12,7 @@ from .. import clock
 from ..errors import WorkflowError
 from ..formatting import format_date
 from ..models import Attachment, Inspection, Plan, Unit, User
+from ..pdf import documents
 from ..policy import can
 from ..units.services import active_units
 from ..web import apply_form_error, flash_error, requires
@@ -243,6 +245,18 @@ def conclusion(inspection_id):
             return redirect(url_for("inspections.show", inspection_id=inspection.id))
     return render_template("inspections/conclusion.html", form=form, inspection=inspection,
                            drafts=list(services.draft_findings(inspection)), **_labels())
+
+
+@bp.route("/inspections/<int:inspection_id>/conclusion.pdf")
+@requires("inspections.list")
+def conclusion_pdf(inspection_id):
+    """The issued conclusion as an official PDF document (in Vietnamese)."""
+    inspection = get_inspection_or_404(inspection_id)
+    if inspection.status not in ("concluded", "closed"):
+        abort(404)
+    return send_file(io.BytesIO(documents.conclusion_pdf(inspection)),
+                     mimetype=documents.PDF_TYPE, as_attachment=True,
+                     download_name=documents.conclusion_filename(inspection))
 
 
 @bp.route("/inspections/<int:inspection_id>/attachments", methods=["POST"])

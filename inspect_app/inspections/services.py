@@ -16,6 +16,7 @@ from ..errors import WorkflowError
 from ..findings.services import finding_link, refresh_search_text
 from ..mail.compose import absolute_url, enqueue_for_users
 from ..models import INSPECTION_KINDS, Finding, Inspection, InspectionMember, Plan, Unit, User
+from ..pdf import documents
 from ..policy import INSPECTOR, UNIT_HEAD, can
 from ..text import fold, nfc
 
@@ -419,10 +420,14 @@ def _notify_units(inspection, findings):
     adapter = current_app.url_map.bind("localhost")
     inspection_url = absolute_url(adapter.build("inspections.show",
                                                 {"inspection_id": inspection.id}))
+    # The conclusion as issued (its findings are open by now), built once for every unit.
+    conclusion = documents.attachment(documents.conclusion_filename(inspection),
+                                      documents.conclusion_pdf(inspection))
     for unit_id, unit_findings in by_unit.items():
         unit = unit_findings[0].responsible_unit
         items = [{"finding": f, "url": finding_link(f)} for f in unit_findings]
         enqueue_for_users(f"conclusion:{inspection.id}:unit:{unit.id}",
                           heads.get(unit_id, []), "conclusion_issued",
-                          extra_addresses=[unit.email], inspection=inspection, unit=unit,
-                          items=items, inspection_url=inspection_url)
+                          extra_addresses=[unit.email], attachments=[conclusion],
+                          inspection=inspection, unit=unit, items=items,
+                          inspection_url=inspection_url)

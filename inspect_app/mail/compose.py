@@ -19,20 +19,25 @@ def render(template, locale, **context):
     return " ".join(subject.split()), text, html
 
 
-def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), **context):
-    """Queue one e-mail per user (in their language) with an address; return the rows."""
+def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), attachments=(),
+                      **context):
+    """Queue one e-mail per user (in their language) with an address; return the rows.
+
+    attachments (outbox format) go with every one of these e-mails.
+    """
     messages = []
     for user in users:
         if not user.email or not user.active:
             continue
         subject, text, html = render(template, user.locale, recipient=user, **context)
         message = outbox.enqueue(f"{dedupe_prefix}:user:{user.id}", [user.email], subject,
-                                 text, html, locale=user.locale)
+                                 text, html, locale=user.locale, attachments=attachments)
         messages.append(message)
     for address in extra_addresses:
         if not address:
             continue
         subject, text, html = render(template, "vi", recipient=None, **context)
         messages.append(outbox.enqueue(f"{dedupe_prefix}:addr:{address.lower()}", [address],
-                                       subject, text, html, locale="vi"))
+                                       subject, text, html, locale="vi",
+                                       attachments=attachments))
     return [m for m in messages if m is not None]

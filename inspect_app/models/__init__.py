@@ -1,19 +1,27 @@
 """All models; each area adds its module here and its tables to ALL_MODELS."""
 from .audit import AuditEvent
 from .base import BaseModel
+from .discipline import (CASE_STATES, DEFERRAL_GROUNDS, MAX_PROCESSING_DAYS, PERSON_TYPES,
+                         PROCESSING_DAYS, DisciplineCase, DisciplineCaseFinding,
+                         DisciplineMeasure)
 from .inspections import (EXTENSION_STATES, FINDING_STATES, INSPECTION_KINDS,
                           INSPECTION_STATES, PLAN_STATES, REVIEW_STATES, RUNNING_STATES,
                           SEVERITIES, Attachment, Category, ExtensionRequest, Finding,
                           Inspection, InspectionMember, Plan, Response)
+from .jobs import REMINDER_KINDS, JobRun, ReminderLog, SchedulerLease
 from .org import LOCALES, ROLES, Setting, Unit, UnitKind, User
 from .outbox import OUTBOX_STATES, OutboxMessage
 
 ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, InspectionMember,
-              Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage]
+              Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
+              ReminderLog, SchedulerLease, JobRun,
+              DisciplineMeasure, DisciplineCase, DisciplineCaseFinding]
 
-__all__ = ["ALL_MODELS", "Attachment", "AuditEvent", "BaseModel", "Category",
+__all__ = ["ALL_MODELS", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
+           "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
+           "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",
-           "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember",
+           "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember", "JobRun",
            "LOCALES", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",
-           "REVIEW_STATES", "ROLES", "RUNNING_STATES", "Response", "SEVERITIES", "Setting",
-           "Unit", "UnitKind", "User"]
+           "REMINDER_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog", "RUNNING_STATES",
+           "Response", "SEVERITIES", "SchedulerLease", "Setting", "Unit", "UnitKind", "User"]

@@ -24,3 +24,5 @@ class OutboxMessage(BaseModel):
     message_id = CharField(max_length=200, default="")
     created_at = DateTimeField(default=clock.now)
     sent_at = DateTimeField(null=True)
+    # Delivery stops (status dead) after this moment; an admin's retry moves it.
+    give_up_at = DateTimeField(null=True)

@@ -1,0 +1,57 @@
+"""The filtered disciplinary cases as an Excel workbook."""
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .forms import labels
+
+
+def header():
+    """The column titles, in the user's language."""
+    return [_("Name of the official"), _("Position of the official"), _("Person type"),
+            _("Unit"), _("Violation"), _("Related findings"), _("Opened on"),
+            _("Processing deadline"), _("Status"), _("Overdue"), _("Disciplinary measure"),
+            _("Legal basis"), _("Decision number"), _("Decision date"),
+            _("Issuing authority"), _("Ground"), _("Reason")]
+
+
+def values(row, codes, names):
+    """One case row as the exported cells (dates stay dates)."""
+    return [row["official_name"], row["official_position"],
+            str(names["person_type"].get(row["person_type"], row["person_type"])),
+            row["unit_name"], row["violation"], ", ".join(codes.get(row["id"], [])),
+            row["opened_on"], row["deadline"],
+            str(names["status"].get(row["status"], row["status"])),
+            _("Yes") if row["overdue"] else "", row["measure_name"] or "",
+            row["legal_basis"] or "", row["decision_no"], row["decision_date"],
+            row["issuing_authority"],
+            str(names["ground"].get(row["deferral_ground"], row["deferral_ground"])),
+            row["outcome_reason"]]
+
+
+def _cell(sheet, value, bold=False):
+    """A write-only cell; text is always stored as text, never run as a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif value is not None:
+        cell.number_format = "DD/MM/YYYY"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def xlsx_bytes(rows, codes):
+    """The workbook (one sheet, bold header) of rows; codes: {case id: [finding codes]}."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Disciplinary cases"))
+    sheet.append([_cell(sheet, title, bold=True) for title in header()])
+    names = labels()
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in values(row, codes, names)])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,310 @@
+"""Discipline pages: the list and its export, opening and editing a case, the case page
+with its steps, and the admin's measures."""
+import io
+import math
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..errors import WorkflowError
+from ..models import DisciplineMeasure, Finding, Unit
+from ..policy import UNIT_HEAD, can
+from ..text import fold
+from ..units.services import active_units
+from ..web import apply_form_error, requires
+from . import bp, exports, queries, services
+from .forms import (CaseFilterForm, CaseForm, DecideForm, DeferForm, DismissForm,
+                    ExtendForm, MeasureForm, ResumeForm, labels, measure_groups)
+
+PER_PAGE = 25
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The forms of the case page, each posted to /discipline/<id>/<name>, prefixed by name.
+STEP_FORMS = {"extend": ExtendForm, "decide": DecideForm, "dismiss": DismissForm,
+              "defer": DeferForm, "resume": ResumeForm}
+
+
+# Every template (and macro) may name person types, case states and deferral grounds.
+bp.add_app_template_global(labels, "discipline_labels")
+
+
+def _actor():
+    """The signed-in user as a model instance (for services)."""
+    return current_user._get_current_object()
+
+
+def get_case_or_404(case_id):
+    """The case with this id (unit and measure joined) if the user may see it, else 404."""
+    case = queries.get_case(case_id)
+    if case is None or not can(current_user, "discipline.view", case):
+        abort(404)
+    return case
+
+
+# --- the list --------------------------------------------------------------------------
+
+
+def _filter_form():
+    """The filter form read from the query string, its choices within the user's scope."""
+    form = CaseFilterForm(request.args)
+    units = [(u.id, u.name) for u in Unit.select(Unit.id, Unit.name).order_by(Unit.name)]
+    years = range(clock.today().year, queries.first_year() - 1, -1)
+    form.fill_choices(units, queries.measure_choices(), years,
+                      unit_head=current_user.role == UNIT_HEAD)
+    form.validate()
+    return form
+
+
+@bp.route("/discipline")
+@requires("discipline.view")
+def index():
+    """One page of the cases the user may see, filtered and searched."""
+    form = _filter_form()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = queries.filtered_cases(current_user, form.filters(), page, PER_PAGE)
+    filter_args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("discipline/index.html", form=form, rows=rows, total=total,
+                           page=page, pages=max(1, math.ceil(total / PER_PAGE)),
+                           filter_args=filter_args)
+
+
+@bp.route("/discipline/export.xlsx")
+@requires("discipline.view")
+def export_xlsx():
+    """The whole filtered list as an Excel workbook."""
+    cases = queries.cases_query(current_user, _filter_form().filters())
+    content = exports.xlsx_bytes(cases.iterator(), queries.finding_codes(cases))
+    stem = "-".join(fold(_("disciplinary cases")).split())
+    return send_file(io.BytesIO(content), mimetype=XLSX_TYPE, as_attachment=True,
+                     download_name=f"{stem}-{clock.today().isoformat()}.xlsx")
+
+
+# --- opening and editing ---------------------------------------------------------------
+
+
+def _case_fields(form):
+    """The service arguments from a filled case form."""
+    return {"official_name": form.official_name.data,
+            "official_position": form.official_position.data,
+            "person_type": form.person_type.data,
+            "unit": Unit.get_or_none(Unit.id == form.unit.data),
+            "violation": form.violation.data,
+            "opened_on": form.opened_on.data}
+
+
+def _prefill_from_finding(form, finding_id):
+    """Fill a new case from the finding it is recommended for (404 if not visible)."""
+    finding = Finding.get_or_none(Finding.id == finding_id)
+    if finding is None or not can(current_user, "findings.view", finding):
+        abort(404)
+    form.unit.data = finding.responsible_unit_id
+    form.official_name.data = finding.official_name
+    form.official_position.data = finding.official_position
+    form.violation.data = finding.title
+    form.findings.data = finding.code
+
+
+@bp.route("/discipline/new", methods=["GET", "POST"])
+@requires("discipline.manage")
+def create():
+    """Open a case, from a finding when ?finding=<id> is given."""
+    form = CaseForm()
+    form.fill_choices(active_units())
+    if request.method == "GET":
+        form.opened_on.data = clock.today()
+        if request.args.get("finding", type=int):
+            _prefill_from_finding(form, request.args.get("finding", type=int))
+    if form.validate_on_submit():
+        try:
+            findings = services.findings_from_codes(form.findings.data)
+            case = services.open_case(_actor(), findings=findings, **_case_fields(form))
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The disciplinary case has been opened."), "success")
+            return redirect(url_for("discipline.show", case_id=case.id))
+    return render_template("discipline/edit.html", form=form, case=None)
+
+
+@bp.route("/discipline/<int:case_id>/edit", methods=["GET", "POST"])
+@requires("discipline.manage")
+def edit(case_id):
+    """Correct the details of a case still being processed."""
+    case = get_case_or_404(case_id)
+    if case.status not in ("open", "deferred"):
+        flash(_("A decided or closed case can no longer be edited."), "warning")
+        return redirect(url_for("discipline.show", case_id=case.id))
+    form = CaseForm(obj=case)
+    form.fill_choices(Unit.select().where(Unit.active | (Unit.id == case.unit_id))
+                      .order_by(Unit.name))
+    if request.method == "GET":
+        form.unit.data = case.unit_id
+        form.findings.data = services.finding_codes_text(queries.findings_of_case(case))
+    if form.validate_on_submit():
+        try:
+            findings = services.findings_from_codes(form.findings.data)
+            services.update_case(_actor(), case, findings=findings, **_case_fields(form))
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The disciplinary case has been saved."), "success")
+            return redirect(url_for("discipline.show", case_id=case.id))
+    return render_template("discipline/edit.html", form=form, case=case)
+
+
+# --- the case page ---------------------------------------------------------------------
+
+
+def _actions(case):
+    """What the current user may do on the case right now."""
+    manage = can(current_user, "discipline.manage")
+    running = manage and case.status == "open"
+    return {"edit": manage and case.status in ("open", "deferred"),
+            "extend": running and not case.extended,
+            "decide": running, "dismiss": running, "defer": running,
+            "resume": manage and case.status == "deferred"}
+
+
+def _offer_measures(form, case, today):
+    """Give the decision form the measures that may apply to the case, by legal basis."""
+    form.measure.choices = measure_groups(queries.measures_for_decision(case, today))
+
+
+def _show(case, bound=None):
+    """Render the case page; bound is (name, form) for a form that was just posted."""
+    today = clock.today()
+    actions = _actions(case)
+    forms = {name: form_class(formdata=None, prefix=name)
+             for name, form_class in STEP_FORMS.items()}
+    forms["decide"].decision_date.data = today
+    if actions["decide"]:
+        _offer_measures(forms["decide"], case, today)
+    if bound:
+        forms[bound[0]] = bound[1]
+    return render_template("discipline/show.html", case=case, forms=forms,
+                           actions=actions,
+                           overdue=queries.is_overdue(case, today),
+                           findings=queries.findings_of_case(case),
+                           timeline=services.timeline(case))
+
+
+@bp.route("/discipline/<int:case_id>")
+@requires("discipline.view")
+def show(case_id):
+    """A case with its findings, decision, actions and history."""
+    return _show(get_case_or_404(case_id))
+
+
+def _step(case_id, name, run, done_message):
+    """Validate the posted form called name, run(case, form); then back to the case."""
+    case = get_case_or_404(case_id)
+    form = STEP_FORMS[name](prefix=name)
+    if name == "decide":
+        _offer_measures(form, case, clock.today())
+    if form.validate_on_submit():
+        try:
+            run(case, form)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(done_message, "success")
+            return redirect(url_for("discipline.show", case_id=case.id))
+    return _show(case, (name, form))
+
+
+@bp.route("/discipline/<int:case_id>/extend", methods=["POST"])
+@requires("discipline.manage")
+def extend(case_id):
+    """Extend the processing time once."""
+    return _step(case_id, "extend",
+                 lambda case, f: services.extend_deadline(_actor(), case, f.new_deadline.data,
+                                                          f.reason.data),
+                 _("The processing time has been extended."))
+
+
+def _record_decision(case, form):
+    """Record the decision posted in form, with the measure it names."""
+    measure = DisciplineMeasure.get_or_none(DisciplineMeasure.id == form.measure.data)
+    return services.decide_case(_actor(), case, measure, form.decision_no.data,
+                                form.decision_date.data, form.issuing_authority.data)
+
+
+@bp.route("/discipline/<int:case_id>/decide", methods=["POST"])
+@requires("discipline.manage")
+def decide(case_id):
+    """Record the disciplinary decision."""
+    return _step(case_id, "decide", _record_decision,
+                 _("The disciplinary decision has been recorded."))
+
+
+@bp.route("/discipline/<int:case_id>/dismiss", methods=["POST"])
+@requires("discipline.manage")
+def dismiss(case_id):
+    """Close the case without a disciplinary measure."""
+    return _step(case_id, "dismiss",
+                 lambda case, f: services.dismiss_case(_actor(), case, f.reason.data),
+                 _("The case has been closed without a disciplinary measure."))
+
+
+@bp.route("/discipline/<int:case_id>/defer", methods=["POST"])
+@requires("discipline.manage")
+def defer(case_id):
+    """Defer the case on a legal ground."""
+    return _step(case_id, "defer",
+                 lambda case, f: services.defer_case(_actor(), case, f.ground.data,
+                                                     f.note.data),
+                 _("The case has been deferred."))
+
+
+@bp.route("/discipline/<int:case_id>/resume", methods=["POST"])
+@requires("discipline.manage")
+def resume(case_id):
+    """Take a deferred case up again."""
+    return _step(case_id, "resume",
+                 lambda case, f: services.resume_case(_actor(), case, f.note.data),
+                 _("The case has been resumed."))
+
+
+# --- measures (admin) ------------------------------------------------------------------
+
+
+@bp.route("/admin/discipline-measures")
+@requires("discipline_measures.manage")
+def measures():
+    """Every disciplinary measure, by legal basis and person type."""
+    return render_template("discipline/measures.html", measures=queries.all_measures())
+
+
+def _edit_measure(measure):
+    """Show and handle the measure form for a new or existing measure."""
+    form = MeasureForm(obj=measure if measure.id else None)
+    if form.validate_on_submit():
+        try:
+            services.save_measure(_actor(), measure, form.code.data, form.name.data,
+                                  form.person_type.data, form.legal_basis.data,
+                                  form.valid_from.data, form.valid_to.data, form.note.data,
+                                  form.sort_order.data or 0, form.active.data)
+        except WorkflowError as error:
+            apply_form_error(form, error)
+        else:
+            flash(_("The disciplinary measure has been saved."), "success")
+            return redirect(url_for("discipline.measures"))
+    return render_template("discipline/measure_edit.html", form=form, measure=measure)
+
+
+@bp.route("/admin/discipline-measures/new", methods=["GET", "POST"])
+@requires("discipline_measures.manage")
+def create_measure():
+    """Add a measure, e.g. when a new decree changes the list."""
+    return _edit_measure(DisciplineMeasure())
+
+
+@bp.route("/admin/discipline-measures/<int:discipline_measure_id>", methods=["GET", "POST"])
+@requires("discipline_measures.manage")
+def edit_measure(discipline_measure_id):
+    """Change a measure's validity, note or order, or take it out of use."""
+    measure = DisciplineMeasure.get_or_none(DisciplineMeasure.id == discipline_measure_id)
+    if measure is None:
+        abort(404)
+    return _edit_measure(measure)

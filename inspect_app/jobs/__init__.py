@@ -1,0 +1,1 @@
+"""Background jobs: reminders and escalation, mail delivery, and the one scheduler."""

@@ -1,0 +1,193 @@
+"""The inspection conclusion (kết luận kiểm tra), laid out as Decree 30/2020/NĐ-CP asks.
+
+Top-left the parent authority and the authority with the document number; top-right
+the national name and motto with the place and date line; then the title, the body
+(inspection, team, scope, results), the table of findings and recommendations, the
+recipients (Nơi nhận) and the signature block. Always in Vietnamese: it is an official
+document whoever downloads it.
+"""
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer,
+                                Table)
+
+from .. import settings
+from ..reports import queries
+from ..text import nfc
+from . import fonts, layout
+from .text import bold, date, date_line, markup, para
+
+LEFT_COLUMN = 58 * mm
+RIGHT_COLUMN = layout.FRAME_WIDTH - LEFT_COLUMN
+CELL_PADDING = 7
+MAX_CODE_WIDTH = 42 * mm
+
+
+def _rule(text_width):
+    """The short line under a heading, about as wide as the text above it."""
+    return HRFlowable(width=text_width, thickness=0.6, color=colors.black, spaceBefore=3,
+                      spaceAfter=4, hAlign="CENTER")
+
+
+def _header(inspection, styles):
+    """The two header columns: authority and number; national name, motto and date."""
+    parent = nfc(settings.get("parent_authority")).upper()
+    authority = nfc(settings.get("authority_name")).upper()
+    motto = _("Independence - Freedom - Happiness")
+    motto_style = styles["center_bold"]
+    header, header_bold = styles["header"], styles["header_bold"]
+    left = [Paragraph(markup(parent), header)] if parent else []
+    left += [Paragraph(bold(authority), header_bold),
+             _rule(min(stringWidth(authority, fonts.SERIF_BOLD, header_bold.fontSize) / 2,
+                       LEFT_COLUMN - 10 * mm)),
+             Paragraph(markup(_("No.: %(number)s", number=inspection.conclusion_no)),
+                       styles["center"])]
+    right = [Paragraph(bold(_("SOCIALIST REPUBLIC OF VIETNAM")), header_bold),
+             Paragraph(bold(motto), motto_style),
+             _rule(stringWidth(motto, fonts.SERIF_BOLD, motto_style.fontSize)),
+             Paragraph(markup(date_line(settings.get("place_name"),
+                                        inspection.conclusion_date)),
+                       styles["center_italic"])]
+    table = Table([[left, right]], colWidths=[LEFT_COLUMN, RIGHT_COLUMN])
+    table.setStyle(layout.plain_table_style())
+    # The short rules under the authority and the motto are centred like the text.
+    table.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")])
+    return table
+
+
+def _title(inspection, styles):
+    """KẾT LUẬN KIỂM TRA and what it is about."""
+    about = _("%(title)s at %(unit)s", title=inspection.title, unit=inspection.unit.name)
+    return [Paragraph(bold(_("INSPECTION CONCLUSION")), styles["title"]),
+            Paragraph(bold(about), styles["subtitle"])]
+
+
+def _opening(inspection, styles):
+    """Which decision the team acted on, where and when it inspected."""
+    dates = {"unit": inspection.unit.name, "start": date(inspection.start_date),
+             "end": date(inspection.end_date)}
+    if inspection.decision_no:
+        text = _("Pursuant to decision no. %(number)s of %(date)s establishing the "
+                 "inspection team, the team inspected %(unit)s from %(start)s to %(end)s.",
+                 number=inspection.decision_no, date=date(inspection.decision_date), **dates)
+    else:
+        text = _("The inspection team inspected %(unit)s from %(start)s to %(end)s.", **dates)
+    if inspection.plan_id:
+        text += " " + _("The inspection is part of the plan \"%(plan)s\".",
+                        plan=inspection.plan.title)
+    authority = settings.get("authority_name").strip()
+    closing = (_("On the basis of the results, %(authority)s concludes as follows:",
+                 authority=authority) if authority
+               else _("On the basis of the results, the inspection team concludes as "
+                      "follows:"))
+    return [para(text, styles["body"]), para(closing, styles["body"])]
+
+
+def _team(inspection, styles):
+    """Section I: the team lead and members."""
+    members = queries.conclusion_team(inspection)
+    lines = []
+    if inspection.lead_id:
+        lines.append(_("- Team lead: %(name)s", name=inspection.lead.full_name))
+    if members:
+        lines.append(_("- Members: %(names)s", names=", ".join(m.full_name for m in members)))
+    return [para(_("I. THE INSPECTION TEAM"), styles["heading"])] + \
+        [para(line, styles["left"]) for line in lines or [_("- Not recorded.")]]
+
+
+def _scope_and_results(inspection, styles):
+    """Sections II and III: what was inspected and what the team found overall."""
+    summary = inspection.conclusion_summary or _("The findings and recommendations are "
+                                                 "listed in section IV.")
+    return [para(_("II. SCOPE OF THE INSPECTION"), styles["heading"]),
+            para(inspection.topics or inspection.title, styles["body"]),
+            para(_("III. RESULTS OF THE INSPECTION"), styles["heading"]),
+            para(summary, styles["body"])]
+
+
+def _finding_cell(finding, styles):
+    """The finding's title in bold, then its description."""
+    text = bold(finding.title)
+    if finding.description:
+        text += "<br/>" + markup(finding.description)
+    return Paragraph(text, styles["cell"])
+
+
+def _findings(findings, styles):
+    """Section IV: the table of findings and recommendations with their deadlines."""
+    heading = para(_("IV. FINDINGS AND RECOMMENDATIONS"), styles["table_heading"])
+    if not findings:
+        return [heading, para(_("The inspection found nothing to remedy."), styles["body"])]
+    cell = styles["cell"]
+    header = [Paragraph(bold(label), styles["cell_bold"]) for label in (
+        _("Code"), _("Finding"), _("Recommendation"), _("Responsible unit"), _("Deadline"))]
+    rows = [[para(f.code, cell), _finding_cell(f, styles), para(f.recommendation, cell),
+             para(f.responsible_unit.name, cell),
+             para(date(f.original_deadline or f.deadline), cell)] for f in findings]
+    table = Table([header] + rows, colWidths=_finding_columns(findings, cell), repeatRows=1)
+    table.setStyle(layout.grid_table_style(font=cell))
+    return [CondPageBreak(50 * mm), heading, table, Spacer(1, 3 * mm)]
+
+
+def _finding_columns(findings, style):
+    """Column widths: the codes and dates unbroken, the rest shared by the texts."""
+    def width(text):
+        return stringWidth(nfc(text), style.fontName, style.fontSize) + CELL_PADDING
+
+    code = min(max(width(f.code) for f in findings), MAX_CODE_WIDTH)
+    deadline = width("00/00/0000")
+    rest = layout.FRAME_WIDTH - code - deadline
+    return [code, rest * 0.37, rest * 0.37, rest * 0.26, deadline]
+
+
+def _recipients(inspection, findings, styles):
+    """Nơi nhận: the inspected and responsible units, and the archive."""
+    units = [inspection.unit.name]
+    for finding in findings:
+        if finding.responsible_unit.name not in units:
+            units.append(finding.responsible_unit.name)
+    lines = [f"- {name};" for name in units] + [_("- Archive: office, inspection team.")]
+    heading = _("Recipients:")
+    return [Paragraph(f"<b><i>{markup(heading)}</i></b>", styles["small"])] + \
+        [para(line, styles["small"]) for line in lines]
+
+
+def _signature(inspection, styles):
+    """The signer's position, room for the signature and seal, and the name."""
+    name = inspection.lead.full_name if inspection.lead_id else ""
+    return [Paragraph(bold(_("HEAD OF THE INSPECTION TEAM")), styles["center_bold"]),
+            Spacer(1, 24 * mm), Paragraph(bold(name), styles["center_bold"])]
+
+
+def _closing_block(inspection, findings, styles):
+    """The request to report back, then recipients and signature, kept on one page.
+
+    The last paragraph goes with the signature so that it never stands alone on a page.
+    """
+    parts = []
+    if findings:
+        parts.append(para(_("The responsible units shall remedy the findings above by their "
+                            "deadlines and report the results, with evidence, in the "
+                            "inspection tracking system."), styles["body"]))
+    table = Table([[_recipients(inspection, findings, styles), _signature(inspection, styles)]],
+                  colWidths=[LEFT_COLUMN + 10 * mm, RIGHT_COLUMN - 10 * mm])
+    table.setStyle(layout.plain_table_style())
+    return KeepTogether(parts + [Spacer(1, 6 * mm), table])
+
+
+def conclusion_pdf(inspection):
+    """The bytes of the conclusion of a concluded (or closed) inspection, in Vietnamese."""
+    with force_locale("vi"):
+        styles = layout.styles(serif=True)
+        findings = queries.conclusion_findings(inspection)
+        story = [_header(inspection, styles), *_title(inspection, styles),
+                 _rule(40 * mm), *_opening(inspection, styles), *_team(inspection, styles),
+                 *_scope_and_results(inspection, styles), *_findings(findings, styles),
+                 _closing_block(inspection, findings, styles)]
+        title = _("Inspection conclusion no. %(number)s", number=inspection.conclusion_no)
+        author = settings.get("authority_name").strip() or _("Inspection team")
+        return layout.build(story, title=nfc(title), author=nfc(author),
+                            subject=nfc(inspection.title), serif=True)

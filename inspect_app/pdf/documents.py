@@ -1,0 +1,39 @@
+"""The documents the app produces, as bytes, and their e-mail attachment form."""
+import base64
+
+from ..text import fold
+from .conclusion import conclusion_pdf
+from .monthly import monthly_summary_pdf, summary_pdf
+from .unit_report import report_pdf, unit_report_pdf
+
+PDF_TYPE = "application/pdf"
+
+__all__ = ["PDF_TYPE", "attachment", "conclusion_filename", "conclusion_pdf",
+           "monthly_filename", "monthly_summary_pdf", "report_pdf", "summary_pdf",
+           "unit_filename", "unit_report_pdf"]
+
+
+def _slug(text):
+    """text without accents, spaces or slashes, for a file name."""
+    return "-".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
+
+
+def conclusion_filename(inspection):
+    """The download name of an inspection's conclusion: ket-luan-12-kl-ubnd.pdf."""
+    return f"ket-luan-{_slug(inspection.conclusion_no) or inspection.id}.pdf"
+
+
+def monthly_filename(month):
+    """The download name of a monthly summary: bao-cao-thang-2026-10.pdf."""
+    return f"bao-cao-thang-{month}.pdf"
+
+
+def unit_filename(unit, today):
+    """The download name of a unit report: bao-cao-khac-phuc-x-hoaan-2026-11-01.pdf."""
+    return f"bao-cao-khac-phuc-{_slug(unit.code)}-{today.isoformat()}.pdf"
+
+
+def attachment(filename, data):
+    """An outbox attachment of PDF bytes (the format mail delivery reads)."""
+    return {"filename": filename, "content_type": PDF_TYPE,
+            "content_b64": base64.b64encode(data).decode("ascii")}

@@ -1,0 +1,302 @@
+"""The monthly summary (báo cáo tổng hợp tháng): one function builds it for every output.
+
+monthly_summary(year, month) returns plain data; the web preview, the PDF and the
+monthly e-mail all render it. Its figures describe the month "as at the end of" its
+last day (for the month under way: of yesterday); reports/queries.py states what that
+means for each figure:
+
+- inspections planned: those scheduled to be held (in part) in the month, not cancelled;
+- inspections done: conclusions issued in the month;
+- new findings: findings issued in the month (drafts and cancelled findings excluded);
+- resolved: findings resolved in the month, on time when the accepted report came in
+  by the deadline in force;
+- open and overdue: as they stood at the end of the month;
+- on-time rate: on time / resolved in the month, in percent, and its change in
+  percentage points from the previous month (none when either month resolved nothing).
+
+Units are ranked by overdue findings at the end of the month (fewest first), then by
+their on-time rate (highest first; no resolution ranks after any rate); equal keys share
+a rank. The summary is a list of sections, built in order by SECTION_BUILDERS: another
+area adds its section by appending a builder(period, figures) returning a Section (or
+None to leave it out), a renderer in pdf/monthly.py and templates/reports/sections/<key>.html.
+"""
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..discipline.queries import month_summary as discipline_month_summary
+from . import queries
+
+# The chart shows the units with most open findings; the table lists them all.
+CHART_UNITS = 15
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month, written YYYY-MM."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text):
+        """The month written YYYY-MM in text; ValueError otherwise."""
+        match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+            raise ValueError(f"not a month (YYYY-MM): {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day):
+        """The month day falls in."""
+        return cls(day.year, day.month)
+
+    @property
+    def first(self):
+        """The month's first day."""
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last(self):
+        """The month's last day."""
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def previous(self):
+        """The month before."""
+        return Month.of(self.first - dt.timedelta(days=1))
+
+    def next(self):
+        """The month after."""
+        return Month.of(self.last + dt.timedelta(days=1))
+
+    def label(self):
+        """The month as people write it: 10/2026."""
+        return f"{self.month:02d}/{self.year}"
+
+    def __str__(self):
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def is_reportable(month, today):
+    """Whether at least one day of month has ended by today (no report of the future)."""
+    return month.first < today
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a summary covers: the month's first day to as_at, figures at its end."""
+
+    month: Month
+    as_at: dt.date
+
+    @classmethod
+    def of(cls, month, today):
+        """The period of month seen on today; ValueError for a month not begun by today."""
+        if not is_reportable(month, today):
+            raise ValueError(f"the month {month} has no ended day yet")
+        return cls(month, min(month.last, today - dt.timedelta(days=1)))
+
+    @property
+    def first(self):
+        """The first day covered."""
+        return self.month.first
+
+    @property
+    def cutoff(self):
+        """The day at whose start the month-end state is taken."""
+        return self.as_at + dt.timedelta(days=1)
+
+    @property
+    def complete(self):
+        """Whether the whole month is covered."""
+        return self.as_at == self.month.last
+
+
+@dataclass
+class Totals:
+    """The month's headline figures."""
+
+    inspections_planned: int
+    inspections_done: int
+    findings_new: int
+    findings_resolved: int
+    resolved_on_time: int
+    resolved_late: int
+    open_at_end: int
+    overdue_at_end: int
+    on_time_rate: float | None
+    previous_rate: float | None
+
+    @property
+    def rate_change(self):
+        """The change of the on-time rate from the previous month, in percentage points."""
+        if self.on_time_rate is None or self.previous_rate is None:
+            return None
+        return round(self.on_time_rate - self.previous_rate, 1)
+
+
+@dataclass
+class Figures:
+    """Every number of the summary, computed once and shared by the sections."""
+
+    totals: Totals
+    units: list
+    overdue: list
+    inspections_planned: list
+    inspections_done: list
+
+
+@dataclass
+class Section:
+    """One part of the summary: key names its renderer, data is what it shows."""
+
+    key: str
+    title: object
+    data: object
+
+
+@dataclass
+class MonthlySummary:
+    """The monthly summary: its period, its figures and its sections in order."""
+
+    period: Period
+    totals: Totals
+    units: list
+    overdue: list
+    inspections_planned: list
+    inspections_done: list
+    sections: list = field(default_factory=list)
+
+    @property
+    def month(self):
+        """The month summarised."""
+        return self.period.month
+
+    def section(self, key):
+        """The section called key, or None."""
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def rate(on_time, total):
+    """on_time / total in percent with one decimal, None when nothing was resolved."""
+    return round(100.0 * on_time / total, 1) if total else None
+
+
+def _resolved(period_first, period_last):
+    """(per-unit remediation rows, on time, late) of the findings resolved in a period."""
+    rows = queries.remediation_rate_by_unit(period_first, period_last)
+    on_time = sum(row["on_time"] for row in rows)
+    return rows, on_time, sum(row["late"] for row in rows)
+
+
+def _rank_key(row):
+    """Fewest overdue first, then the best on-time rate; no resolution after any rate."""
+    return (row["overdue"], -(row["rate"] if row["rate"] is not None else -1.0))
+
+
+def rank_units(rows):
+    """rows sorted by _rank_key (then fewest open, then name), each with its shared rank."""
+    rows.sort(key=lambda row: (_rank_key(row), row["open"], row["unit_name"]))
+    previous, rank = None, 0
+    for position, row in enumerate(rows, start=1):
+        if _rank_key(row) != previous:
+            previous, rank = _rank_key(row), position
+        row["rank"] = rank
+    return rows
+
+
+def _unit_rows(status_rows, resolved_rows):
+    """The per-unit table: open and overdue at the end, resolved on time and late."""
+    units = {}
+    for row in status_rows:
+        units[row["unit_id"]] = {"unit_id": row["unit_id"], "unit_name": row["unit_name"],
+                                 "open": row["open"], "overdue": row["overdue"],
+                                 "on_time": 0, "late": 0}
+    for row in resolved_rows:
+        unit = units.setdefault(row["unit_id"], {
+            "unit_id": row["unit_id"], "unit_name": row["unit_name"], "open": 0,
+            "overdue": 0, "on_time": 0, "late": 0})
+        unit["on_time"], unit["late"] = row["on_time"], row["late"]
+    for unit in units.values():
+        unit["resolved"] = unit["on_time"] + unit["late"]
+        unit["rate"] = rate(unit["on_time"], unit["resolved"])
+    return rank_units(list(units.values()))
+
+
+def figures(period):
+    """Compute every number of the summary of period."""
+    resolved_rows, on_time, late = _resolved(period.first, period.as_at)
+    previous = period.month.previous()
+    _rows, previous_on_time, previous_late = _resolved(previous.first, previous.last)
+    units = _unit_rows(queries.unit_status_at(period.cutoff), resolved_rows)
+    planned = queries.inspections_in_month(period.month.year, period.month.month)
+    done = queries.inspections_concluded_between(period.first, period.as_at)
+    totals = Totals(
+        inspections_planned=len(planned), inspections_done=len(done),
+        findings_new=queries.findings_issued_between(period.first, period.as_at),
+        findings_resolved=on_time + late, resolved_on_time=on_time, resolved_late=late,
+        open_at_end=sum(row["open"] for row in units),
+        overdue_at_end=sum(row["overdue"] for row in units),
+        on_time_rate=rate(on_time, on_time + late),
+        previous_rate=rate(previous_on_time, previous_on_time + previous_late))
+    return Figures(totals=totals, units=units, overdue=queries.overdue_at(period.cutoff),
+                   inspections_planned=planned, inspections_done=done)
+
+
+def chart_rows(units, limit=CHART_UNITS):
+    """The units the chart shows: most open findings first, then most overdue."""
+    busy = [row for row in units if row["open"] or row["resolved"]]
+    return sorted(busy, key=lambda r: (-r["open"], -r["overdue"], r["unit_name"]))[:limit]
+
+
+def _totals_section(period, figures):
+    """The headline figures."""
+    return Section("totals", _l("Overview"), figures.totals)
+
+
+def _units_section(period, figures):
+    """The ranked per-unit table."""
+    return Section("units", _l("Findings by unit"), figures.units)
+
+
+def _chart_section(period, figures):
+    """The bar chart of the busiest units."""
+    return Section("chart", _l("Open and overdue findings by unit"), chart_rows(figures.units))
+
+
+def _overdue_section(period, figures):
+    """The findings overdue at the end, longest overdue first."""
+    return Section("overdue", _l("Overdue findings at the end of the month"), figures.overdue)
+
+
+def _inspections_section(period, figures):
+    """The inspections planned in the month and the conclusions issued."""
+    return Section("inspections", _l("Inspections"),
+                   {"planned": figures.inspections_planned, "done": figures.inspections_done})
+
+
+def _discipline_section(period, figures):
+    """The month's disciplinary cases, by unit and by measure (no names: it is e-mailed)."""
+    return Section("discipline", _l("Disciplinary cases"),
+                   discipline_month_summary(period.first, period.as_at))
+
+
+# The sections in the order they are shown; each takes (period, figures).
+SECTION_BUILDERS = [_totals_section, _units_section, _chart_section, _overdue_section,
+                    _inspections_section, _discipline_section]
+
+
+def monthly_summary(year, month, today=None):
+    """The summary of a month seen on today (default: today); ValueError if not begun."""
+    period = Period.of(Month(year, month), today or clock.today())
+    numbers = figures(period)
+    sections = [builder(period, numbers) for builder in SECTION_BUILDERS]
+    return MonthlySummary(period=period, totals=numbers.totals, units=numbers.units,
+                          overdue=numbers.overdue,
+                          inspections_planned=numbers.inspections_planned,
+                          inspections_done=numbers.inspections_done,
+                          sections=[s for s in sections if s is not None])

@@ -1,0 +1,136 @@
+"""The reports pages: the month and unit pickers, previews and PDF downloads.
+
+The blueprint lives here rather than in the package's __init__: the report functions of
+this package are also read by documents, jobs and the CLI, which need no views.
+"""
+import io
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from .. import clock
+from ..models import Unit
+from ..pdf import charts, documents
+from ..pdf.text import percent, points
+from ..policy import can
+from ..web import requires
+from .forms import MonthPickForm, UnitPickForm
+from .monthly import Month, chart_rows, is_reportable, monthly_summary
+from .unit_report import unit_report
+
+bp = Blueprint("reports", __name__)
+# Rates may be missing (nothing resolved): the report pages show a dash for them.
+bp.add_app_template_filter(percent, "rate")
+bp.add_app_template_filter(points, "points")
+
+RECENT_MONTHS = 12
+
+
+def _locale():
+    """The current user's language, for the documents they download."""
+    return str(get_locale() or "vi")
+
+
+def _month_or_404(text):
+    """The month written YYYY-MM if a day of it has ended, else 404."""
+    try:
+        month = Month.parse(text)
+    except ValueError:
+        abort(404)
+    if not is_reportable(month, clock.today()):
+        abort(404)
+    return month
+
+
+def get_unit_or_404(code):
+    """The unit with this code if the current user may see its report, else 404."""
+    unit = Unit.get_or_none(Unit.code == code)
+    if unit is None or not can(current_user, "reports.unit", unit):
+        abort(404)
+    return unit
+
+
+def _pdf(data, filename):
+    """A PDF download response."""
+    return send_file(io.BytesIO(data), mimetype=documents.PDF_TYPE, as_attachment=True,
+                     download_name=filename)
+
+
+def _recent_months(today):
+    """The last complete months, latest first."""
+    months, month = [], Month.of(today).previous()
+    for _index in range(RECENT_MONTHS):
+        months.append(month)
+        month = month.previous()
+    return months
+
+
+@bp.route("/reports")
+@requires("reports.view")
+def index():
+    """Pick a month's summary or a unit's report; unit heads see their unit's only."""
+    today = clock.today()
+    if not can(current_user, "reports.monthly"):
+        return render_template("reports/index.html", unit=current_user.unit,
+                               month_form=None, unit_form=None)
+    month_form = MonthPickForm(request.args, today=today)
+    unit_form = UnitPickForm(request.args)
+    unit_form.fill_choices(Unit.select().order_by(Unit.name))
+    if "month" in request.args and month_form.validate():
+        month = Month.parse(month_form.month.data)
+        return redirect(url_for("reports.monthly", month=str(month)))
+    if "unit" in request.args and unit_form.validate():
+        return redirect(url_for("reports.unit", code=unit_form.unit.data))
+    if "month" not in request.args:
+        month_form.month.data = str(Month.of(today).previous())
+    return render_template("reports/index.html", unit=None, month_form=month_form,
+                           unit_form=unit_form, recent_months=_recent_months(today))
+
+
+def monthly_chart_svg(summary):
+    """The summary's chart as inline SVG markup."""
+    return Markup(charts.web_svg(charts.month_chart, chart_rows(summary.units),
+                                 "monthly-chart", _("Open and overdue findings by unit")))
+
+
+@bp.route("/reports/monthly/<month>")
+@requires("reports.monthly")
+def monthly(month):
+    """The monthly summary of a month, as a page with its chart."""
+    month = _month_or_404(month)
+    summary = monthly_summary(month.year, month.month)
+    return render_template("reports/monthly.html", summary=summary,
+                           chart_svg=monthly_chart_svg(summary),
+                           previous=month.previous(),
+                           following=month.next() if is_reportable(month.next(),
+                                                                   clock.today()) else None)
+
+
+@bp.route("/reports/monthly/<month>.pdf")
+@requires("reports.monthly")
+def monthly_pdf(month):
+    """The monthly summary of a month as a PDF in the user's language."""
+    month = _month_or_404(month)
+    data = documents.monthly_summary_pdf(month.year, month.month, _locale())
+    return _pdf(data, documents.monthly_filename(month))
+
+
+@bp.route("/reports/units/<code>")
+@requires("reports.view")
+def unit(code):
+    """A unit's remediation report as a page."""
+    report = unit_report(get_unit_or_404(code), clock.today())
+    return render_template("reports/unit.html", report=report)
+
+
+@bp.route("/reports/units/<code>.pdf")
+@requires("reports.view")
+def unit_pdf(code):
+    """A unit's remediation report as a PDF in the user's language."""
+    unit = get_unit_or_404(code)
+    today = clock.today()
+    return _pdf(documents.unit_report_pdf(unit, today, _locale()),
+                documents.unit_filename(unit, today))
