@@ -72,6 +72,8 @@ def jobs_monthly(month, today):
 def _log_to_stderr():
     """Show the scheduler's log lines on the console."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # APScheduler reports every run of every job at INFO; our job lines say what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @click.command("scheduler")

@@ -104,7 +104,7 @@ class JobScheduler:
         add(self.heartbeat, "interval", seconds=max(config["SCHEDULER_LEASE_SECONDS"] // 3, 1),
             id="heartbeat", next_run_time=dt.datetime.now(clock.zone()))
         add(self.run, "interval", seconds=config["SCHEDULER_MAIL_SECONDS"], args=["send_mail"],
-            id="send_mail")
+            id="send_mail", next_run_time=dt.datetime.now(clock.zone()))
         for name, at in DAILY.items():
             add(self.run_daily, "cron", hour=at.hour, minute=at.minute, args=[name], id=name)
         for name, at in MONTHLY.items():
