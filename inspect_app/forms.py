@@ -3,6 +3,9 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+
+from .text import clean_text
 
 
 class _AppTranslations:
@@ -22,6 +25,15 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _AppTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            """Clean every typed text field (passwords are taken exactly as typed)."""
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class,
+                                                                       PasswordField):
+                filters = tuple(unbound_field.kwargs.get("filters", ())) + (clean_text,)
+                options = dict(options, filters=filters)
+            return unbound_field.bind(form=form, **options)
 
 
 def required_message():
