@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CATALOGS := inspect_app/translations
 
-.PHONY: run test translations extract-messages clean samples bench
+.PHONY: run test test-pg translations extract-messages clean samples bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ run: $(VENV)/.runtime translations
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The same suite on PostgreSQL: a throwaway cluster from Debian's postgresql binaries
+# (PG_BIN), or the server in TEST_DATABASE_URL (its user must be allowed to create databases).
+test-pg: $(VENV)/.dev translations
+	TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
+
 # Sample PDFs from the demo data, on a database of their own, into build/samples/.
 SAMPLES_INSTANCE := $(CURDIR)/build/samples-instance
 SAMPLES_ENV := INSTANCE_PATH=$(SAMPLES_INSTANCE) \
@@ -42,8 +47,10 @@ samples: $(VENV)/.runtime translations
 	$(SAMPLES_ENV) $(FLASK) demo load
 	$(SAMPLES_ENV) $(BIN)/python -m inspect_app.pdf.samples build/samples
 
-# Benchmarks (bench/); their figures are recorded in docs/performance.md.
-bench: $(VENV)/.runtime
+# Benchmarks (bench/); their figures are recorded in docs/performance.md. The province
+# data are generated once into build/bench-*.sqlite; BENCH_ARGS=--regenerate remakes them.
+bench: $(VENV)/.dev translations
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/monthly_summary.py
 
 # Developers: refresh the catalogs after adding or changing interface strings.

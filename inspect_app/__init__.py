@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import clock, db, formatting, i18n, web
+from . import clock, db, formatting, i18n, logs, web
 from .auth import login_manager
 from .config import FIXED, from_environment
 
@@ -29,6 +29,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     clock.configure(app.config["APP_TIMEZONE"])
+    logs.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
@@ -48,6 +49,7 @@ def _register_blueprints(app):
     from .findings import bp as findings_bp
     from .files import bp as files_bp
     from .findings_list import bp as findings_list_bp
+    from .health import bp as health_bp
     from .inspections import bp as inspections_bp
     from .main import bp as main_bp
     from .reports.routes import bp as reports_bp
@@ -58,6 +60,7 @@ def _register_blueprints(app):
     app.register_blueprint(findings_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(findings_list_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(inspections_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(discipline_bp)

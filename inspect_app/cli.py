@@ -1,10 +1,10 @@
-"""The flask sub-commands: db, demo, users."""
+"""The flask sub-commands: db, demo, users, backup and restore."""
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
-from . import demo, schema
+from . import backup, demo, schema
 from .auth import services as accounts
 from .errors import WorkflowError
 from .models import ROLES, Unit, User
@@ -76,10 +76,37 @@ def users_create(username, role, unit_code, email, full_name, password_stdin):
     click.echo(f"Created user {user.username} ({user.role}).")
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="The archive to write (database and uploaded files).")
+def backup_command(out):
+    """Back up the database and the uploaded files into one archive, online."""
+    try:
+        files = backup.create_backup(out)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Backup written to {out} (database and {files} uploaded file(s)).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.option("--from", "source", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The archive written by `backup`.")
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+def restore_command(source, force):
+    """Restore a backup archive into this (fresh) database and upload folder."""
+    try:
+        manifest = backup.restore_backup(source, force=force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Restored the backup of {manifest['created_at']} (UTC).")
+
+
 def register(app):
     """Attach the command groups to app."""
     from .jobs import cli as jobs_commands
 
     jobs_commands.register(app)
-    for group in (db_cli, demo_cli, users_cli, report_cli):
+    for group in (db_cli, demo_cli, users_cli, report_cli, backup_command, restore_command):
         app.cli.add_command(group)

@@ -17,7 +17,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'")
 
 # Endpoints reachable without signing in, and those allowed while a new password is due.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "health.healthz"}
 PASSWORD_DUE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
 
 

@@ -1,7 +1,14 @@
-"""Shared fixtures: app, client, runner, auth, and a migrated database per test."""
+"""Shared fixtures: app, client, runner, auth, and a migrated database per test.
+
+The suite runs on SQLite (`make test`) or, with TEST_DATABASE=postgresql (`make test-pg`),
+on PostgreSQL: a throwaway cluster, or the server in TEST_DATABASE_URL (see tests/pg.py).
+"""
+import itertools
+import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,12 +17,14 @@ from flask.testing import FlaskClient
 
 from inspect_app import create_app, schema
 from inspect_app.db import db
+from tests import pg
 from tests.factories import PASSWORD
 from tests.smtp import MailServer
 
 ROOT = Path(__file__).resolve().parent.parent
 # Cheaper scrypt parameters for tests (the default n=2**15 costs ~0.1 s per hash or check).
 TEST_SCRYPT = "scrypt:1024:8:1"
+ON_POSTGRESQL = os.environ.get("TEST_DATABASE", "sqlite") == "postgresql"
 
 
 def pytest_configure(config):
@@ -52,24 +61,124 @@ def compiled_translations():
                    check=True, capture_output=True)
 
 
+class SqliteDatabases:
+    """Test databases as files; a migrated one starts as a copy of the template file."""
+
+    def __init__(self, template):
+        self.template = template
+
+    def create(self, directory, name, migrated):
+        """The URL of a new database file directory/name."""
+        path = Path(directory) / name
+        if migrated:
+            shutil.copy(self.template, path)
+        return f"sqlite:///{path}"
+
+    def drop(self, url):
+        """Files go with the test's temporary folder."""
+
+
+class PostgresDatabases:
+    """Test databases on one server; a migrated one is CREATE DATABASE ... TEMPLATE.
+
+    Copying the template takes a good part of a short test's time, so the next migrated
+    database is made, and used ones dropped, by a helper thread while a test runs.
+    """
+
+    def __init__(self, cluster, template):
+        self.cluster = cluster
+        self.template = template
+        self._numbers = itertools.count(1)
+        self._helper = ThreadPoolExecutor(max_workers=1)
+        self._next = self._helper.submit(self._make, True)
+
+    def _make(self, migrated):
+        """A new database's name, unique on the server (several runs may share it)."""
+        database = f"inspect_test_{os.getpid()}_{next(self._numbers)}"
+        self.cluster.create_database(database, self.template if migrated else None)
+        return database
+
+    def create(self, directory, name, migrated):
+        """The URL of a new database (name is only the SQLite file's)."""
+        if migrated:
+            database, self._next = self._next.result(), self._helper.submit(self._make, True)
+        else:
+            database = self._make(False)
+        return self.cluster.database_url(database)
+
+    def drop(self, url):
+        """Drop a database this object created, in the background."""
+        self._helper.submit(self.cluster.drop_database, url.rsplit("/", 1)[1])
+
+    def close(self):
+        """Drop the database made in advance and wait for the helper to finish."""
+        self.drop(self.cluster.database_url(self._next.result()))
+        self._helper.shutdown(wait=True)
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    """A database file with every migration applied, copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    app = create_app(_config(tmp_path_factory.mktemp("instance"), path))
+def pg_cluster():
+    """The PostgreSQL server of a PostgreSQL run, stopped at the end of the session."""
+    cluster = pg.cluster_for_tests()
+    yield cluster
+    cluster.stop()
+
+
+def _migrate(instance, url):
+    """Apply every migration to the database at url."""
+    app = create_app(_config(instance, url))
     with app.app_context():
         schema.upgrade()
         db.close()
-    return path
 
 
-def _config(instance, database_path, **overrides):
-    """The test configuration for an instance folder and a database file."""
+@pytest.fixture(scope="session")
+def test_databases(request, tmp_path_factory):
+    """Where test databases come from: SQLite files or databases on PostgreSQL."""
+    instance = tmp_path_factory.mktemp("instance")
+    if not ON_POSTGRESQL:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        _migrate(instance, f"sqlite:///{path}")
+        return SqliteDatabases(path)
+    cluster = request.getfixturevalue("pg_cluster")
+    template = f"inspect_template_{os.getpid()}"
+    cluster.drop_database(template)
+    cluster.create_database(template)
+    request.addfinalizer(lambda: cluster.drop_database(template))
+    _migrate(instance, cluster.database_url(template))
+    databases = PostgresDatabases(cluster, template)
+    request.addfinalizer(databases.close)
+    return databases
+
+
+@pytest.fixture(scope="session")
+def migrated_template(test_databases):
+    """The migrated template: a SQLite file, or a PostgreSQL database's name."""
+    return test_databases.template
+
+
+@pytest.fixture
+def new_database(test_databases):
+    """Create databases for one test (URL of each), dropped after it."""
+    created = []
+
+    def create(directory, name, migrated=False):
+        url = test_databases.create(directory, name, migrated)
+        created.append(url)
+        return url
+
+    yield create
+    for url in created:
+        test_databases.drop(url)
+
+
+def _config(instance, database_url, **overrides):
+    """The test configuration for an instance folder and a database URL."""
     config = {
         "TESTING": True,
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{database_path}",
+        "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://testserver",
         "UPLOAD_DIR": str(Path(instance) / "uploads"),
@@ -107,11 +216,10 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(tmp_path, migrated_template, app_config):
-    """A fresh app on its own migrated SQLite database."""
-    database_path = tmp_path / "test.db"
-    shutil.copy(migrated_template, database_path)
-    app = create_app(_config(tmp_path / "instance", database_path, **app_config))
+def app(tmp_path, new_database, app_config):
+    """A fresh app on its own migrated database."""
+    url = new_database(tmp_path, "test.db", migrated=True)
+    app = create_app(_config(tmp_path / "instance", url, **app_config))
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.connect(reuse_if_open=True)
@@ -121,16 +229,14 @@ def app(tmp_path, migrated_template, app_config):
 
 
 @pytest.fixture
-def make_app(tmp_path, migrated_template):
-    """Build an app of its own on a new database file (empty, or migrated if asked).
+def make_app(tmp_path, new_database):
+    """Build an app of its own on a new database (empty, or migrated if asked).
 
     Note: the database proxy is global, so a test should not mix this with `app`.
     """
     def build(name="other.db", migrated=False, **overrides):
-        database_path = tmp_path / name
-        if migrated:
-            shutil.copy(migrated_template, database_path)
-        other = create_app(_config(tmp_path / f"instance-{name}", database_path, **overrides))
+        url = new_database(tmp_path, name, migrated)
+        other = create_app(_config(tmp_path / f"instance-{name}", url, **overrides))
         other.test_client_class = IsolatedClient
         return other
     return build

@@ -8,10 +8,9 @@ from inspect_app.models import ALL_MODELS, UnitKind
 IGNORED_TABLES = {"schema_migration"}
 
 
-def describe(path):
-    """Tables of a SQLite file with their columns, indexes and foreign keys."""
-    database = SqliteDatabase(str(path))
-    with database:
+def describe(database):
+    """Tables of a peewee database (SQLite or PostgreSQL): columns, indexes, foreign keys."""
+    with database.connection_context():
         described = {}
         for table in database.get_tables():
             if table in IGNORED_TABLES or table.startswith("sqlite_"):
@@ -44,7 +43,7 @@ def differences(models, migrated):
     return found
 
 
-def test_migrated_schema_matches_the_models(make_app, tmp_path):
+def test_migrated_schema_matches_the_models(make_app):
     models_app = make_app("models.db")
     with models_app.app_context():
         db.connect(reuse_if_open=True)
@@ -56,8 +55,8 @@ def test_migrated_schema_matches_the_models(make_app, tmp_path):
         schema.upgrade()
         db.close()
 
-    models = describe(tmp_path / "models.db")
-    migrated = describe(tmp_path / "migrated.db")
+    models = describe(models_app.extensions["database"])
+    migrated = describe(migrated_app.extensions["database"])
     assert {m._meta.table_name for m in ALL_MODELS} <= set(models)
     problems = differences(models, migrated)
     assert not problems, "models and migrations differ:\n" + "\n".join(problems)
@@ -69,7 +68,8 @@ def test_schema_comparison_notices_a_difference(tmp_path):
         database = SqliteDatabase(str(tmp_path / name))
         with database:
             database.execute_sql(f"CREATE TABLE t (id INTEGER PRIMARY KEY{extra})")
-    problems = differences(describe(tmp_path / "a.db"), describe(tmp_path / "b.db"))
+    problems = differences(describe(SqliteDatabase(str(tmp_path / "a.db"))),
+                           describe(SqliteDatabase(str(tmp_path / "b.db"))))
     assert problems == ["t columns: migrations have ('note', 'TEXT', True, False), "
                         "models do not"]
 

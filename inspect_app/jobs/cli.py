@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import is_running_from_reloader, run_simple
 
-from .. import clock
+from .. import clock, logs
 from ..mail.sender import send_pending
 from ..reports.monthly_mail import send_monthly_summaries
 from .reminders import run_escalation, run_reminders
@@ -71,7 +71,7 @@ def jobs_monthly(month, today):
 
 def _log_to_stderr():
     """Show the scheduler's log lines on the console."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logs.configure_stderr()
     # APScheduler reports every run of every job at INFO; our job lines say what matters.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 

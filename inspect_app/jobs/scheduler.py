@@ -10,12 +10,13 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from peewee import IntegrityError
 
-from .. import clock
+from .. import clock, logs
 from ..db import db
 from ..models import SchedulerLease
 from . import runner
@@ -165,10 +166,12 @@ class JobScheduler:
                 return None
             if is_due and not is_due(name, clock.local_now(), runner.last_run_on(name)):
                 return None
+            started = time.perf_counter()
             try:
                 summary = runner.run_job(name)
             except Exception:
-                log.exception("job %s failed", name)
+                log.exception(logs.line("job_failed", name=name))
                 return None
-            log.info("job %s: %s", name, summary)
+            log.info(logs.line("job", **{"name": name, **summary,
+                                         "duration_ms": logs.milliseconds_since(started)}))
             return summary
