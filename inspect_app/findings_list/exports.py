@@ -1,6 +1,7 @@
 """The filtered findings as an Excel workbook or a CSV file Excel opens in UTF-8."""
 import csv
 import io
+import tempfile
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -71,14 +72,18 @@ def _cell(sheet, value, bold=False):
     return cell
 
 
-def xlsx_bytes(rows):
-    """The workbook (one sheet, bold header) as bytes."""
+def xlsx_file(rows):
+    """The workbook (one sheet, bold header) in a temporary file, read from its start.
+
+    Write-only mode streams the rows to disk, so memory stays flat however many there are.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Findings"))
     sheet.append([_cell(sheet, title, bold=True) for title in header()])
     labels = _labels()
     for row in rows:
         sheet.append([_cell(sheet, value) for value in values(row, labels)])
-    output = io.BytesIO()
+    output = tempfile.TemporaryFile()
     workbook.save(output)
-    return output.getvalue()
+    output.seek(0)
+    return output

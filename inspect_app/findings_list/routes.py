@@ -1,5 +1,4 @@
 """The findings list with its filters, and its exports."""
-import io
 import math
 
 from flask import Response, render_template, request, send_file, stream_with_context
@@ -24,7 +23,8 @@ def _filter_form():
     """The filter form read from the query string, its choices within the user's scope."""
     user = current_user._get_current_object()
     form = FindingFilterForm(request.args)
-    form.fill_choices(services.filter_choices(user), unit_head=user.role == UNIT_HEAD)
+    selected = request.args.get("inspection", type=int)
+    form.fill_choices(services.filter_choices(user, selected), unit_head=user.role == UNIT_HEAD)
     form.validate()
     return form
 
@@ -76,5 +76,5 @@ def export_csv():
 def export_xlsx():
     """The whole filtered list as an Excel workbook."""
     rows = queries.findings_query(current_user, _filter_form().filters()).iterator()
-    return send_file(io.BytesIO(exports.xlsx_bytes(rows)), mimetype=XLSX_TYPE,
+    return send_file(exports.xlsx_file(rows), mimetype=XLSX_TYPE,
                      as_attachment=True, download_name=_export_name("xlsx"))

@@ -106,7 +106,10 @@ class Finding(BaseModel):
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("responsible_unit", "status"), False),)
+        # The staff home page: running and overdue by unit, resolved this year, due soon.
+        indexes = ((("responsible_unit", "status", "deadline"), False),
+                   (("status", "resolved_at"), False),
+                   (("status", "deadline"), False))
 
     def __str__(self):
         return self.code or self.title

@@ -1,0 +1,471 @@
+"""The province-scale benchmark: `make bench` (or `.venv/bin/python bench/run.py`).
+
+It loads the generated data (bench/generate.py, cached under build/), applies pending
+migrations, freezes the clock at generate.TODAY and measures, on an app instance of its
+own that also serves a trivial page (base.html with a one-line body):
+
+- pages: server-side time of each page through the Flask test client (no network),
+  rounds over every page in turn so noise spreads evenly; median, p95 and the ratio of
+  medians to the trivial page of the same run;
+- SQL queries per page (playhouse.test_utils.count_queries) at full and at demo size;
+- jobs and the Excel export in child processes: time, and peak memory as the child's own
+  resource.getrusage(RUSAGE_SELF).ru_maxrss (the whole process: interpreter and app
+  included; the figure before the work is reported too). Jobs run in a transaction that
+  is rolled back, so each run sees the same data;
+- throughput of the inspector's home page and of the trivial page under gunicorn (2 sync
+  workers) driven by ApacheBench (`ab`) on 127.0.0.1, as a ratio.
+
+Everything is printed as one table and saved to build/bench.json.
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from flask import Blueprint, render_template_string
+from flask_login import login_required
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate  # noqa: E402  (the generator, next to this file)
+
+ROOT = generate.ROOT
+OUTPUT = ROOT / "build" / "bench.json"
+INSTANCE = ROOT / "build" / "bench-instance"
+# The project's gunicorn.conf.py applies (run from the project folder); its log goes here.
+GUNICORN_LOG = ROOT / "build" / "bench-gunicorn.log"
+# The frozen moment: 09:00 in Hanoi on generate.TODAY.
+NOW = dt.datetime.combine(generate.TODAY, dt.time(2, 0), tzinfo=dt.timezone.utc)
+MONTH = "2026-10"
+ROUNDS = 40
+WARMUP = 3
+JOB_RUNS = 3
+# The monthly job builds a PDF for each of the 500 units: one run is enough.
+STEP_RUNS = {"monthly job (all e-mails)": 1}
+# An export filter holding about 20,000 findings at full size.
+EXPORT_QUERY = "deadline_from=2026-01-01"
+LIMITS = {"median_ms": 50, "p95_ms": 150, "ratio": 4.0, "jobs_s": 5, "jobs_mb": 200,
+          "monthly_pdf_s": 5, "export_s": 15, "export_mb": 300, "throughput_ratio": 0.25}
+
+trivial = Blueprint("bench_trivial", __name__)
+
+
+@trivial.route("/_bench/trivial")
+@login_required
+def trivial_page():
+    """The yardstick: the app's layout around one line, for the signed-in user."""
+    return render_template_string('{% extends "base.html" %}{% block title %}Bench'
+                                  '{% endblock %}{% block content %}<p>Trivial page.</p>'
+                                  '{% endblock %}')
+
+
+def bench_app(size):
+    """The app on the size's cached database, with the trivial page registered."""
+    app = generate.app_for(f"sqlite:///{generate.sqlite_path(size)}", INSTANCE)
+    app.register_blueprint(trivial)
+    return app
+
+
+def ensure_data(size, regenerate):
+    """Generate the size's database unless cached; apply pending migrations to it."""
+    from inspect_app import schema
+    from inspect_app.db import db
+
+    path = generate.sqlite_path(size)
+    generated = None
+    if regenerate or not path.exists():
+        output = subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"),
+                                 "--size", size], check=True, capture_output=True, text=True)
+        generated = json.loads(output.stdout.strip().splitlines()[-1])
+    with generate.app_for(f"sqlite:///{path}", INSTANCE).app_context():
+        db.connect(reuse_if_open=True)
+        if schema.upgrade():
+            db.execute_sql("ANALYZE")
+        db.close()
+    return generated
+
+
+def _user(username):
+    """A benchmark user by username."""
+    from inspect_app.models import User
+
+    return User.get(User.username == username)
+
+
+def _longest_timeline():
+    """The id of the finding with the most audit events."""
+    from peewee import fn
+
+    from inspect_app.models import AuditEvent
+
+    count = fn.COUNT(AuditEvent.id)
+    return (AuditEvent
+            .select(AuditEvent.entity_id)
+            .where(AuditEvent.entity == "finding")
+            .group_by(AuditEvent.entity_id)
+            .order_by(count.desc(), AuditEvent.entity_id)
+            .limit(1)
+            .scalar())
+
+
+def pages(app):
+    """[(name, user, url)] of the measured pages, the trivial one first."""
+    from inspect_app.db import db
+
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        busiest_unit = _user(generate.UNIT_HEAD).unit_id
+        finding = _longest_timeline()
+        db.close()
+    return [
+        ("trivial page", generate.INSPECTOR, "/_bench/trivial"),
+        ("inspector home", generate.INSPECTOR, "/"),
+        ("findings list, page 1", generate.INSPECTOR, "/findings"),
+        ("findings, unit + overdue", generate.INSPECTOR,
+         f"/findings?unit={busiest_unit}&status=overdue"),
+        ('findings, search "tre han"', generate.INSPECTOR, "/findings?q=tre+han"),
+        ("findings list, page 500", generate.INSPECTOR, "/findings?page=500"),
+        ("finding, long timeline", generate.INSPECTOR, f"/findings/{finding}"),
+        ("unit head home", generate.UNIT_HEAD, "/"),
+        ("monthly report page", generate.LEADER, f"/reports/monthly/{MONTH}"),
+    ]
+
+
+def signed_in_client(app, username):
+    """A test client holding a session of username."""
+    from inspect_app.db import db
+
+    client = app.test_client()
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        user = _user(username)
+        db.close()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
+def _get(client, url):
+    """GET url and check the answer is a page."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: HTTP {response.status_code}")
+    return response
+
+
+def time_pages(app, measured):
+    """{name: [seconds]} over ROUNDS rounds of every page in turn (after WARMUP rounds)."""
+    clients = {user: signed_in_client(app, user) for _n, user, _u in measured}
+    timings = {name: [] for name, _user, _url in measured}
+    for round_no in range(WARMUP + ROUNDS):
+        for name, user, url in measured:
+            started = time.perf_counter()
+            _get(clients[user], url)
+            if round_no >= WARMUP:
+                timings[name].append(time.perf_counter() - started)
+    return timings
+
+
+def count_page_queries(app, measured):
+    """{name: SQL queries of one request}."""
+    from playhouse.test_utils import count_queries
+
+    clients = {user: signed_in_client(app, user) for _n, user, _u in measured}
+    counts = {}
+    for name, user, url in measured:
+        with count_queries() as counted:
+            _get(clients[user], url)
+        counts[name] = counted.count
+    return counts
+
+
+def p95(values):
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+
+def page_rows(timings, counts, demo_counts):
+    """The page table: median and p95 in ms, ratio to the trivial page, query counts."""
+    base = statistics.median(timings["trivial page"])
+    rows = []
+    for name, values in timings.items():
+        median = statistics.median(values)
+        rows.append({"page": name, "median_ms": round(median * 1000, 1),
+                     "p95_ms": round(p95(values) * 1000, 1), "ratio": round(median / base, 2),
+                     "queries": counts[name], "queries_demo": demo_counts.get(name)})
+    return rows
+
+
+# --- jobs and the export, each in a child process -----------------------------------------
+
+
+def _rss_mb():
+    """This process's peak resident set size so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rolled_back(function):
+    """Run function in a transaction then rolled back; its seconds (or those it returns)."""
+    from inspect_app.db import db
+
+    with db.atomic() as transaction:
+        started = time.perf_counter()
+        timed_inside = function()
+        seconds = time.perf_counter() - started
+        transaction.rollback()
+    return timed_inside if isinstance(timed_inside, float) else seconds
+
+
+def _after_yesterday(job):
+    """A job's run of today once yesterday's has run (untimed), as on an ordinary day."""
+    yesterday = generate.TODAY - dt.timedelta(days=1)
+
+    def daily():
+        job(yesterday)
+        started = time.perf_counter()
+        job(generate.TODAY)
+        return time.perf_counter() - started
+    return daily
+
+
+def _work(name, app):
+    """{step: callable} of a measured piece of work."""
+    from inspect_app.jobs.reminders import run_escalation, run_reminders
+    from inspect_app.pdf.documents import monthly_summary_pdf
+    from inspect_app.reports.monthly_mail import send_monthly_summaries
+
+    year, month = map(int, MONTH.split("-"))
+    if name == "jobs":
+        return {"reminders, first run (catch-up)": lambda: run_reminders(generate.TODAY),
+                "escalation, first run (catch-up)": lambda: run_escalation(generate.TODAY),
+                "reminders, daily run": _after_yesterday(run_reminders),
+                "escalation, daily run": _after_yesterday(run_escalation)}
+    if name == "monthly":
+        return {"monthly summary PDF": lambda: monthly_summary_pdf(year, month,
+                                                                   today=generate.TODAY),
+                "monthly job (all e-mails)": lambda: send_monthly_summaries(generate.TODAY)}
+    client = signed_in_client(app, generate.INSPECTOR)
+
+    def export():
+        response = _get(client, f"/findings/export.xlsx?{EXPORT_QUERY}")
+        export.size = len(response.data)
+    return {"Excel export": export}
+
+
+def child(name, size):
+    """In a child process: run a piece of work JOB_RUNS times; print its figures as JSON."""
+    import time_machine
+
+    from inspect_app.db import db
+
+    with time_machine.travel(NOW, tick=False):
+        app = bench_app(size)
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            steps = _work(name, app)
+            before = _rss_mb()
+            timings = {step: [] for step in steps}
+            for run_no in range(JOB_RUNS):
+                for step, function in steps.items():
+                    if run_no < STEP_RUNS.get(step, JOB_RUNS):
+                        timings[step].append(_rolled_back(function) if name != "export"
+                                             else _timed(function))
+            db.close()
+    print(json.dumps({"timings": timings, "rss_before_mb": round(before),
+                      "peak_mb": round(_rss_mb())}))
+
+
+def _timed(function):
+    """Run function; return its seconds."""
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def run_child(name, size):
+    """Measure a piece of work in a fresh process; returns the child's figures."""
+    output = subprocess.run([sys.executable, __file__, "--child", name, "--size", size],
+                            check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def work_rows(size):
+    """The jobs and export table: median seconds of JOB_RUNS, peak memory of the process."""
+    rows = []
+    for name in ("jobs", "monthly", "export"):
+        figures = run_child(name, size)
+        for step, values in figures["timings"].items():
+            rows.append({"work": step, "median_s": round(statistics.median(values), 2),
+                         "max_s": round(max(values), 2), "peak_mb": figures["peak_mb"],
+                         "rss_before_mb": figures["rss_before_mb"], "group": name})
+    return rows
+
+
+# --- throughput under gunicorn ----------------------------------------------------------
+
+
+def gunicorn_app(size="full"):
+    """The benchmark app for gunicorn workers (`run:gunicorn_app()`), clock frozen."""
+    import time_machine
+
+    time_machine.travel(NOW, tick=False).start()
+    return bench_app(os.environ.get("BENCH_SIZE", size))
+
+
+def _free_port():
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _session_cookie(app, username):
+    """The session cookie header value of a signed-in username."""
+    client = signed_in_client(app, username)
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    return f"{cookie.key}={cookie.value}"
+
+
+def _ab(url, cookie, seconds):
+    """Requests per second of ab with 4 concurrent clients for `seconds`."""
+    output = subprocess.run(["ab", "-q", "-t", str(seconds), "-n", "1000000", "-c", "4",
+                             "-C", cookie, url], check=True, capture_output=True,
+                            text=True).stdout
+    failed = int(re.search(r"Failed requests:\s+(\d+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx responses:\s+(\d+)", output)
+    if failed or non_2xx:
+        raise RuntimeError(f"ab: errors against {url}\n{output}")
+    return float(re.search(r"Requests per second:\s+([\d.]+)", output).group(1))
+
+
+def _wait_for(port, process):
+    """Wait until gunicorn accepts connections."""
+    for _try in range(100):
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn stopped")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def throughput(app, size, seconds=10, repeats=3):
+    """{page: [requests/s]} of the inspector home and the trivial page, alternating."""
+    import time_machine
+
+    if shutil.which("ab") is None:
+        return None
+    port = _free_port()
+    log = GUNICORN_LOG.open("w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
+         f"127.0.0.1:{port}", "--pythonpath", str(ROOT / "bench"), "--log-level", "warning",
+         "run:gunicorn_app()"], cwd=ROOT, env={**os.environ, "BENCH_SIZE": size},
+        stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        _wait_for(port, process)
+        with time_machine.travel(NOW, tick=False):
+            # Signed now, the session would look issued in the future to the frozen server.
+            cookie = _session_cookie(app, generate.INSPECTOR)
+        results = {"inspector home": [], "trivial page": []}
+        for _repeat in range(repeats):
+            for page, path in (("inspector home", "/"), ("trivial page", "/_bench/trivial")):
+                results[page].append(_ab(f"http://127.0.0.1:{port}{path}", cookie, seconds))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+    return results
+
+
+# --- the whole run ----------------------------------------------------------------------
+
+
+def measure_pages(size):
+    """(page timings, query counts) of one size, clock frozen."""
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False):
+        app = bench_app(size)
+        measured = pages(app)
+        counts = count_page_queries(app, measured)
+        timings = time_pages(app, measured) if size == "full" else None
+    return app, timings, counts
+
+
+def print_table(result):
+    """The results as one table on stdout."""
+    print(f"\nmachine: {result['machine']}")
+    print(f"data: {json.dumps(result['data'])}\n")
+    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'x trivial':>10} "
+          f"{'queries':>8} {'demo q':>7}")
+    for row in result["pages"]:
+        print(f"{row['page']:32} {row['median_ms']:>10} {row['p95_ms']:>8} {row['ratio']:>10} "
+              f"{row['queries']:>8} {row['queries_demo']!s:>7}")
+    print(f"\n{'work':32} {'median s':>10} {'max s':>8} {'peak MB':>10} {'MB before':>10}")
+    for row in result["work"]:
+        print(f"{row['work']:32} {row['median_s']:>10} {row['max_s']:>8} {row['peak_mb']:>10} "
+              f"{row['rss_before_mb']:>10}")
+    if result.get("throughput"):
+        print("\nthroughput (gunicorn, 2 workers, ab -c 4), requests/s:")
+        for page, values in result["throughput"]["runs"].items():
+            print(f"  {page:30} median {statistics.median(values):.1f}  runs {values}")
+        print(f"  ratio home / trivial: {result['throughput']['ratio']}")
+
+
+def _machine():
+    """A line describing this machine."""
+    return (f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
+            f"{platform.python_version()}, SQLite")
+
+
+def save(result):
+    """Write the results to build/bench.json."""
+    OUTPUT.parent.mkdir(exist_ok=True)
+    OUTPUT.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def main():
+    """Run every benchmark, print the table, save build/bench.json."""
+    parser = argparse.ArgumentParser(description="Province-scale benchmark.")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data again")
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args()
+    generated = {size: ensure_data(size, args.regenerate) for size in ("demo", "full")}
+    _app, _none, demo_counts = measure_pages("demo")
+    app, timings, counts = measure_pages("full")
+    result = {"date": dt.date.today().isoformat(), "machine": _machine(),
+              "data": {size: figures for size, figures in generated.items() if figures},
+              "pages": page_rows(timings, counts, demo_counts), "work": work_rows("full"),
+              "limits": LIMITS}
+    save(result)
+    if not args.skip_throughput:
+        runs = throughput(app, "full")
+        if runs:
+            ratio = (statistics.median(runs["inspector home"])
+                     / statistics.median(runs["trivial page"]))
+            result["throughput"] = {"runs": runs, "ratio": round(ratio, 2)}
+    save(result)
+    print_table(result)
+    print(f"\nsaved to {OUTPUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        child(sys.argv[sys.argv.index("--child") + 1], sys.argv[sys.argv.index("--size") + 1])
+    else:
+        main()
