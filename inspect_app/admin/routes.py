@@ -77,6 +77,8 @@ def edit_user(user_id):
     """Edit an account's name, role, unit, email and language."""
     user = get_user_or_404(user_id)
     form = UserForm(obj=user)
+    # A username never changes: the page shows it as text, so the form must not ask for it.
+    del form.username
     form.fill_choices(active_units())
     if request.method == "GET":
         form.unit.data = user.unit_id or 0

@@ -1,0 +1,316 @@
+"""The access matrix: every rule of app.url_map, for every role, against objects of two units.
+
+The expected answer of each (endpoint, role, whose object) comes from the EXPECTED table
+below, written from the design (DESIGN.md §9 and policy.py's intent), never computed with
+policy.can, so a change in the policy or a new route without an entry makes a test fail.
+
+Answers: OK (the view ran: 2xx or a redirect inside the app), LOGIN (redirect to the login
+page), FORBIDDEN (403: the role may never do this) and NOT_FOUND (404: an object of another
+unit, which a unit head must not learn exists). Refused POSTs are checked to change nothing.
+
+The world: unit A and unit B each have a concluded inspection led by the inspector for A
+and by another inspector for B, a submitted finding with a pending report, a pending
+extension request, an evidence file and a disciplinary case. So "the inspector" is on
+unit A's team and not on unit B's.
+"""
+import datetime as dt
+
+import pytest
+
+from inspect_app import attachments, clock
+from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, \
+    UnitKind
+from inspect_app.mail.outbox import enqueue
+from inspect_app.reports.monthly import Month
+from tests.factories import (PASSWORD, make_case, make_concluded_inspection, make_finding,
+                             make_plan, make_unit, make_user)
+from tests.test_access import db_state
+from tests.test_attachments import PDF, upload
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
+ROLES = ["anonymous", "head_a", "head_b", "leader", "inspector", "admin"]
+STAFF = ("leader", "inspector", "admin")
+
+
+# --- the expectations: (role, object's unit) -> answer ---------------------------------
+
+
+def everyone(role, unit):
+    """Any signed-in user."""
+    return OK
+
+
+def admin_only(role, unit):
+    """Administrators only."""
+    return OK if role == "admin" else FORBIDDEN
+
+
+def staff(role, unit):
+    """Administrators, inspectors and leaders; unit heads are refused outright."""
+    return OK if role in STAFF else FORBIDDEN
+
+
+def inspection_staff(role, unit):
+    """Administrators and inspectors."""
+    return OK if role in ("admin", "inspector") else FORBIDDEN
+
+
+def own(role, unit):
+    """A unit head's own unit's object."""
+    return role == f"head_{unit.lower()}"
+
+
+def staff_or_own_unit(role, unit):
+    """Staff see everything; a unit head their own unit's object, another unit's is 404."""
+    if role in STAFF:
+        return OK
+    return OK if own(role, unit) else NOT_FOUND
+
+
+def concluding_team(role, unit):
+    """The admin, or the inspector on the inspection's team (unit A's); the object must
+    be visible first, so a unit head gets 404 for another unit and 403 for their own."""
+    if role == "admin" or (role == "inspector" and unit == "A"):
+        return OK
+    if role.startswith("head_") and not own(role, unit):
+        return NOT_FOUND
+    return FORBIDDEN
+
+
+def manage_then_team(role, unit):
+    """Inspection staff (else 403 before any lookup), then the team rule."""
+    if role not in ("admin", "inspector"):
+        return FORBIDDEN
+    return concluding_team(role, unit)
+
+
+def responding_unit(role, unit):
+    """Only the responsible unit's head; staff may see the finding but are refused."""
+    if role in STAFF:
+        return FORBIDDEN
+    return OK if own(role, unit) else NOT_FOUND
+
+
+def extension_decider(role, unit):
+    """A leader, or the inspection's lead (the inspector for unit A); the admin is no
+    decider. A unit head gets 404 for another unit's request, 403 for their own."""
+    if role == "leader" or (role == "inspector" and unit == "A"):
+        return OK
+    if role.startswith("head_") and not own(role, unit):
+        return NOT_FOUND
+    return FORBIDDEN
+
+
+PUBLIC = "public"
+
+# endpoint -> the rule for GET and POST alike (each route accepts what app.url_map says).
+EXPECTED = {
+    "auth.login": PUBLIC,
+    "auth.set_language": PUBLIC,
+    # Open to the load balancer; it answers 503 while the scheduler is not running.
+    "health.healthz": PUBLIC,
+    "auth.logout": everyone,
+    "auth.account": everyone,
+    "auth.change_password": everyone,
+    "main.home": everyone,
+    # admin area
+    "admin.users": admin_only, "admin.create_user": admin_only, "admin.edit_user": admin_only,
+    "admin.activate_user": admin_only, "admin.deactivate_user": admin_only,
+    "admin.reset_password": admin_only, "admin.settings_page": admin_only,
+    "admin.audit_log": admin_only, "admin.categories": admin_only,
+    "admin.create_category": admin_only, "admin.edit_category": admin_only,
+    "admin.outbox": admin_only, "admin.outbox_message": admin_only,
+    "admin.outbox_message_html": admin_only, "admin.retry_outbox_message": admin_only,
+    "units.index": admin_only, "units.create": admin_only, "units.edit": admin_only,
+    "units.activate": admin_only, "units.deactivate": admin_only, "units.kinds": admin_only,
+    "units.create_kind": admin_only, "units.edit_kind": admin_only,
+    "discipline.measures": admin_only, "discipline.create_measure": admin_only,
+    "discipline.edit_measure": admin_only,
+    # plans
+    "inspections.plans": staff, "inspections.plan_show": staff,
+    "inspections.plan_create": inspection_staff, "inspections.plan_edit": inspection_staff,
+    "inspections.plan_approve": inspection_staff,
+    # inspections
+    "inspections.index": everyone, "inspections.calendar": everyone,
+    "inspections.show": staff_or_own_unit, "inspections.conclusion_pdf": staff_or_own_unit,
+    "inspections.create": inspection_staff, "inspections.edit": inspection_staff,
+    "inspections.start": inspection_staff, "inspections.cancel": inspection_staff,
+    "inspections.upload": inspection_staff,
+    "inspections.conclusion": concluding_team, "inspections.close": concluding_team,
+    # findings
+    "findings_list.index": everyone, "findings_list.export_csv": everyone,
+    "findings_list.export_xlsx": everyone,
+    "findings.show": staff_or_own_unit,
+    "findings.create": manage_then_team, "findings.edit": manage_then_team,
+    "findings.respond": responding_unit, "findings.request_extension": responding_unit,
+    "findings.accept": inspection_staff, "findings.request_changes": inspection_staff,
+    "findings.approve_extension": extension_decider,
+    "findings.reject_extension": extension_decider,
+    "findings.cancel": inspection_staff, "findings.reopen": inspection_staff,
+    "findings.review_queue": staff,
+    "files.download": staff_or_own_unit,
+    # reports
+    "reports.index": everyone, "reports.monthly": staff, "reports.monthly_pdf": staff,
+    "reports.unit": staff_or_own_unit, "reports.unit_pdf": staff_or_own_unit,
+    # discipline
+    "discipline.index": everyone, "discipline.export_xlsx": everyone,
+    "discipline.show": staff_or_own_unit,
+    "discipline.create": staff, "discipline.edit": staff, "discipline.extend": staff,
+    "discipline.decide": staff, "discipline.dismiss": staff, "discipline.defer": staff,
+    "discipline.resume": staff,
+}
+
+# What a refused POST carries: enough that a missing check would change something.
+HOSTILE_POST = {
+    "username": "xamnhap", "full_name": "Xâm Nhập", "role": "admin", "locale": "vi",
+    "email": "x@example.vn", "code": "XAM", "name": "Xâm nhập", "label": "Xâm",
+    "area": "TTHC", "active": "y", "authority_name": "Giả mạo", "year": "2030",
+    "title": "Giả mạo", "body": "Giả mạo", "reason": "Giả mạo", "note": "Giả mạo",
+    "report-body": "Giả mạo", "extension-requested_deadline": "2031-01-01",
+    "extension-reason": "Giả mạo", "review-note": "Giả mạo", "decision-note": "Giả mạo",
+    "cancel-reason": "Giả mạo", "reopen-reason": "Giả mạo",
+    "conclusion_no": "99/KL", "conclusion_date": "2030-01-01",
+    "official_name": "Giả Mạo", "violation": "Giả mạo", "person_type": "cong_chuc",
+    "opened_on": "2030-01-01", "dismiss-reason": "Giả mạo", "resume-note": "Giả mạo",
+    "lang": "en", "severity": "high", "start_date": "2030-01-01", "end_date": "2030-01-02",
+}
+
+# Allowed POSTs that end the session run last.
+LAST = ("auth.logout",)
+
+
+# --- the world --------------------------------------------------------------------------
+
+
+def _unit_objects(head_name, unit, lead):
+    """A concluded inspection of unit with a submitted finding, a pending report and
+    extension request, an evidence file and a disciplinary case."""
+    head = make_user(head_name, role="unit_head", unit=unit)
+    inspection = make_concluded_inspection(unit=unit, lead=lead,
+                                           start=clock.today() - dt.timedelta(days=20))
+    inspection.conclusion_date = clock.today() - dt.timedelta(days=10)
+    inspection.save()
+    finding = make_finding(unit=unit, inspection=inspection, status="submitted",
+                           deadline=clock.today() + dt.timedelta(days=30))
+    response = Response.create(finding=finding, author=head, body="Đã khắc phục",
+                               submitted_on=clock.today())
+    extension = ExtensionRequest.create(
+        finding=finding, requested_by=head, reason="Cần thêm thời gian",
+        requested_deadline=clock.today() + dt.timedelta(days=60),
+        previous_deadline=finding.deadline)
+    attachment = attachments.store(upload("minh chứng.pdf", PDF), head, finding=finding)
+    case = make_case(unit=unit)
+    return {"inspection_id": inspection.id, "finding_id": finding.id,
+            "response_id": response.id, "extension_id": extension.id,
+            "attachment_id": attachment.id, "case_id": case.id, "unit_id": unit.id,
+            "code": unit.code}
+
+
+@pytest.fixture
+def world(app):
+    """{"A": ids, "B": ids}: every URL argument, addressing unit A's or unit B's objects."""
+    make_user("admin", role="admin")
+    make_user("leader", role="leader")
+    inspector = make_user("inspector", role="inspector")
+    other_inspector = make_user("inspector_b", role="inspector")
+    shared = {"plan_id": make_plan().id, "user_id": make_user("target").id,
+              "kind_id": UnitKind.select().first().id,
+              "category_id": Category.select().first().id,
+              "discipline_measure_id": DisciplineMeasure.select().first().id,
+              "message_id": enqueue("matrix", ["a@example.vn"], "Thư", "Nội dung",
+                                    "<p>Nội dung</p>").id,
+              "month": str(Month.of(clock.today()).previous())}
+    unit_a, unit_b = make_unit("DV-A", "Xã A"), make_unit("DV-B", "Xã B")
+    return {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
+            "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)}}
+
+
+def rules(app):
+    """Every rule but static, with the methods it accepts (HEAD and OPTIONS aside)."""
+    return sorted(((rule, sorted(rule.methods - {"HEAD", "OPTIONS"}))
+                   for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
+                  key=lambda item: item[0].rule)
+
+
+def expected(rule, role, unit):
+    """The answer the table gives for this request."""
+    decision = EXPECTED[rule.endpoint]
+    if decision == PUBLIC:
+        return OK
+    if role == "anonymous":
+        return LOGIN
+    return decision(role, unit)
+
+
+def answer(response, rule, role):
+    """What the app answered, in the table's terms.
+
+    Only the sign-in gate sends an anonymous visitor to /login; a signed-in user lands
+    there only by signing out, which is that route's normal answer.
+    """
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    if EXPECTED[rule.endpoint] == PUBLIC and response.status_code == 503:
+        return OK
+    if response.status_code >= 400:
+        return f"{response.status_code} (unexpected)"
+    if role == "anonymous" and EXPECTED[rule.endpoint] != PUBLIC \
+            and response.headers.get("Location", "").startswith("/login"):
+        return LOGIN
+    return OK
+
+
+def sign_in(client, role):
+    """Sign the client in as role (anonymous stays signed out)."""
+    if role != "anonymous":
+        response = client.post("/login", data={"username": role, "password": PASSWORD})
+        assert response.status_code == 302, role
+
+
+# --- the tests --------------------------------------------------------------------------
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule, _methods in rules(app)}
+    assert endpoints - set(EXPECTED) == set(), "add the new routes to EXPECTED"
+    assert set(EXPECTED) - endpoints == set(), "EXPECTED names routes that are gone"
+
+
+@pytest.mark.parametrize("unit", ["A", "B"])
+@pytest.mark.parametrize("role", ROLES)
+def test_get_answers_match_the_matrix(app, client, world, role, unit):
+    sign_in(client, role)
+    ids = world[unit]
+    wrong = []
+    for rule, methods in rules(app):
+        if "GET" not in methods:
+            continue
+        url = rule.build({name: ids[name] for name in rule.arguments})[1]
+        want, got = expected(rule, role, unit), answer(client.get(url), rule, role)
+        if want != got:
+            wrong.append(f"GET {url} ({rule.endpoint}): expected {want}, got {got}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("unit", ["A", "B"])
+@pytest.mark.parametrize("role", ROLES)
+def test_post_answers_match_the_matrix_and_refusals_change_nothing(app, client, world,
+                                                                   role, unit):
+    sign_in(client, role)
+    ids = world[unit]
+    posts = [rule for rule, methods in rules(app) if "POST" in methods]
+    refused = [r for r in posts if expected(r, role, unit) != OK]
+    allowed = sorted((r for r in posts if expected(r, role, unit) == OK),
+                     key=lambda r: r.endpoint in LAST)
+    wrong = []
+    for rule in refused + allowed:
+        url = rule.build({name: ids[name] for name in rule.arguments})[1]
+        want = expected(rule, role, unit)
+        before = db_state() if want != OK else None
+        got = answer(client.post(url, data=HOSTILE_POST), rule, role)
+        if want != got:
+            wrong.append(f"POST {url} ({rule.endpoint}): expected {want}, got {got}")
+        elif before is not None and db_state() != before:
+            wrong.append(f"POST {url} ({rule.endpoint}): refused but changed the database")
+    assert wrong == []
+    assert refused and allowed
