@@ -19,8 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
-from . import clock, schema
+from . import cache, clock, schema
 from .db import db, is_sqlite
+from .models import DataVersion
 
 FORMAT = 1
 DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
@@ -140,6 +141,24 @@ def _load_database(path):
               "--if-exists", "--single-transaction", f"--dbname={database}", str(path)])
 
 
+def _data_version():
+    """The database's data version, 0 when it has none (empty, or older than 0007)."""
+    if not db.table_exists("data_version"):
+        return 0
+    return cache.data_version() or 0
+
+
+def _raise_data_version_above(replaced_version):
+    """Raise the restored data version above the replaced one.
+
+    Running servers keep figures under the replaced database's versions; the restored data
+    must not answer to one of them.
+    """
+    if db.table_exists("data_version"):
+        highest = max(cache.data_version() or 0, replaced_version)
+        DataVersion.update(version=highest + 1).where(DataVersion.id == 1).execute()
+
+
 def restore_backup(source, force=False):
     """Restore the archive at source; return the manifest. Refuses data unless force."""
     if holds_data() and not force:
@@ -148,7 +167,9 @@ def restore_backup(source, force=False):
     with tarfile.open(source, "r") as archive, tempfile.TemporaryDirectory() as work:
         manifest = _read_manifest(archive)
         archive.extractall(work, filter="data")
+        replaced_version = _data_version()
         _load_database(Path(work) / DATABASE_MEMBER[manifest["database"]])
+        _raise_data_version_above(replaced_version)
         uploaded = Path(work) / "uploads"
         if uploaded.is_dir():
             shutil.copytree(uploaded, current_app.config["UPLOAD_DIR"], dirs_exist_ok=True)

@@ -6,10 +6,10 @@ import tarfile
 import time_machine
 from werkzeug.datastructures import FileStorage
 
-from inspect_app import attachments
+from inspect_app import attachments, cache
 from inspect_app.admin.services import save_settings
 from inspect_app.db import db
-from inspect_app.models import ALL_MODELS, Attachment
+from inspect_app.models import ALL_MODELS, Attachment, DataVersion
 from inspect_app.pdf import documents
 from tests.factories import make_issued_finding, make_unit, make_user
 from tests.test_pdf import pdf_text
@@ -102,9 +102,13 @@ def test_restore_refuses_a_database_holding_data_unless_forced(make_app, tmp_pat
         assert "already holds data" in refused.output
         assert snapshot(target)[0]["Finding"] == 0
 
+        # Servers may hold figures cached under the replaced database's versions, far
+        # beyond the backup's own: the restored data must answer to a new version.
+        DataVersion.update(version=10_000).execute()
         forced = invoke(target, "restore", "--from", str(archive), "--force")
         assert forced.exit_code == 0, forced.output
         assert snapshot(target) == before
+        assert cache.data_version() == 10_001
         db.close()
 
 

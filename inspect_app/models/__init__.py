@@ -1,6 +1,7 @@
 """All models; each area adds its module here and its tables to ALL_MODELS."""
 from .audit import AuditEvent
 from .base import BaseModel
+from .data_version import TRACKED_TABLES, DataVersion
 from .discipline import (CASE_STATES, DEFERRAL_GROUNDS, MAX_PROCESSING_DAYS, PERSON_TYPES,
                          PROCESSING_DAYS, DisciplineCase, DisciplineCaseFinding,
                          DisciplineMeasure)
@@ -15,13 +16,15 @@ from .outbox import OUTBOX_STATES, OutboxMessage
 ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, InspectionMember,
               Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
               ReminderLog, SchedulerLease, JobRun,
-              DisciplineMeasure, DisciplineCase, DisciplineCaseFinding]
+              DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion]
 
 __all__ = ["ALL_MODELS", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
            "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
+           "DataVersion",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",
            "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember", "JobRun",
            "LOCALES", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",
            "REMINDER_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog", "RUNNING_STATES",
-           "Response", "SEVERITIES", "SchedulerLease", "Setting", "Unit", "UnitKind", "User"]
+           "Response", "SEVERITIES", "SchedulerLease", "Setting", "TRACKED_TABLES",
+           "Unit", "UnitKind", "User"]

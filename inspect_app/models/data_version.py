@@ -1,0 +1,19 @@
+"""The data version: a counter the database raises on every change to a tracked table."""
+from peewee import BigIntegerField, IntegerField
+
+from .base import BaseModel
+
+# The tables whose rows feed cached figures (dashboard, monthly summary, list totals).
+# Triggers created by migrations/0007_data_version.py raise the version on any insert,
+# update or delete in them. Users, audit events, mail and job tables are left out: they
+# change on every login or job run and no cached figure reads them.
+TRACKED_TABLES = ("setting", "unit_kind", "unit", "plan", "inspection", "inspection_member",
+                  "category", "finding", "response", "extension_request",
+                  "discipline_measure", "discipline_case", "discipline_case_finding")
+
+
+class DataVersion(BaseModel):
+    """The one row holding the version; it only ever grows."""
+
+    id = IntegerField(primary_key=True)
+    version = BigIntegerField(default=0)
