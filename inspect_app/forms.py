@@ -3,7 +3,10 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from markupsafe import Markup, escape
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import Select, html_params
 
 from .text import clean_text
 
@@ -34,6 +37,37 @@ class BaseForm(FlaskForm):
                 filters = tuple(unbound_field.kwargs.get("filters", ())) + (clean_text,)
                 options = dict(options, filters=filters)
             return unbound_field.bind(form=form, **options)
+
+
+class LongSelect(Select):
+    """A drop-down of many plain choices (hundreds of units), rendered in one pass.
+
+    WTForms builds each option through its generic attribute rendering, which costs more
+    than the rest of a list page once a province's units are offered.
+    """
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if field.flags.required and "required" not in kwargs:
+            kwargs["required"] = True
+        chosen = None if field.data is None else str(field.data)
+        options = "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+            f"{escape(label)}</option>" for value, label in field.choices)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+class LongSelectField(SelectField):
+    """A SelectField of many plain (value, label) choices: one-pass drop-down, set lookup."""
+
+    widget = LongSelect()
+
+    def pre_validate(self, form):
+        """Refuse a value that is not among the choices."""
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(self.gettext("Not a valid choice."))
 
 
 def required_message():

@@ -151,6 +151,7 @@ EXPECTED = {
     "files.download": staff_or_own_unit,
     # reports
     "reports.index": everyone, "reports.monthly": staff, "reports.monthly_pdf": staff,
+    "reports.units_today": staff,
     "reports.unit": staff_or_own_unit, "reports.unit_pdf": staff_or_own_unit,
     # discipline
     "discipline.index": everyone, "discipline.export_xlsx": everyone,

@@ -201,13 +201,45 @@ def test_csv_neutralises_formulas(staff, app):
     assert rows[1][1] == "'=1+2"
 
 
-def test_filtered_findings_returns_page_and_total(app, data):
+def test_a_page_and_the_count_of_the_overdue_findings(app, data):
     inspector = make_user()
-    rows, total = queries.filtered_findings(inspector, {"status": "overdue"}, page=1,
-                                            per_page=1, today=TODAY)
-    assert total == 2
-    assert [row["code"] for row in rows] == ["B-CHANGES"]
-    assert rows[0]["overdue"]
+    assert queries.count_findings(inspector, {"status": "overdue"}, today=TODAY) == 2
+    rows = queries.findings_page(inspector, {"status": "overdue"}, page=2, per_page=1,
+                                 today=TODAY)
+    assert [row["code"] for row in rows] == ["A-LATE"]
+    assert rows[0]["overdue"] and rows[0]["unit_name"] == "Xã Hòa An"
+
+
+def test_pages_follow_the_order_of_the_whole_list(app, data):
+    inspector = make_user()
+    whole = [row["code"] for row in queries.findings_query(inspector, {}, TODAY)]
+    paged = [row["code"] for page in (1, 2, 3)
+             for row in queries.findings_page(inspector, {}, page, per_page=2, today=TODAY)]
+    assert paged == whole == ["B-DONE", "A-DRAFT", "B-CHANGES", "A-LATE", "A-CAPS", "B-POST"]
+
+
+def test_a_page_past_the_last_shows_the_last(staff, data, monkeypatch):
+    monkeypatch.setattr("inspect_app.findings_list.routes.PER_PAGE", 4)
+    assert listed_codes(staff.get("/findings?page=9")) == ["A-CAPS", "B-POST"]
+
+
+def test_a_common_search_is_counted_up_to_the_limit(staff, data, monkeypatch):
+    monkeypatch.setattr("inspect_app.findings_list.routes.SEARCH_COUNT_LIMIT", 1)
+    page = text(staff.get("/findings?q=tre+han"))
+    assert "Có hơn 1 tồn tại, hạn chế khớp" in page
+    assert "2 tồn tại, hạn chế" not in page
+    monkeypatch.setattr("inspect_app.findings_list.routes.SEARCH_COUNT_LIMIT", 2)
+    page = text(staff.get("/findings?q=tre+han"))
+    assert "2 tồn tại, hạn chế" in page and "Có hơn" not in page
+
+
+def test_the_total_follows_a_change_at_once(staff, data):
+    first = text(staff.get("/findings?status=overdue"))
+    assert "2 tồn tại, hạn chế" in first
+    make_finding(code="B-NEW", inspection=data["second"], deadline=TODAY - 3 * DAY)
+    second = staff.get("/findings?status=overdue")
+    assert "3 tồn tại, hạn chế" in text(second)
+    assert "B-NEW" in listed_codes(second)
 
 
 def _bulk_findings(count):

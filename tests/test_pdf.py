@@ -332,6 +332,22 @@ def test_monthly_summary_pdf_numbers_are_the_report_functions(app, busy_month):
     assert tr(app, "Figures as at the end of %(date)s", date="31/10/2026") in text
 
 
+def test_monthly_summary_pdf_lists_the_longest_overdue_with_their_number(app, monkeypatch):
+    monkeypatch.setattr("inspect_app.reports.monthly.OVERDUE_LISTED", 2)
+    unit = make_unit(name="Xã Hòa Quang")
+    for code, deadline in (("KL-1/KL-UBND-1", 5), ("KL-2/KL-UBND-1", 25),
+                           ("KL-3/KL-UBND-1", 15)):
+        make_issued_finding(unit, dt.date(2026, 9, 1), dt.date(2026, 10, deadline),
+                            code=code, title=f"Tồn tại {code}")
+    with time_machine.travel(NOW, tick=False):
+        text = pdf_text(documents.monthly_summary_pdf(2026, 10))
+    assert "KL-1/KL-UBND-1" in text and "KL-3/KL-UBND-1" in text
+    assert "KL-2/KL-UBND-1" not in text
+    assert tr(app, "The %(listed)s longest overdue findings of %(total)s in all.",
+              listed="2", total="3") in text
+    assert f"{tr(app, 'Overdue at the end of the month')} 3" in text
+
+
 def test_unit_report_pdf_lists_the_units_findings(app, busy_month):
     unit = busy_month[0]
     with time_machine.travel(NOW, tick=False):

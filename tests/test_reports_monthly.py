@@ -159,6 +159,30 @@ def test_overdue_at_month_end_uses_the_deadline_then_in_force(october):
     assert overdue[1]["deadline"] == D(2026, 10, 25)
 
 
+def test_only_the_longest_overdue_are_listed_with_the_number_of_all(october, monkeypatch):
+    monkeypatch.setattr("inspect_app.reports.monthly.OVERDUE_LISTED", 2)
+    summary = monthly_summary(2026, 10)
+    assert [row["id"] for row in summary.overdue] == [october["a_old"].id,
+                                                      october["b_extended_later"].id]
+    listing = summary.section("overdue").data
+    assert (len(listing.rows), listing.total, listing.complete) == (2, 3, False)
+    assert summary.totals.overdue_at_end == 3
+    # The unit table stays complete: a_last_day still counts for Xã Hòa An.
+    assert {row["unit_name"]: row["overdue"] for row in summary.units} == {
+        "Xã Hòa An": 2, "Xã Hòa Bình": 1, "Xã Hòa Cát": 0}
+
+
+def test_a_finding_issued_without_a_conclusion_date_counts_from_its_creation(app):
+    finding = make_issued_finding(make_unit(), D(2026, 10, 10), D(2026, 12, 1))
+    finding.created_at = at(D(2026, 10, 10))
+    finding.save()
+    Inspection.update(conclusion_date=None).where(
+        Inspection.id == finding.inspection_id).execute()
+    assert [monthly_summary(2026, month).totals.findings_new for month in (9, 10, 11)] == [
+        0, 1, 0]
+    assert monthly_summary(2026, 10).totals.open_at_end == 1
+
+
 def test_a_report_waiting_for_review_is_open_but_not_overdue(october):
     rows = {row["unit_id"]: row for row in queries.unit_status_at(D(2026, 11, 1))}
     assert (rows[october["b"].id]["open"], rows[october["b"].id]["overdue"]) == (3, 1)
@@ -210,7 +234,8 @@ def test_the_summary_is_a_list_of_sections_in_order(october):
     assert [s.key for s in summary.sections] == ["totals", "units", "chart", "overdue",
                                                  "inspections", "discipline"]
     assert summary.section("totals").data is summary.totals
-    assert summary.section("overdue").data == summary.overdue
+    overdue = summary.section("overdue").data
+    assert (overdue.rows, overdue.total, overdue.complete) == (summary.overdue, 3, True)
 
 
 def test_another_area_can_add_a_section(october, monkeypatch):

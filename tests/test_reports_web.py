@@ -155,6 +155,30 @@ def test_monthly_preview_shows_the_summary_figures(app, client, world):
     assert tr(app, "Figures as at the end of %(date)s", date="31/10/2026") in page
 
 
+def test_monthly_preview_lists_the_longest_overdue_and_links_to_all(app, client, world,
+                                                                    monkeypatch):
+    monkeypatch.setattr("inspect_app.reports.monthly.OVERDUE_LISTED", 2)
+    make_issued_finding(world["hoa_an"], D(2026, 9, 1), D(2026, 9, 30), title="Quá hạn lâu")
+    make_issued_finding(world["hoa_hoi"], D(2026, 10, 1), D(2026, 10, 30),
+                        title="Quá hạn ngắn")
+    sign_in(client, "leader")
+    page = text(client.get("/reports/monthly/2026-10"))
+    overdue = page.split('class="table table-sm monthly-overdue"', 1)[1].split("</table>")[0]
+    assert "Quá hạn lâu" in overdue and "Chưa số hóa hồ sơ" in overdue
+    assert "Quá hạn ngắn" not in overdue
+    assert figures(page)["overdue_at_end"] == "3"
+    assert tr(app, "The %(listed)s longest overdue findings of %(total)s in all.",
+              listed="2", total="3") in page
+    assert 'href="/findings?status=overdue"' in page
+
+
+def test_monthly_preview_lists_every_overdue_finding_when_few(app, client, world):
+    sign_in(client, "leader")
+    page = text(client.get("/reports/monthly/2026-10"))
+    assert "Chưa số hóa hồ sơ" in page
+    assert 'href="/findings?status=overdue"' not in page
+
+
 def test_monthly_preview_and_pdf_agree(app, client, world):
     sign_in(client, "leader")
     shown = figures(text(client.get("/reports/monthly/2026-10")))

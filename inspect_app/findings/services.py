@@ -451,6 +451,8 @@ def review_queue():
 
 
 HOME_GROUPS = ("overdue", "due_soon", "open", "submitted", "resolved")
+# The unit home shows the latest resolved findings; the findings list has them all.
+HOME_RESOLVED = 10
 
 
 def _home_group(finding, today):
@@ -467,15 +469,39 @@ def _home_group(finding, today):
     return "open"
 
 
+def _home_columns():
+    """The finding columns the unit home shows or groups by."""
+    return (Finding.id, Finding.code, Finding.title, Finding.severity, Finding.deadline,
+            Finding.status, Finding.resolved_at)
+
+
 def unit_home(unit, today):
-    """The unit's issued findings grouped: overdue, due soon, open, submitted, resolved."""
-    findings = (Finding
-                .select()
+    """The unit's issued findings grouped: overdue, due soon, open, submitted, resolved.
+
+    The resolved group holds the latest HOME_RESOLVED only; a unit resolves hundreds
+    over the years and the findings list holds them all.
+    """
+    awaiting = (Finding
+                .select(*_home_columns())
                 .where(Finding.responsible_unit == unit,
-                       Finding.status.in_(RUNNING_STATES + ("submitted", "resolved")))
+                       Finding.status.in_(RUNNING_STATES + ("submitted",)))
                 .order_by(Finding.deadline, Finding.id))
     groups = {name: [] for name in HOME_GROUPS}
-    for finding in findings:
+    for finding in awaiting:
         groups[_home_group(finding, today)].append(finding)
-    groups["resolved"].sort(key=lambda f: f.resolved_at or dt.datetime.min, reverse=True)
+    groups["resolved"] = list(Finding
+                              .select(*_home_columns())
+                              .where(Finding.responsible_unit == unit,
+                                     Finding.status == "resolved")
+                              .order_by(Finding.resolved_at.desc(nulls="last"),
+                                        Finding.id.desc())
+                              .limit(HOME_RESOLVED))
     return groups
+
+
+def resolved_count(unit):
+    """How many of the unit's findings are resolved."""
+    return (Finding
+            .select()
+            .where(Finding.responsible_unit == unit, Finding.status == "resolved")
+            .count())

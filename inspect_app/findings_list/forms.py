@@ -4,7 +4,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from ..admin.forms import severity_choices
-from ..forms import BaseForm
+from ..forms import BaseForm, LongSelectField
 from ..reports.queries import OVERDUE
 
 
@@ -25,11 +25,11 @@ class FindingFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
-    unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    unit = LongSelectField(_l("Unit"), coerce=int, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     severity = SelectField(_l("Severity"), validators=[Optional()])
-    category = SelectField(_l("Category"), coerce=int, validators=[Optional()])
-    inspection = SelectField(_l("Inspection"), coerce=int, validators=[Optional()])
+    category = LongSelectField(_l("Category"), coerce=int, validators=[Optional()])
+    inspection = LongSelectField(_l("Inspection"), coerce=int, validators=[Optional()])
     deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
     deadline_to = DateField(_l("Deadline to"), validators=[Optional()])
 

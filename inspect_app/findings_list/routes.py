@@ -2,20 +2,26 @@
 import math
 
 from flask import Response, render_template, request, send_file, stream_with_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
 from ..admin.forms import severity_choices
+from ..cache import cached
 from ..db import db
 from ..policy import UNIT_HEAD
 from ..reports import queries
+from ..reports.queries import STAFF_ROLES
 from ..text import fold
 from ..web import requires
 from . import bp, exports, services
 from .forms import FindingFilterForm, status_choices
 
 PER_PAGE = 25
+# A text search is counted up to this many matches: counting a common word's tens of
+# thousands of matches means reading every finding's text, and nobody pages through them.
+SEARCH_COUNT_LIMIT = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -24,7 +30,10 @@ def _filter_form():
     user = current_user._get_current_object()
     form = FindingFilterForm(request.args)
     selected = request.args.get("inspection", type=int)
-    form.fill_choices(services.filter_choices(user, selected), unit_head=user.role == UNIT_HEAD)
+    scope = user.unit_id if user.role not in STAFF_ROLES else "staff"
+    choices = cached(("finding filter choices", scope, selected, str(get_locale())),
+                     lambda: services.filter_choices(user, selected))
+    form.fill_choices(choices, unit_head=user.role == UNIT_HEAD)
     form.validate()
     return form
 
@@ -45,17 +54,34 @@ def _streamed_rows(query):
         yield from query.iterator()
 
 
+def _total(user, filters):
+    """(number of findings matching filters, whether there are more than that).
+
+    Kept until the data changes, so paging through a list counts it once.
+    """
+    limit = SEARCH_COUNT_LIMIT if filters.get("q") else None
+    scope = user.unit_id if user.role not in STAFF_ROLES else "staff"
+    key = ("finding count", scope, tuple(sorted(filters.items())), limit, clock.today())
+    counted = cached(key, lambda: queries.count_findings(user, filters, limit=limit))
+    if limit and counted > limit:
+        return limit, True
+    return counted, False
+
+
 @bp.route("/findings")
 @requires("findings.list")
 def index():
     """One page of the findings the user may see, filtered and searched."""
+    user = current_user._get_current_object()
     form = _filter_form()
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = queries.filtered_findings(current_user, form.filters(), page, PER_PAGE)
+    filters = form.filters()
+    total, more = _total(user, filters)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = queries.findings_page(user, filters, page, PER_PAGE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("findings_list/index.html", form=form, rows=rows, total=total,
-                           page=page, pages=max(1, math.ceil(total / PER_PAGE)),
-                           filter_args=filter_args,
+                           more=more, page=page, pages=pages, filter_args=filter_args,
                            labels=dict(severity_choices() + status_choices()))
 
 

@@ -1,10 +1,12 @@
 """The home page: what the signed-in user works on."""
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from .. import clock
+from ..cache import cached
 from ..discipline import queries as discipline
 from ..findings import services as findings
 from ..findings_list.forms import status_choices
@@ -16,12 +18,29 @@ from . import bp
 
 # The home page chart shows the units with most open findings.
 CHART_UNITS = 15
+# The home page's per-unit tables show the first units; a link leads to all of them.
+HOME_UNITS = 10
 
 
 def unit_chart_svg(today):
-    """The chart of findings open and overdue today by unit, as inline SVG."""
-    return Markup(charts.web_svg(charts.current_chart, queries.open_by_unit(today, CHART_UNITS),
-                                 "home-unit-chart", _("Open and overdue findings by unit")))
+    """The chart of findings open and overdue today by unit, as inline SVG markup.
+
+    Drawing it costs more than the rest of the page, so the markup is kept too.
+    """
+    def draw():
+        rows = staff_figures(today)["chart_rows"]
+        return Markup(charts.web_svg(charts.current_chart, rows, "home-unit-chart",
+                                     _("Open and overdue findings by unit")))
+    return cached(("staff home chart", today, str(get_locale())), draw)
+
+
+def staff_figures(today):
+    """The staff home page's figures of today, kept until the data changes."""
+    def compute():
+        return {**queries.staff_dashboard(today),
+                "discipline": discipline.staff_counts(today),
+                "chart_rows": queries.open_by_unit(today, CHART_UNITS)}
+    return cached(("staff home", today), compute)
 
 
 @bp.route("/")
@@ -29,11 +48,13 @@ def unit_chart_svg(today):
 def home():
     """The home page for the signed-in user's role."""
     if current_user.role == "unit_head" and current_user.unit is not None:
-        return render_template("findings/unit_home.html", unit=current_user.unit,
-                               groups=findings.unit_home(current_user.unit, clock.today()))
+        unit = current_user.unit
+        return render_template("findings/unit_home.html", unit=unit,
+                               groups=findings.unit_home(unit, clock.today()),
+                               resolved_total=findings.resolved_count(unit))
     if can(current_user, "dashboard.view"):
+        today = clock.today()
         return render_template("dashboard/home.html", labels=dict(status_choices()),
-                               discipline=discipline.staff_counts(clock.today()),
-                               unit_chart=unit_chart_svg(clock.today()),
-                               **queries.staff_dashboard(clock.today()))
+                               home_units=HOME_UNITS, unit_chart=unit_chart_svg(today),
+                               **staff_figures(today))
     return render_template("main/home.html")

@@ -69,16 +69,27 @@ def _chart(section, summary, styles):
 
 
 def _overdue(section, summary, styles):
-    """The findings overdue at the end of the month, longest overdue first."""
-    if not section.data:
+    """The longest overdue findings at the end of the month, and how many in all."""
+    listing = section.data
+    if not listing.rows:
         return [*_heading(section, styles), para(_("No overdue findings."), styles["body"])]
     header = [_("Code"), _("Finding"), _("Unit"), _("Deadline"), _("Days overdue")]
     rows = [(row["code"], row["title"], row["unit_name"], date(row["deadline"]),
-             number(row["days_overdue"])) for row in section.data]
+             number(row["days_overdue"])) for row in listing.rows]
     widths = [34 * mm, None, 36 * mm, 20 * mm, 17 * mm]
     widths[1] = layout.FRAME_WIDTH - sum(w for w in widths if w)
-    return [*_heading(section, styles),
-            layout.data_table(header, rows, widths, styles, numeric_from=4)]
+    parts = [*_heading(section, styles)]
+    if not listing.complete:
+        parts += [para(_("The %(listed)s longest overdue findings of %(total)s in all.",
+                         listed=number(len(listing.rows)), total=number(listing.total)),
+                       styles["left"]),
+                  Spacer(1, 1 * mm)]
+    parts.append(layout.data_table(header, rows, widths, styles, numeric_from=4))
+    if not listing.complete:
+        parts += [Spacer(1, 2 * mm),
+                  para(_("Every finding overdue today is in the findings list of the "
+                         "application (status: overdue)."), styles["note"])]
+    return parts
 
 
 def _inspections(section, summary, styles):

@@ -16,9 +16,12 @@ means for each figure:
 
 Units are ranked by overdue findings at the end of the month (fewest first), then by
 their on-time rate (highest first; no resolution ranks after any rate); equal keys share
-a rank. The summary is a list of sections, built in order by SECTION_BUILDERS: another
-area adds its section by appending a builder(period, figures) returning a Section (or
-None to leave it out), a renderer in pdf/monthly.py and templates/reports/sections/<key>.html.
+a rank. The unit table lists every unit; the overdue section only the OVERDUE_LISTED
+longest overdue findings, with how many were overdue in all.
+
+The summary is a list of sections, built in order by SECTION_BUILDERS: another area adds
+its section by appending a builder(period, figures) returning a Section (or None to leave
+it out), a renderer in pdf/monthly.py and templates/reports/sections/<key>.html.
 """
 import calendar
 import datetime as dt
@@ -33,6 +36,9 @@ from . import queries
 
 # The chart shows the units with most open findings; the table lists them all.
 CHART_UNITS = 15
+# The overdue section lists the longest overdue findings only: at province scale there
+# are thousands, which no reader goes through and which made the PDF slow to lay out.
+OVERDUE_LISTED = 100
 
 
 @dataclass(frozen=True, order=True)
@@ -145,9 +151,22 @@ class Figures:
 
     totals: Totals
     units: list
-    overdue: list
+    overdue: list  # the OVERDUE_LISTED longest overdue; totals.overdue_at_end counts all
     inspections_planned: list
     inspections_done: list
+
+
+@dataclass
+class OverdueListing:
+    """The longest overdue findings listed and how many were overdue in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def complete(self):
+        """Whether every overdue finding is listed."""
+        return len(self.rows) == self.total
 
 
 @dataclass
@@ -243,7 +262,8 @@ def figures(period):
         overdue_at_end=sum(row["overdue"] for row in units),
         on_time_rate=rate(on_time, on_time + late),
         previous_rate=rate(previous_on_time, previous_on_time + previous_late))
-    return Figures(totals=totals, units=units, overdue=queries.overdue_at(period.cutoff),
+    return Figures(totals=totals, units=units,
+                   overdue=queries.overdue_at(period.cutoff, limit=OVERDUE_LISTED),
                    inspections_planned=planned, inspections_done=done)
 
 
@@ -269,8 +289,9 @@ def _chart_section(period, figures):
 
 
 def _overdue_section(period, figures):
-    """The findings overdue at the end, longest overdue first."""
-    return Section("overdue", _l("Overdue findings at the end of the month"), figures.overdue)
+    """The longest overdue findings at the end, longest first, and how many in all."""
+    return Section("overdue", _l("Overdue findings at the end of the month"),
+                   OverdueListing(figures.overdue, figures.totals.overdue_at_end))
 
 
 def _inspections_section(period, figures):

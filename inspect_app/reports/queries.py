@@ -198,35 +198,56 @@ def _filtered(query, filters, today):
     return _search(query, filters.get("q") or "")
 
 
+# The list's order: earliest deadline first, findings without one last.
+LIST_ORDER = (Finding.deadline.asc(nulls="last"), Finding.id)
+
+
+def _listed(today):
+    """Every finding as a list row (with unit, category and inspection), in LIST_ORDER."""
+    return (Finding
+            .select(Finding.id, Finding.code, Finding.title, Finding.recommendation,
+                    Finding.severity, Finding.status, Finding.deadline,
+                    Case(None, [(overdue_condition(today), True)], False).alias("overdue"),
+                    Unit.name.alias("unit_name"), Category.name.alias("category_name"),
+                    Inspection.title.alias("inspection_title"))
+            .join(Unit, on=(Finding.responsible_unit == Unit.id))
+            .switch(Finding)
+            .join(Category, on=(Finding.category == Category.id))
+            .switch(Finding)
+            .join(Inspection, on=(Finding.inspection == Inspection.id))
+            .order_by(*LIST_ORDER)
+            .dicts())
+
+
+def _matching_ids(user, filters, today):
+    """The ids of the findings user may see that match filters (no joins)."""
+    return _filtered(_scoped(Finding.select(Finding.id), user), filters, today)
+
+
 def findings_query(user, filters, today=None):
     """The findings user may see that match filters, as dict rows, deadline first."""
     today = today or clock.today()
-    query = (Finding
-             .select(Finding.id, Finding.code, Finding.title, Finding.recommendation,
-                     Finding.severity, Finding.status, Finding.deadline,
-                     Case(None, [(overdue_condition(today), True)], False).alias("overdue"),
-                     Unit.name.alias("unit_name"), Category.name.alias("category_name"),
-                     Inspection.title.alias("inspection_title"))
-             .join(Unit, on=(Finding.responsible_unit == Unit.id))
-             .switch(Finding)
-             .join(Category, on=(Finding.category == Category.id))
-             .switch(Finding)
-             .join(Inspection, on=(Finding.inspection == Inspection.id))
-             .order_by(Finding.deadline.asc(nulls="last"), Finding.id)
-             .dicts())
-    return _filtered(_scoped(query, user), filters, today)
+    return _filtered(_scoped(_listed(today), user), filters, today)
 
 
-def count_findings(user, filters, today=None):
-    """How many findings findings_query lists, counted without its joins."""
-    query = Finding.select(Finding.id)
-    return _filtered(_scoped(query, user), filters, today or clock.today()).count()
+def count_findings(user, filters, today=None, limit=None):
+    """How many findings findings_query lists, counted without its joins.
+
+    With limit, counting stops past it: limit + 1 means "more than limit".
+    """
+    query = _matching_ids(user, filters, today or clock.today())
+    return (query.limit(limit + 1) if limit else query).count()
 
 
-def filtered_findings(user, filters, page, per_page=25, today=None):
-    """(rows of the page, total matching) of the findings list."""
-    query = findings_query(user, filters, today)
-    return list(query.paginate(page, per_page)), count_findings(user, filters, today)
+def findings_page(user, filters, page, per_page=25, today=None):
+    """The rows of one page of findings_query.
+
+    The page's ids are picked on the finding table alone and only those rows are
+    joined, so a deep page does not join every row it skips.
+    """
+    today = today or clock.today()
+    page_ids = _matching_ids(user, filters, today).order_by(*LIST_ORDER).paginate(page, per_page)
+    return list(_listed(today).where(Finding.id.in_(page_ids)))
 
 
 # --- the month's figures, as they stood at a cut-off ------------------------------------
@@ -249,14 +270,22 @@ COUNTED_STATES = ("open", "submitted", "changes_requested", "resolved")
 
 def _issued_before(day):
     """Counted findings (joined with their inspection) issued before the local date day."""
-    return Finding.status.in_(COUNTED_STATES) & _issue_date_before(day)
+    return (Finding.status.in_(COUNTED_STATES)
+            & ((Inspection.conclusion_date < day)
+               | (Inspection.conclusion_date.is_null()
+                  & (Finding.created_at < clock.start_of_day_utc(day)))))
 
 
-def _issue_date_before(day):
-    """Findings (joined with their inspection) whose issue date is before day."""
-    return ((Inspection.conclusion_date < day)
-            | (Inspection.conclusion_date.is_null()
-               & (Finding.created_at < clock.start_of_day_utc(day))))
+def _issued_between(date_from, date_to):
+    """Counted findings (joined with their inspection) issued on date_from..date_to."""
+    concluded = Inspection.conclusion_date.between(date_from, date_to)
+    created = ((Finding.created_at >= clock.start_of_day_utc(date_from))
+               & (Finding.created_at < clock.start_of_day_utc(date_to + dt.timedelta(1))))
+    # The first factor reads the inspection alone, so the database skips the inspections
+    # concluded in other months before reading their findings.
+    return (Finding.status.in_(COUNTED_STATES)
+            & (concluded | Inspection.conclusion_date.is_null())
+            & (concluded | created))
 
 
 def _unresolved_at(moment):
@@ -264,20 +293,28 @@ def _unresolved_at(moment):
     return Finding.resolved_at.is_null() | (Finding.resolved_at >= moment)
 
 
-def _deadline_in_force(moment):
-    """A finding's deadline at moment: before any extension approved since then."""
-    replaced = (ExtensionRequest
-                .select(ExtensionRequest.previous_deadline)
-                .where(ExtensionRequest.finding == Finding.id,
-                       ExtensionRequest.status == "approved",
-                       ExtensionRequest.decided_at >= moment)
-                .order_by(ExtensionRequest.decided_at, ExtensionRequest.id)
-                .limit(1))
-    return fn.COALESCE(replaced, Finding.deadline).python_value(Finding.deadline.python_value)
+def _replaced_deadlines(moment):
+    """The extensions approved since moment: finding_id, previous_deadline and position.
+
+    position 1 is each finding's first one, whose previous_deadline was in force at
+    moment. Computed once for all findings (few extensions are decided after a cut-off)
+    rather than looked up finding by finding.
+    """
+    position = fn.ROW_NUMBER().over(
+        partition_by=[ExtensionRequest.finding],
+        order_by=[ExtensionRequest.decided_at, ExtensionRequest.id])
+    return (ExtensionRequest
+            .select(ExtensionRequest.finding.alias("finding_id"),
+                    ExtensionRequest.previous_deadline, position.alias("position"))
+            .where(ExtensionRequest.status == "approved",
+                   ExtensionRequest.decided_at >= moment)
+            .alias("replaced"))
 
 
 def _awaiting_review(moment):
     """Whether a finding had a report submitted before moment and not yet reviewed then."""
+    # Correlated on purpose: looking up the reports of the findings open at moment by
+    # response.finding_id is cheaper than reading every report ever submitted.
     pending = (Response
                .select(Response.id)
                .where(Response.finding == Finding.id,
@@ -287,12 +324,27 @@ def _awaiting_review(moment):
 
 
 def _standing(cutoff):
-    """(condition, overdue condition, deadline then) of findings open at the cut-off day."""
+    """The findings open at the cut-off day, as a CTE: id, unit_id, deadline, overdue.
+
+    deadline is the one then in force; overdue is 1 when it had passed while the unit
+    still had to act, else 0.
+    """
     moment = clock.start_of_day_utc(cutoff)
-    deadline = _deadline_in_force(moment)
-    open_then = _issued_before(cutoff) & _unresolved_at(moment)
-    overdue_then = (deadline < cutoff) & ~_awaiting_review(moment)
-    return open_then, overdue_then, deadline
+    replaced = _replaced_deadlines(moment)
+    deadline = fn.COALESCE(replaced.c.previous_deadline, Finding.deadline)
+    overdue = Case(None, [((deadline < cutoff) & ~_awaiting_review(moment), 1)], 0)
+    # Materialized, SQLite starts from the few findings unresolved at the cut-off (index
+    # on status, resolved_at); inlined in a query grouped by unit, it would read every
+    # finding of every unit in the grouping's order.
+    return (Finding
+            .select(Finding.id, Finding.responsible_unit.alias("unit_id"),
+                    deadline.alias("deadline"), overdue.alias("overdue"))
+            .join(Inspection)
+            .switch(Finding)
+            .join(replaced, JOIN.LEFT_OUTER,
+                  on=((replaced.c.finding_id == Finding.id) & (replaced.c.position == 1)))
+            .where(_issued_before(cutoff) & _unresolved_at(moment))
+            .cte("standing", materialized=True))
 
 
 def findings_issued_between(date_from, date_to):
@@ -300,7 +352,7 @@ def findings_issued_between(date_from, date_to):
     return (Finding
             .select()
             .join(Inspection)
-            .where(_issued_before(date_to + dt.timedelta(1)), ~_issue_date_before(date_from))
+            .where(_issued_between(date_from, date_to))
             .count())
 
 
@@ -310,33 +362,35 @@ def unit_status_at(cutoff):
     open counts every issued finding not yet resolved (waiting for review included);
     overdue those past the deadline then in force while the unit still had to act.
     """
-    open_then, overdue_then, _deadline = _standing(cutoff)
+    standing = _standing(cutoff)
     return list(Unit
                 .select(Unit.id.alias("unit_id"), Unit.code.alias("unit_code"),
-                        Unit.name.alias("unit_name"), fn.COUNT(Finding.id).alias("open"),
-                        _count_if(overdue_then).alias("overdue"))
-                .join(Finding, on=(Finding.responsible_unit == Unit.id))
-                .join(Inspection, on=(Finding.inspection == Inspection.id))
-                .where(open_then)
+                        Unit.name.alias("unit_name"), fn.COUNT(standing.c.id).alias("open"),
+                        fn.SUM(standing.c.overdue).alias("overdue"))
+                .join(standing, on=(standing.c.unit_id == Unit.id))
                 .group_by(Unit.id, Unit.code, Unit.name)
                 .order_by(Unit.name)
+                .with_cte(standing)
                 .dicts())
 
 
-def overdue_at(cutoff):
+def overdue_at(cutoff, limit=None):
     """[{id, code, title, unit_name, deadline, days_overdue}] overdue at the cut-off day.
 
-    The longest overdue come first; deadline is the one then in force.
+    The longest overdue come first, at most limit of them (every one without a limit);
+    deadline is the one then in force.
     """
-    open_then, overdue_then, deadline = _standing(cutoff)
+    standing = _standing(cutoff)
+    deadline = standing.c.deadline.converter(Finding.deadline.python_value)
     rows = list(Finding
                 .select(Finding.id, Finding.code, Finding.title,
                         Unit.name.alias("unit_name"), deadline.alias("deadline"))
-                .join(Inspection)
-                .switch(Finding)
-                .join(Unit, on=(Finding.responsible_unit == Unit.id))
-                .where(open_then & overdue_then)
-                .order_by(deadline, Unit.name, Finding.code, Finding.id)
+                .join(standing, on=(standing.c.id == Finding.id))
+                .join_from(Finding, Unit, on=(Finding.responsible_unit == Unit.id))
+                .where(standing.c.overdue == 1)
+                .order_by(standing.c.deadline, Unit.name, Finding.code, Finding.id)
+                .limit(limit)
+                .with_cte(standing)
                 .dicts())
     for row in rows:
         row["days_overdue"] = (cutoff - row["deadline"]).days
@@ -385,6 +439,23 @@ def open_by_unit(today, limit=None):
                 .order_by(fn.COUNT(Finding.id).desc(), overdue.desc(), Unit.name)
                 .limit(limit)
                 .dicts())
+
+
+def unit_standing(today):
+    """[{unit_id, unit_name, open, overdue, on_time, late, rate, rank}] of every busy unit now.
+
+    open and overdue as open_by_unit; on_time, late and rate (None when nothing was
+    resolved) count this year's resolutions; rank orders the rates as the home page does.
+    """
+    units = {row["unit_id"]: {**row, "on_time": 0, "late": 0, "rate": None, "rank": None}
+             for row in open_by_unit(today)}
+    for row in remediation_rate_by_unit(dt.date(today.year, 1, 1), today):
+        unit = units.setdefault(row["unit_id"], {"unit_id": row["unit_id"],
+                                                 "unit_name": row["unit_name"],
+                                                 "open": 0, "overdue": 0})
+        unit.update(on_time=row["on_time"], late=row["late"], rate=row["rate"],
+                    rank=row["rank"])
+    return list(units.values())
 
 
 def unit_open_findings(unit_id, today):

@@ -12,11 +12,13 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import clock
+from ..cache import cached
 from ..models import Unit
 from ..pdf import charts, documents
 from ..pdf.text import percent, points
 from ..policy import can
 from ..web import requires
+from . import queries
 from .forms import MonthPickForm, UnitPickForm
 from .monthly import Month, chart_rows, is_reportable, monthly_summary
 from .unit_report import unit_report
@@ -27,6 +29,11 @@ bp.add_app_template_filter(percent, "rate")
 bp.add_app_template_filter(points, "points")
 
 RECENT_MONTHS = 12
+# The orders of the unit standing page: most overdue first, or best on-time rate first.
+STANDING_ORDERS = {
+    "overdue": lambda row: (-row["overdue"], -row["open"], row["unit_name"]),
+    "rate": lambda row: (row["rank"] is None, row["rank"] or 0, row["unit_name"]),
+}
 
 
 def _locale():
@@ -90,10 +97,24 @@ def index():
                            unit_form=unit_form, recent_months=_recent_months(today))
 
 
-def monthly_chart_svg(summary):
-    """The summary's chart as inline SVG markup."""
-    return Markup(charts.web_svg(charts.month_chart, chart_rows(summary.units),
-                                 "monthly-chart", _("Open and overdue findings by unit")))
+def cached_summary(month, today):
+    """The summary of month seen on today, kept until the data changes."""
+    return cached(("monthly summary", str(month), today),
+                  lambda: monthly_summary(month.year, month.month, today))
+
+
+def monthly_sections_html(month, today):
+    """The summary's sections rendered (with the chart), kept like the summary.
+
+    They are the same for every reader and the unit table alone has hundreds of rows.
+    """
+    def render():
+        summary = cached_summary(month, today)
+        chart = Markup(charts.web_svg(charts.month_chart, chart_rows(summary.units),
+                                      "monthly-chart", _("Open and overdue findings by unit")))
+        return Markup(render_template("reports/_monthly_sections.html", summary=summary,
+                                      chart_svg=chart))
+    return cached(("monthly sections", str(month), today, _locale()), render)
 
 
 @bp.route("/reports/monthly/<month>")
@@ -101,12 +122,12 @@ def monthly_chart_svg(summary):
 def monthly(month):
     """The monthly summary of a month, as a page with its chart."""
     month = _month_or_404(month)
-    summary = monthly_summary(month.year, month.month)
-    return render_template("reports/monthly.html", summary=summary,
-                           chart_svg=monthly_chart_svg(summary),
+    today = clock.today()
+    return render_template("reports/monthly.html", summary=cached_summary(month, today),
+                           sections_html=monthly_sections_html(month, today),
                            previous=month.previous(),
                            following=month.next() if is_reportable(month.next(),
-                                                                   clock.today()) else None)
+                                                                   today) else None)
 
 
 @bp.route("/reports/monthly/<month>.pdf")
@@ -116,6 +137,23 @@ def monthly_pdf(month):
     month = _month_or_404(month)
     data = documents.monthly_summary_pdf(month.year, month.month, _locale())
     return _pdf(data, documents.monthly_filename(month))
+
+
+def unit_standing(today):
+    """Every busy unit's figures of today, kept until the data changes."""
+    return cached(("unit standing", today), lambda: queries.unit_standing(today))
+
+
+@bp.route("/reports/units")
+@requires("reports.monthly")
+def units_today():
+    """Every unit's open, overdue and on-time figures today, in the order asked for."""
+    today = clock.today()
+    order = request.args.get("order")
+    if order not in STANDING_ORDERS:
+        order = "overdue"
+    rows = sorted(unit_standing(today), key=STANDING_ORDERS[order])
+    return render_template("reports/units_today.html", rows=rows, order=order, today=today)
 
 
 @bp.route("/reports/units/<code>")
