@@ -12,15 +12,15 @@ import hashlib
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import chunked
 
 from .. import settings
 from ..db import transaction
 from ..discipline.queries import cases_awaiting_decision
-from ..findings.services import finding_link
-from ..mail.compose import absolute_url, render
-from ..mail.outbox import enqueue
+from ..mail.compose import absolute_url, email_macro, render
+from ..mail.outbox import OutboxBatch
 from ..models import (RUNNING_STATES, DisciplineCase, Finding, Inspection, ReminderLog, Unit,
                       User)
 from ..policy import LEADER, UNIT_HEAD
@@ -149,85 +149,103 @@ def users_by_id(user_ids):
     return {user.id: user for user in User.select().where(User.id.in_(ids))} if ids else {}
 
 
-def _running_findings(latest_deadline):
-    """Findings the unit must still act on whose deadline is at most latest_deadline."""
-    return list(Finding
-                .select(Finding, Unit, Inspection)
-                .join(Unit, on=(Finding.responsible_unit == Unit.id))
-                .switch(Finding)
-                .join(Inspection)
-                .where(Finding.status.in_(RUNNING_STATES), Finding.deadline <= latest_deadline)
-                .order_by(Finding.deadline, Finding.id))
-
-
-def _finding_item(finding):
-    """The digest line of a finding."""
-    return Item(FINDING, finding.id, finding.deadline, finding.code, finding.title,
-                finding.responsible_unit.name, finding_link(finding))
-
-
-def finding_reminder_items(latest_deadline):
-    """Running findings near or past their deadline, for the unit's heads and address."""
-    findings = _running_findings(latest_deadline)
-    heads = unit_head_recipients({f.responsible_unit_id for f in findings})
-    items = []
-    for finding in findings:
-        item = _finding_item(finding)
-        item.recipients = _present(heads.get(finding.responsible_unit_id, []),
-                                   [address_recipient(finding.responsible_unit.email)])
-        items.append(item)
-    return items
-
-
-def finding_escalation_items(latest_deadline):
-    """Findings long overdue, for the leaders and the inspection's lead."""
-    findings = _running_findings(latest_deadline)
-    leaders = leader_recipients()
-    leads = users_by_id(f.inspection.lead_id for f in findings)
-    items = []
-    for finding in findings:
-        item = _finding_item(finding)
-        lead = leads.get(finding.inspection.lead_id)
-        item.recipients = _present(leaders, [user_recipient(lead) if lead else None])
-        items.append(item)
-    return items
-
-
-def _case_item(case):
-    """The digest line of a discipline case awaiting its decision."""
+def _links(endpoint, key):
+    """A function building the absolute link of endpoint for an id, binding the map once."""
     adapter = current_app.url_map.bind("localhost")
-    url = absolute_url(adapter.build("discipline.show", {"case_id": case.id}))
-    title = case.official_name + (f" ({case.official_position})" if case.official_position
-                                  else "")
-    return Item(DISCIPLINE_CASE, case.id, case.deadline, f"#{case.id}", title, case.unit.name,
-                url, label=_l("Discipline case"))
+    return lambda entity_id: absolute_url(adapter.build(endpoint, {key: entity_id}))
 
 
-def case_reminder_items(latest_deadline):
+def _at_stage(entity, rows, due_stage):
+    """(row, stage) of the rows (with id and deadline) whose stage today is due."""
+    for row in rows:
+        stage = due_stage(entity, row.id, row.deadline)
+        if stage is not None:
+            yield row, stage
+
+
+def _running_findings(latest_deadline):
+    """Rows of what a digest shows of the findings the unit must still act on.
+
+    Only the columns needed, as named tuples: a catch-up run reads every running finding
+    whose deadline is at most latest_deadline.
+    """
+    return (Finding
+            .select(Finding.id, Finding.deadline, Finding.code, Finding.title,
+                    Finding.responsible_unit.alias("unit_id"), Unit.name.alias("unit_name"),
+                    Unit.email.alias("unit_email"), Inspection.lead.alias("lead_id"))
+            .join(Unit, on=(Finding.responsible_unit == Unit.id))
+            .switch(Finding)
+            .join(Inspection)
+            .where(Finding.status.in_(RUNNING_STATES), Finding.deadline <= latest_deadline)
+            .order_by(Finding.deadline, Finding.id)
+            .namedtuples())
+
+
+def _finding_items(due, recipients_of):
+    """The digest lines of the due (finding row, stage) pairs, with their recipients."""
+    link = _links("findings.show", "finding_id")
+    return [Item(FINDING, row.id, row.deadline, row.code, row.title, row.unit_name,
+                 link(row.id), recipients_of(row), stage)
+            for row, stage in due]
+
+
+def finding_reminder_items(latest_deadline, due_stage):
+    """Running findings near or past their deadline, for the unit's heads and address."""
+    due = list(_at_stage(FINDING, _running_findings(latest_deadline), due_stage))
+    unit_emails = {row.unit_id: row.unit_email for row, _ in due}
+    heads = unit_head_recipients(unit_emails.keys())
+    by_unit = {unit_id: _present(heads.get(unit_id, []), [address_recipient(email)])
+               for unit_id, email in unit_emails.items()}
+    return _finding_items(due, lambda row: by_unit[row.unit_id])
+
+
+def finding_escalation_items(latest_deadline, due_stage):
+    """Findings long overdue, for the leaders and the inspection's lead."""
+    due = list(_at_stage(FINDING, _running_findings(latest_deadline), due_stage))
+    leaders = leader_recipients()
+    lead_ids = {row.lead_id for row, _ in due}
+    leads = users_by_id(lead_ids)
+    by_lead = {}
+    for lead_id in lead_ids:
+        lead = leads.get(lead_id)
+        by_lead[lead_id] = _present(leaders, [user_recipient(lead) if lead else None])
+    return _finding_items(due, lambda row: by_lead[row.lead_id])
+
+
+def _case_items(due, recipients_of):
+    """The digest lines of the due (discipline case awaiting its decision, stage) pairs."""
+    link = _links("discipline.show", "case_id")
+    items = []
+    for case, stage in due:
+        title = case.official_name + (f" ({case.official_position})"
+                                      if case.official_position else "")
+        items.append(Item(DISCIPLINE_CASE, case.id, case.deadline, f"#{case.id}", title,
+                          case.unit.name, link(case.id), recipients_of(case), stage,
+                          label=_l("Discipline case")))
+    return items
+
+
+def _due_cases(latest_deadline, due_stage):
+    """(case, stage) of the open discipline cases whose stage today is due."""
+    cases = cases_awaiting_decision().where(DisciplineCase.deadline <= latest_deadline)
+    return list(_at_stage(DISCIPLINE_CASE, cases, due_stage))
+
+
+def case_reminder_items(latest_deadline, due_stage):
     """Open discipline cases near their processing deadline, for their unit's heads.
 
     The unit's shared mailbox is left out: others read it, and the case names a person.
     """
-    cases = list(cases_awaiting_decision().where(DisciplineCase.deadline <= latest_deadline))
-    heads = unit_head_recipients({case.unit_id for case in cases})
-    items = []
-    for case in cases:
-        item = _case_item(case)
-        item.recipients = _present(heads.get(case.unit_id, []))
-        items.append(item)
-    return items
+    due = _due_cases(latest_deadline, due_stage)
+    heads = unit_head_recipients({case.unit_id for case, _ in due})
+    return _case_items(due, lambda case: _present(heads.get(case.unit_id, [])))
 
 
-def case_escalation_items(latest_deadline):
+def case_escalation_items(latest_deadline, due_stage):
     """Discipline cases long past their processing deadline, for the leaders."""
-    cases = list(cases_awaiting_decision().where(DisciplineCase.deadline <= latest_deadline))
-    leaders = leader_recipients()
-    items = []
-    for case in cases:
-        item = _case_item(case)
-        item.recipients = _present(leaders)
-        items.append(item)
-    return items
+    due = _due_cases(latest_deadline, due_stage)
+    leaders = _present(leader_recipients())
+    return _case_items(due, lambda case: leaders)
 
 
 # The kinds of run: their policy, item sources and e-mail template.
@@ -253,14 +271,17 @@ def due_items(kind, today):
     """The items at a stage not yet logged, sorted by deadline."""
     policy_of, sources, _ = KINDS[kind]
     policy = policy_of()
-    latest = policy.latest_deadline(today)
     logged = _logged(kind, policy, today)
-    due = []
-    for source in sources:
-        for item in source(latest):
-            item.stage = policy.stage_on((today - item.deadline).days)
-            if item.stage is not None and item.log_key not in logged:
-                due.append(item)
+
+    def due_stage(entity, entity_id, deadline):
+        """The stage reached today, unless before the first or already logged."""
+        stage = policy.stage_on((today - deadline).days)
+        if stage is None or (entity, entity_id, stage, deadline) in logged:
+            return None
+        return stage
+
+    latest = policy.latest_deadline(today)
+    due = [item for source in sources for item in source(latest, due_stage)]
     return sorted(due, key=lambda item: (item.deadline, item.code or "", item.entity_id))
 
 
@@ -286,19 +307,59 @@ def _log_rows(kind, today, items):
              "deadline": i.deadline, "sent_on": today} for i in items]
 
 
+@dataclass(frozen=True)
+class Lines:
+    """A digest's items as rendered: plain-text lines and HTML table rows."""
+
+    text: list
+    html: list
+
+
+def _line_renderer(today):
+    """lines(locale, items) -> Lines, rendering each item once per language.
+
+    Most items appear in several digests (a unit's heads and mailbox, every leader), so
+    rendering them once per language rather than once per digest saves most of the work.
+    """
+    text_line = email_macro("_digest.txt", "item_line")
+    html_row = email_macro("_digest.html", "item_row")
+    rendered = {}
+
+    def lines(locale, items):
+        missing = [item for item in items if (locale, item.log_key) not in rendered]
+        if missing:
+            with force_locale(locale):
+                for item in missing:
+                    rendered[(locale, item.log_key)] = (text_line(item, today),
+                                                        html_row(item, today))
+        pairs = [rendered[(locale, item.log_key)] for item in items]
+        return Lines([text for text, _ in pairs], [html for _, html in pairs])
+    return lines
+
+
+def _digest(kind, today, lines, recipient, items):
+    """enqueue's arguments for one recipient's digest."""
+    subject, text, html = render(KINDS[kind][2], recipient.locale, recipient=recipient.user,
+                                 items=items, lines=lines(recipient.locale, items),
+                                 today=today)
+    return {"dedupe_key": _dedupe_key(kind, today, recipient, items),
+            "recipients": [recipient.address], "subject": subject, "body_text": text,
+            "body_html": html, "locale": recipient.locale}
+
+
 def run(kind, today):
     """Send today's digests of one kind; return counts of items, e-mails, unaddressed."""
-    template = KINDS[kind][2]
     items = due_items(kind, today)
     grouped = digests(items)
+    lines = _line_renderer(today)
     with transaction():
         for rows in chunked(_log_rows(kind, today, items), 500):
             ReminderLog.insert_many(rows).execute()
+        batch = OutboxBatch()
         for recipient, recipient_items in grouped.values():
-            subject, text, html = render(template, recipient.locale, recipient=recipient.user,
-                                         items=recipient_items, today=today)
-            enqueue(_dedupe_key(kind, today, recipient, recipient_items), [recipient.address],
-                    subject, text, html, locale=recipient.locale)
+            # Passed on directly: no name keeps a large digest alive while the next renders.
+            batch.add(**_digest(kind, today, lines, recipient, recipient_items))
+        batch.flush()
     return {"items": len(items), "emails": len(grouped),
             "unaddressed": sum(1 for item in items if not item.recipients)}
 

@@ -19,6 +19,14 @@ def render(template, locale, **context):
     return " ".join(subject.split()), text, html
 
 
+def email_macro(template, name):
+    """A macro of templates/emails/<template>, to render a part once and reuse it.
+
+    Its texts follow the locale in force when it is called (force_locale).
+    """
+    return getattr(current_app.jinja_env.get_template(f"emails/{template}").module, name)
+
+
 def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), attachments=(),
                       **context):
     """Queue one e-mail per user (in their language) with an address; return the rows.

@@ -1,18 +1,77 @@
-"""enqueue(...): add an e-mail to the outbox once per dedupe key, inside the caller's transaction."""
+"""Add e-mails to the outbox once per dedupe key, inside the caller's transaction.
+
+enqueue(...) queues one e-mail; an OutboxBatch queues many in few queries.
+"""
 import json
 
 from ..models import OutboxMessage
+
+# An OutboxBatch writes at most this many rows, or this many characters of bodies, at once.
+BATCH_ROWS = 100
+BATCH_CHARS = 4_000_000
+
+
+def _row(dedupe_key, recipients, subject, body_text, body_html="", locale="vi",
+         attachments=()):
+    """The outbox row of one e-mail, or None when it has no address."""
+    addresses = sorted({address.strip() for address in recipients if address and address.strip()})
+    if not addresses:
+        return None
+    return {"dedupe_key": dedupe_key, "recipients": ", ".join(addresses),
+            "subject": subject[:300], "body_text": body_text, "body_html": body_html,
+            "locale": locale, "attachments": json.dumps(list(attachments), ensure_ascii=False)}
 
 
 def enqueue(dedupe_key, recipients, subject, body_text, body_html="", locale="vi",
             attachments=()):
     """Queue one logical e-mail; a second call with the same key returns the first row."""
-    addresses = sorted({address.strip() for address in recipients if address and address.strip()})
-    if not addresses:
+    row = _row(dedupe_key, recipients, subject, body_text, body_html, locale, attachments)
+    if row is None:
         return None
-    message, created = OutboxMessage.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={"recipients": ", ".join(addresses), "subject": subject[:300],
-                  "body_text": body_text, "body_html": body_html, "locale": locale,
-                  "attachments": json.dumps(list(attachments), ensure_ascii=False)})
+    message, created = OutboxMessage.get_or_create(dedupe_key=row.pop("dedupe_key"),
+                                                   defaults=row)
     return message
+
+
+class OutboxBatch:
+    """Queue many e-mails in few queries: add() each one, then flush() once at the end.
+
+    As with enqueue, a key already queued (or added twice) keeps its first e-mail. Rows
+    are written whenever the batch grows large, so rendered bodies never pile up in memory.
+    """
+
+    def __init__(self):
+        self.rows, self.chars, self.queued = [], 0, 0
+
+    def add(self, dedupe_key, recipients, subject, body_text, body_html="", locale="vi",
+            attachments=()):
+        """Queue one logical e-mail, as enqueue does."""
+        row = _row(dedupe_key, recipients, subject, body_text, body_html, locale, attachments)
+        if row is None:
+            return
+        self.rows.append(row)
+        self.chars += len(body_text) + len(body_html)
+        if len(self.rows) >= BATCH_ROWS or self.chars >= BATCH_CHARS:
+            self.flush()
+
+    def flush(self):
+        """Write the e-mails added since the last flush; the number queued in all."""
+        self.queued += _insert_new(self.rows)
+        self.rows, self.chars = [], 0
+        return self.queued
+
+
+def _insert_new(rows):
+    """Insert the rows whose dedupe key is not queued yet; the number inserted."""
+    if not rows:
+        return 0
+    keys = list({row["dedupe_key"] for row in rows})
+    queued = {key for (key,) in OutboxMessage.select(OutboxMessage.dedupe_key)
+              .where(OutboxMessage.dedupe_key.in_(keys)).tuples()}
+    new = {}
+    for row in rows:
+        if row["dedupe_key"] not in queued:
+            new.setdefault(row["dedupe_key"], row)
+    if new:
+        OutboxMessage.insert_many(list(new.values())).execute()
+    return len(new)
