@@ -466,12 +466,14 @@ def main():
     parser.add_argument("--postgres", action="store_true",
                         help="load into a throwaway PostgreSQL server instead (timing only)")
     args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL")
     if args.postgres:
         counts, seconds = build_postgres(args.size)
     else:
-        counts, seconds = build(args.size, os.environ.get("BENCH_DATABASE_URL"))
-    print(json.dumps({"size": args.size, "database": "postgresql" if args.postgres
-                      else "sqlite", "seconds": round(seconds, 1), "rows": counts}))
+        counts, seconds = build(args.size, url)
+    postgres = args.postgres or (url or "").startswith("postgres")
+    print(json.dumps({"size": args.size, "database": "postgresql" if postgres else "sqlite",
+                      "seconds": round(seconds, 1), "rows": counts}))
 
 
 if __name__ == "__main__":

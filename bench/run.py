@@ -6,8 +6,11 @@ own that also serves a trivial page (base.html with a one-line body):
 
 - pages: server-side time of each page through the Flask test client (no network),
   rounds over every page in turn so noise spreads evenly; median, p95 and the ratio of
-  medians to the trivial page of the same run;
-- SQL queries per page (playhouse.test_utils.count_queries) at full and at demo size;
+  medians to the trivial page of the same run. Pages keep figures until the data
+  changes (inspect_app/cache.py), so each page is also timed right after a change: the
+  data version is raised before each of those requests, as any write would;
+- SQL queries per page (playhouse.test_utils.count_queries) at full and at demo size,
+  right after a change and with the figures kept;
 - jobs and the Excel export in child processes: time, and peak memory as the child's own
   resource.getrusage(RUSAGE_SELF).ru_maxrss (the whole process: interpreter and app
   included; the figure before the work is reported too). Jobs run in a transaction that
@@ -15,7 +18,9 @@ own that also serves a trivial page (base.html with a one-line body):
 - throughput of the inspector's home page and of the trivial page under gunicorn (2 sync
   workers) driven by ApacheBench (`ab`) on 127.0.0.1, as a ratio.
 
-Everything is printed as one table and saved to build/bench.json.
+Everything is printed as one table and saved to build/bench.json. With --postgres the
+same runs on a throwaway PostgreSQL server (tests/pg.py) into which both sizes are
+generated first; the results go to build/bench-postgresql.json.
 """
 import argparse
 import datetime as dt
@@ -40,6 +45,7 @@ import generate  # noqa: E402  (the generator, next to this file)
 
 ROOT = generate.ROOT
 OUTPUT = ROOT / "build" / "bench.json"
+OUTPUT_POSTGRES = ROOT / "build" / "bench-postgresql.json"
 INSTANCE = ROOT / "build" / "bench-instance"
 # The project's gunicorn.conf.py applies (run from the project folder); its log goes here.
 GUNICORN_LOG = ROOT / "build" / "bench-gunicorn.log"
@@ -48,6 +54,8 @@ NOW = dt.datetime.combine(generate.TODAY, dt.time(2, 0), tzinfo=dt.timezone.utc)
 MONTH = "2026-10"
 ROUNDS = 40
 WARMUP = 3
+# Rounds of the "after a change" timings: each request recomputes every figure.
+CHANGED_ROUNDS = 10
 JOB_RUNS = 3
 # The monthly job builds a PDF for each of the 500 units: one run is enough.
 STEP_RUNS = {"monthly job (all e-mails)": 1}
@@ -68,11 +76,26 @@ def trivial_page():
                                   '{% endblock %}')
 
 
+def database_url(size):
+    """The size's database: BENCH_<SIZE>_URL when set (--postgres), else the cached SQLite file."""
+    return (os.environ.get(f"BENCH_{size.upper()}_URL")
+            or f"sqlite:///{generate.sqlite_path(size)}")
+
+
 def bench_app(size):
-    """The app on the size's cached database, with the trivial page registered."""
-    app = generate.app_for(f"sqlite:///{generate.sqlite_path(size)}", INSTANCE)
+    """The app on the size's database, with the trivial page registered."""
+    app = generate.app_for(database_url(size), INSTANCE)
     app.register_blueprint(trivial)
     return app
+
+
+def _generate(size, url=None):
+    """Run the generator for size (into url when given); its figures."""
+    env = {**os.environ, "BENCH_DATABASE_URL": url} if url else None
+    output = subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"),
+                             "--size", size], check=True, capture_output=True, text=True,
+                            env=env)
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def ensure_data(size, regenerate):
@@ -81,16 +104,23 @@ def ensure_data(size, regenerate):
     from inspect_app.db import db
 
     path = generate.sqlite_path(size)
-    generated = None
-    if regenerate or not path.exists():
-        output = subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"),
-                                 "--size", size], check=True, capture_output=True, text=True)
-        generated = json.loads(output.stdout.strip().splitlines()[-1])
+    generated = _generate(size) if regenerate or not path.exists() else None
     with generate.app_for(f"sqlite:///{path}", INSTANCE).app_context():
         db.connect(reuse_if_open=True)
         if schema.upgrade():
             db.execute_sql("ANALYZE")
         db.close()
+    return generated
+
+
+def postgres_data(cluster):
+    """Generate both sizes into databases of a throwaway server; point the benchmark at them."""
+    generated = {}
+    for size in ("demo", "full"):
+        name = f"bench_{size}"
+        cluster.create_database(name)
+        os.environ[f"BENCH_{size.upper()}_URL"] = cluster.database_url(name)
+        generated[size] = _generate(size, cluster.database_url(name))
     return generated
 
 
@@ -163,29 +193,47 @@ def _get(client, url):
     return response
 
 
-def time_pages(app, measured):
-    """{name: [seconds]} over ROUNDS rounds of every page in turn (after WARMUP rounds)."""
+def raise_data_version(app):
+    """Do what any write does to cached figures: raise the data version."""
+    from inspect_app.db import db
+    from inspect_app.models import DataVersion
+
+    with app.app_context():
+        with db.connection_context():
+            DataVersion.update(version=DataVersion.version + 1).execute()
+
+
+def time_pages(app, measured, rounds=ROUNDS, warmup=WARMUP, changed=False):
+    """{name: [seconds]} over rounds of every page in turn (after warmup rounds).
+
+    changed: raise the data version (untimed) before each request.
+    """
     clients = {user: signed_in_client(app, user) for _n, user, _u in measured}
     timings = {name: [] for name, _user, _url in measured}
-    for round_no in range(WARMUP + ROUNDS):
+    for round_no in range(warmup + rounds):
         for name, user, url in measured:
+            if changed:
+                raise_data_version(app)
             started = time.perf_counter()
             _get(clients[user], url)
-            if round_no >= WARMUP:
+            if round_no >= warmup:
                 timings[name].append(time.perf_counter() - started)
     return timings
 
 
 def count_page_queries(app, measured):
-    """{name: SQL queries of one request}."""
+    """{name: (SQL queries right after a change, SQL queries with the figures kept)}."""
     from playhouse.test_utils import count_queries
 
     clients = {user: signed_in_client(app, user) for _n, user, _u in measured}
     counts = {}
     for name, user, url in measured:
-        with count_queries() as counted:
+        raise_data_version(app)
+        with count_queries() as changed:
             _get(clients[user], url)
-        counts[name] = counted.count
+        with count_queries() as kept:
+            _get(clients[user], url)
+        counts[name] = (changed.count, kept.count)
     return counts
 
 
@@ -195,15 +243,18 @@ def p95(values):
     return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
-def page_rows(timings, counts, demo_counts):
+def page_rows(timings, changed_timings, counts, demo_counts):
     """The page table: median and p95 in ms, ratio to the trivial page, query counts."""
     base = statistics.median(timings["trivial page"])
     rows = []
     for name, values in timings.items():
         median = statistics.median(values)
+        changed = statistics.median(changed_timings[name])
         rows.append({"page": name, "median_ms": round(median * 1000, 1),
                      "p95_ms": round(p95(values) * 1000, 1), "ratio": round(median / base, 2),
-                     "queries": counts[name], "queries_demo": demo_counts.get(name)})
+                     "after_change_ms": round(changed * 1000, 1),
+                     "queries": list(counts[name]),
+                     "queries_demo": list(demo_counts[name]) if name in demo_counts else None})
     return rows
 
 
@@ -395,15 +446,23 @@ def throughput(app, size, seconds=10, repeats=3):
 
 
 def measure_pages(size):
-    """(page timings, query counts) of one size, clock frozen."""
+    """(page timings, timings after a change, query counts) of one size, clock frozen."""
     import time_machine
 
     with time_machine.travel(NOW, tick=False):
         app = bench_app(size)
         measured = pages(app)
         counts = count_page_queries(app, measured)
-        timings = time_pages(app, measured) if size == "full" else None
-    return app, timings, counts
+        if size != "full":
+            return app, None, None, counts
+        timings = time_pages(app, measured)
+        changed = time_pages(app, measured, rounds=CHANGED_ROUNDS, warmup=1, changed=True)
+    return app, timings, changed, counts
+
+
+def _pair(counts):
+    """A pair of query counts written "after a change/kept", or "-"."""
+    return f"{counts[0]}/{counts[1]}" if counts else "-"
 
 
 def print_table(result):
@@ -411,10 +470,12 @@ def print_table(result):
     print(f"\nmachine: {result['machine']}")
     print(f"data: {json.dumps(result['data'])}\n")
     print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'x trivial':>10} "
-          f"{'queries':>8} {'demo q':>7}")
+          f"{'changed ms':>11} {'queries':>8} {'demo q':>7}")
     for row in result["pages"]:
         print(f"{row['page']:32} {row['median_ms']:>10} {row['p95_ms']:>8} {row['ratio']:>10} "
-              f"{row['queries']:>8} {row['queries_demo']!s:>7}")
+              f"{row['after_change_ms']:>11} {_pair(row['queries']):>8} "
+              f"{_pair(row['queries_demo']):>7}")
+    print("(changed ms: median right after a change; queries: after a change / figures kept)")
     print(f"\n{'work':32} {'median s':>10} {'max s':>8} {'peak MB':>10} {'MB before':>10}")
     for row in result["work"]:
         print(f"{row['work']:32} {row['median_s']:>10} {row['max_s']:>8} {row['peak_mb']:>10} "
@@ -426,41 +487,58 @@ def print_table(result):
         print(f"  ratio home / trivial: {result['throughput']['ratio']}")
 
 
-def _machine():
-    """A line describing this machine."""
+def _machine(database):
+    """A line describing this machine and the database measured."""
     return (f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
-            f"{platform.python_version()}, SQLite")
+            f"{platform.python_version()}, {database}")
 
 
-def save(result):
-    """Write the results to build/bench.json."""
-    OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+def save(result, output):
+    """Write the results to output."""
+    output.parent.mkdir(exist_ok=True)
+    output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
 
 
-def main():
-    """Run every benchmark, print the table, save build/bench.json."""
-    parser = argparse.ArgumentParser(description="Province-scale benchmark.")
-    parser.add_argument("--regenerate", action="store_true", help="generate the data again")
-    parser.add_argument("--skip-throughput", action="store_true")
-    args = parser.parse_args()
-    generated = {size: ensure_data(size, args.regenerate) for size in ("demo", "full")}
-    _app, _none, demo_counts = measure_pages("demo")
-    app, timings, counts = measure_pages("full")
-    result = {"date": dt.date.today().isoformat(), "machine": _machine(),
+def measure(generated, database, skip_throughput, output):
+    """Measure pages, work and throughput on the prepared databases; print and save."""
+    *_none, demo_counts = measure_pages("demo")
+    app, timings, changed, counts = measure_pages("full")
+    result = {"date": dt.date.today().isoformat(), "machine": _machine(database),
               "data": {size: figures for size, figures in generated.items() if figures},
-              "pages": page_rows(timings, counts, demo_counts), "work": work_rows("full"),
+              "pages": page_rows(timings, changed, counts, demo_counts),
+              "work": work_rows("full"),
               "limits": LIMITS}
-    save(result)
-    if not args.skip_throughput:
+    save(result, output)
+    if not skip_throughput:
         runs = throughput(app, "full")
         if runs:
             ratio = (statistics.median(runs["inspector home"])
                      / statistics.median(runs["trivial page"]))
             result["throughput"] = {"runs": runs, "ratio": round(ratio, 2)}
-    save(result)
+    save(result, output)
     print_table(result)
-    print(f"\nsaved to {OUTPUT.relative_to(ROOT)}")
+    print(f"\nsaved to {output.relative_to(ROOT)}")
+
+
+def main():
+    """Run every benchmark on SQLite (or --postgres), print the table, save it under build/."""
+    parser = argparse.ArgumentParser(description="Province-scale benchmark.")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data again")
+    parser.add_argument("--postgres", action="store_true",
+                        help="generate into a throwaway PostgreSQL server and measure there")
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args()
+    if not args.postgres:
+        generated = {size: ensure_data(size, args.regenerate) for size in ("demo", "full")}
+        measure(generated, "SQLite", args.skip_throughput, OUTPUT)
+        return
+    from tests.pg import start_cluster
+
+    cluster = start_cluster()
+    try:
+        measure(postgres_data(cluster), "PostgreSQL", args.skip_throughput, OUTPUT_POSTGRES)
+    finally:
+        cluster.stop()
 
 
 if __name__ == "__main__":

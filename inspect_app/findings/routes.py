@@ -186,19 +186,21 @@ def _actions(finding, responses, pending_extension):
 
 def _show(finding, bound=None):
     """Render the finding page; bound is (name, form) for a form that was just posted."""
-    forms = {name: FORM_CLASSES[name](formdata=None, prefix=prefix)
-             for name, prefix in FORM_PREFIXES.items()}
-    if bound:
-        forms[bound[0]] = bound[1]
     responses = services.responses_of(finding)
     extensions = services.extensions_of(finding)
     pending = next((e for e in extensions if e.status == "pending"), None)
+    actions = _actions(finding, responses, pending)
+    # Only the forms of the actions shown are built: each costs a CSRF token.
+    forms = {name: FORM_CLASSES[name](formdata=None, prefix=prefix)
+             for name, prefix in FORM_PREFIXES.items() if actions[name]}
+    if bound:
+        forms[bound[0]] = bound[1]
     today = clock.today()
     return render_template(
         "findings/show.html", finding=finding, forms=forms, responses=responses,
         extensions=extensions, files=_files_by_response(responses),
         finding_files=list(finding.attachments.order_by(Attachment.id)),
-        actions=_actions(finding, responses, pending), today=today,
+        actions=actions, today=today,
         overdue=services.is_overdue(finding, today),
         timeline=services.timeline(finding, responses, extensions),
         discipline_cases=discipline.cases_of_finding(finding)

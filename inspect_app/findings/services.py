@@ -359,10 +359,10 @@ def reopen_finding(actor, finding, reason):
 
 
 def responses_of(finding):
-    """The finding's reports, oldest first, with author and reviewer."""
+    """The finding's reports, oldest first, with author and reviewer (their names)."""
     Reviewer = User.alias()
     return list(Response
-                .select(Response, User, Reviewer)
+                .select(Response, User.id, User.full_name, Reviewer.id, Reviewer.full_name)
                 .join(User, on=(Response.author == User.id))
                 .switch(Response)
                 .join(Reviewer, join_type=JOIN.LEFT_OUTER, on=(Response.reviewer == Reviewer.id))
@@ -371,10 +371,10 @@ def responses_of(finding):
 
 
 def extensions_of(finding):
-    """The finding's extension requests, oldest first, with who asked and decided."""
+    """The finding's extension requests, oldest first, with who asked and decided (names)."""
     Decider = User.alias()
     return list(ExtensionRequest
-                .select(ExtensionRequest, User, Decider)
+                .select(ExtensionRequest, User.id, User.full_name, Decider.id, Decider.full_name)
                 .join(User, on=(ExtensionRequest.requested_by == User.id))
                 .switch(ExtensionRequest)
                 .join(Decider, join_type=JOIN.LEFT_OUTER,
@@ -407,7 +407,7 @@ def timeline(finding, responses=None, extensions=None):
     extensions = {e.id: e for e in (extensions if extensions is not None
                                     else extensions_of(finding))}
     events = (AuditEvent
-              .select(AuditEvent, User)
+              .select(AuditEvent, User.id, User.full_name)
               .join(User, join_type=JOIN.LEFT_OUTER)
               .where(AuditEvent.entity == "finding",
                      AuditEvent.entity_id == finding.id)
