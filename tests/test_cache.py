@@ -116,6 +116,7 @@ def test_the_units_page_lists_every_unit_in_the_order_asked(app, client, auth):
                  resolved_on_time=True, deadline=TODAY)
     make_user("lanhdao", role="leader")
     auth.login("lanhdao")
+    assert 'href="/reports/units"' in text(client.get("/reports"))
     page = text(client.get("/reports/units"))
     assert re.findall(r"<tr><td>(Xã Số \d\d)</td>", page) == ["Xã Số 02", "Xã Số 01",
                                                                 "Xã Số 00"]

@@ -1,14 +1,13 @@
 """Findings: recording, remediation reports, review, extensions, cancel, reopen, timeline."""
 import datetime as dt
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
 from .. import attachments, audit, clock, settings
 from ..db import transaction
 from ..errors import WorkflowError
-from ..mail.compose import absolute_url, enqueue_for_users
+from ..mail.compose import app_link, enqueue_for_users
 from ..models import (RUNNING_STATES, SEVERITIES, AuditEvent, ExtensionRequest, Finding,
                       Response, Unit, User)
 from ..policy import can
@@ -63,8 +62,7 @@ def refresh_search_text(finding):
 
 def finding_link(finding):
     """The absolute link to a finding's page, also outside a request (jobs, CLI)."""
-    adapter = current_app.url_map.bind("localhost")
-    return absolute_url(adapter.build("findings.show", {"finding_id": finding.id}))
+    return app_link("findings.show", finding_id=finding.id)
 
 
 def unit_heads(unit_id):

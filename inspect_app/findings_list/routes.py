@@ -25,13 +25,17 @@ SEARCH_COUNT_LIMIT = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _scope(user):
+    """What a kept figure of the list depends on of the user: staff see every finding."""
+    return "staff" if user.role in STAFF_ROLES else user.unit_id
+
+
 def _filter_form():
     """The filter form read from the query string, its choices within the user's scope."""
     user = current_user._get_current_object()
     form = FindingFilterForm(request.args)
     selected = request.args.get("inspection", type=int)
-    scope = user.unit_id if user.role not in STAFF_ROLES else "staff"
-    choices = cached(("finding filter choices", scope, selected, str(get_locale())),
+    choices = cached(("finding filter choices", _scope(user), selected, str(get_locale())),
                      lambda: services.filter_choices(user, selected))
     form.fill_choices(choices, unit_head=user.role == UNIT_HEAD)
     form.validate()
@@ -60,8 +64,7 @@ def _total(user, filters):
     Kept until the data changes, so paging through a list counts it once.
     """
     limit = SEARCH_COUNT_LIMIT if filters.get("q") else None
-    scope = user.unit_id if user.role not in STAFF_ROLES else "staff"
-    key = ("finding count", scope, tuple(sorted(filters.items())), limit, clock.today())
+    key = ("finding count", _scope(user), tuple(sorted(filters.items())), limit, clock.today())
     counted = cached(key, lambda: queries.count_findings(user, filters, limit=limit))
     if limit and counted > limit:
         return limit, True

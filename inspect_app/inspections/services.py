@@ -6,7 +6,6 @@ skips the policy check as the other areas' services do.
 import datetime as dt
 import re
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
@@ -14,7 +13,7 @@ from .. import attachments, audit, clock
 from ..db import transaction
 from ..errors import WorkflowError
 from ..findings.services import finding_link, refresh_search_text
-from ..mail.compose import absolute_url, enqueue_for_users
+from ..mail.compose import app_link, enqueue_for_users
 from ..models import INSPECTION_KINDS, Finding, Inspection, InspectionMember, Plan, Unit, User
 from ..pdf import documents
 from ..policy import INSPECTOR, UNIT_HEAD, can
@@ -417,9 +416,7 @@ def _notify_units(inspection, findings):
                  .where(User.role == UNIT_HEAD, User.active, User.unit.in_(list(by_unit)))
                  .order_by(User.id)):
         heads.setdefault(user.unit_id, []).append(user)
-    adapter = current_app.url_map.bind("localhost")
-    inspection_url = absolute_url(adapter.build("inspections.show",
-                                                {"inspection_id": inspection.id}))
+    inspection_url = app_link("inspections.show", inspection_id=inspection.id)
     # The conclusion as issued (its findings are open by now), built once for every unit.
     conclusion = documents.attachment(documents.conclusion_filename(inspection),
                                       documents.conclusion_pdf(inspection))

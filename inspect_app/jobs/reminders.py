@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import chunked
@@ -19,7 +18,7 @@ from peewee import chunked
 from .. import settings
 from ..db import transaction
 from ..discipline.queries import cases_awaiting_decision
-from ..mail.compose import absolute_url, email_macro, render
+from ..mail.compose import app_link, email_macro, render
 from ..mail.outbox import OutboxBatch
 from ..models import (RUNNING_STATES, DisciplineCase, Finding, Inspection, ReminderLog, Unit,
                       User)
@@ -149,12 +148,6 @@ def users_by_id(user_ids):
     return {user.id: user for user in User.select().where(User.id.in_(ids))} if ids else {}
 
 
-def _links(endpoint, key):
-    """A function building the absolute link of endpoint for an id, binding the map once."""
-    adapter = current_app.url_map.bind("localhost")
-    return lambda entity_id: absolute_url(adapter.build(endpoint, {key: entity_id}))
-
-
 def _at_stage(entity, rows, due_stage):
     """(row, stage) of the rows (with id and deadline) whose stage today is due."""
     for row in rows:
@@ -183,9 +176,8 @@ def _running_findings(latest_deadline):
 
 def _finding_items(due, recipients_of):
     """The digest lines of the due (finding row, stage) pairs, with their recipients."""
-    link = _links("findings.show", "finding_id")
     return [Item(FINDING, row.id, row.deadline, row.code, row.title, row.unit_name,
-                 link(row.id), recipients_of(row), stage)
+                 app_link("findings.show", finding_id=row.id), recipients_of(row), stage)
             for row, stage in due]
 
 
@@ -214,13 +206,13 @@ def finding_escalation_items(latest_deadline, due_stage):
 
 def _case_items(due, recipients_of):
     """The digest lines of the due (discipline case awaiting its decision, stage) pairs."""
-    link = _links("discipline.show", "case_id")
     items = []
     for case, stage in due:
         title = case.official_name + (f" ({case.official_position})"
                                       if case.official_position else "")
         items.append(Item(DISCIPLINE_CASE, case.id, case.deadline, f"#{case.id}", title,
-                          case.unit.name, link(case.id), recipients_of(case), stage,
+                          case.unit.name, app_link("discipline.show", case_id=case.id),
+                          recipients_of(case), stage,
                           label=_l("Discipline case")))
     return items
 

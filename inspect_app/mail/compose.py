@@ -10,6 +10,11 @@ def absolute_url(path):
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
+def app_link(endpoint, **values):
+    """An absolute link to a page of the app for an e-mail, also outside a request."""
+    return absolute_url(current_app.url_map.bind("localhost").build(endpoint, values))
+
+
 def render(template, locale, **context):
     """(subject, text, html) of templates/emails/<template>.{subject.txt,txt,html}."""
     with force_locale(locale or "vi"):

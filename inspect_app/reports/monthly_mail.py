@@ -15,11 +15,10 @@ Without a month, the run covers the previous month and the earlier months missed
 the last month found in the outbox (at most 12); on the very first run, the previous
 month only.
 """
-from flask import current_app
 
 from .. import settings
 from ..db import transaction
-from ..mail.compose import absolute_url, enqueue_for_users
+from ..mail.compose import app_link, enqueue_for_users
 from ..models import OutboxMessage, Unit, User
 from ..pdf import documents
 from ..policy import LEADER, UNIT_HEAD
@@ -29,11 +28,6 @@ from .unit_report import unit_report
 SUMMARY_PREFIX = "monthly"
 UNIT_PREFIX = "unit-report"
 MAX_CATCH_UP = 12
-
-
-def _link(endpoint, **values):
-    """An absolute link to a page of the app, outside any request."""
-    return absolute_url(current_app.url_map.bind("localhost").build(endpoint, values))
 
 
 def _last_sent_month():
@@ -127,7 +121,7 @@ def _summary_messages(month, today):
     name = documents.monthly_filename(month)
     files = {locale: documents.attachment(name, documents.summary_pdf(summary, locale))
              for locale in by_locale}
-    context = {"summary": summary, "url": _link("reports.monthly", month=str(month))}
+    context = {"summary": summary, "url": app_link("reports.monthly", month=str(month))}
     with transaction():
         for locale, users in by_locale.items():
             enqueue_for_users(prefix, users, "monthly_summary", attachments=[files[locale]],
@@ -152,7 +146,7 @@ def _unit_messages(month, today):
             enqueue_for_users(prefix, [head], "unit_monthly_report",
                               attachments=[files[(head.unit_id, head.locale)]],
                               report=report, month=month,
-                              url=_link("reports.unit", code=head.unit.code))
+                              url=app_link("reports.unit", code=head.unit.code))
     return len(heads)
 
 
