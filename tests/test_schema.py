@@ -8,6 +8,11 @@ from inspect_app.models import ALL_MODELS, UnitKind
 IGNORED_TABLES = {"schema_migration"}
 
 
+def partial_condition(index_sql):
+    """The WHERE condition of a partial index's definition ("" for a whole-table index)."""
+    return (index_sql or "").partition(" WHERE ")[2].strip()
+
+
 def describe(database):
     """Tables of a peewee database (SQLite or PostgreSQL): columns, indexes, foreign keys."""
     with database.connection_context():
@@ -18,7 +23,8 @@ def describe(database):
             described[table] = {
                 "columns": {(c.name, c.data_type.upper(), c.null, c.primary_key)
                             for c in database.get_columns(table)},
-                "indexes": {(tuple(i.columns), i.unique) for i in database.get_indexes(table)},
+                "indexes": {(tuple(i.columns), i.unique, partial_condition(i.sql))
+                            for i in database.get_indexes(table)},
                 "foreign keys": {(fk.column, fk.dest_table, fk.dest_column)
                                  for fk in database.get_foreign_keys(table)},
             }
