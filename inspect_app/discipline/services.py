@@ -97,6 +97,15 @@ def findings_from_codes(text):
     return [found[code] for code in codes]
 
 
+def _check_findings_unit(findings, unit):
+    """Refuse findings of another unit: a case is linked only to its own unit's findings."""
+    foreign = [f.code for f in findings if f.responsible_unit_id != unit.id]
+    if foreign:
+        raise WorkflowError(_l("Findings of another unit cannot be linked to a case of "
+                               "%(unit)s: %(codes)s.", unit=unit.name, codes=", ".join(foreign)),
+                            field="findings")
+
+
 def finding_codes_text(findings):
     """The codes of findings as the case form shows them."""
     return ", ".join(f.code for f in findings if f.code)
@@ -150,6 +159,7 @@ def open_case(actor, official_name, official_position, person_type, unit, violat
     case = DisciplineCase(created_by=actor, status="open")
     _fill(case, official_name, official_position, person_type, unit, violation, opened_on)
     findings = list(findings)
+    _check_findings_unit(findings, unit)
     changes = {**audit.snapshot(case, CASE_FIELDS), "findings": [f.id for f in findings]}
     with transaction():
         return _save(actor, case, "create", changes, findings)
@@ -166,6 +176,7 @@ def update_case(actor, case, official_name, official_position, person_type, unit
         before = {**audit.snapshot(case, CASE_FIELDS),
                   "findings": sorted(link.finding_id for link in case.finding_links)}
         _fill(case, official_name, official_position, person_type, unit, violation, opened_on)
+        _check_findings_unit(findings, unit)
         changes = audit.diff(before, {**audit.snapshot(case, CASE_FIELDS),
                                       "findings": sorted(f.id for f in findings)})
         if not changes:
