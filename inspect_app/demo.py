@@ -243,11 +243,12 @@ DEMO_CASES = [
 
 def _open_demo_case(inspector, official, position, person_type, unit_code, violation,
                     days_ago, finding_titles):
-    """Open one demo case, linked to the demo findings that exist."""
+    """Open one demo case, linked to the demo findings of its unit that exist."""
+    unit = Unit.get(Unit.code == unit_code)
     related = list(Finding.select().where(Finding.title.in_(finding_titles),
+                                          Finding.responsible_unit == unit,
                                           Finding.status != "draft"))
-    return discipline.open_case(inspector, official, position, person_type,
-                                Unit.get(Unit.code == unit_code), violation,
+    return discipline.open_case(inspector, official, position, person_type, unit, violation,
                                 _days(-days_ago), related)
 
 

@@ -4,7 +4,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from inspect_app.models import ALL_MODELS, DisciplineCase
+from inspect_app.models import ALL_MODELS, DisciplineCase, DisciplineCaseFinding
 from tests.factories import PASSWORD, make_case, make_finding, make_unit, make_user
 from tests.helpers import location, text, tr
 
@@ -115,3 +115,39 @@ def test_unit_head_without_a_unit_sees_no_cases(app, client, cases):
 def test_anonymous_visitors_are_sent_to_sign_in(app, client, cases):
     response = client.get(f"/discipline/{cases['own'].id}")
     assert location(response).startswith("/login")
+
+
+@pytest.fixture
+def foreign_links(cases):
+    """The Hòa An case also linked, directly in the database as links stored before the
+    unit rule, to a finding of Phòng Nội vụ and to a draft of Hòa An that has a code."""
+    noi_vu = make_unit("P-NOIVU", "Phòng Nội vụ", kind_code="phong_ban")
+    foreign = make_finding(unit=noi_vu, code="KL-7/KL-UBND-2",
+                           title="Hồ sơ cán bộ lưu trữ chưa khoa học")
+    draft = make_finding(unit=cases["hoa_an"], status="draft", code="KL-9/KL-UBND-1",
+                         title="Dự thảo chưa ban hành")
+    for finding in (foreign, draft):
+        DisciplineCaseFinding.create(case=cases["own"], finding=finding)
+    return [foreign, draft]
+
+
+def test_unit_head_does_not_see_findings_they_may_not_see_through_their_case(
+        app, client, cases, foreign_links):
+    sign_in(client, "truongxa", "unit_head", unit=cases["hoa_an"])
+    page = text(client.get(f"/discipline/{cases['own'].id}"))
+    assert "KL-1/KL-UBND-1" in page
+    for finding in foreign_links:
+        assert finding.code not in page and finding.title not in page
+    sheet = load_workbook(BytesIO(client.get("/discipline/export.xlsx").data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[5] for row in rows] == ["KL-1/KL-UBND-1"]
+
+
+def test_staff_still_see_every_linked_finding(app, client, cases, foreign_links):
+    sign_in(client, "thanhtra", "inspector")
+    page = text(client.get(f"/discipline/{cases['own'].id}"))
+    for finding in [cases["finding"], *foreign_links]:
+        assert f'href="/findings/{finding.id}">{finding.code}</a> {finding.title}' in page
+    sheet = load_workbook(BytesIO(client.get("/discipline/export.xlsx").data)).active
+    codes = {row[0]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert codes["Nguyễn Văn Bình"] == "KL-1/KL-UBND-1, KL-7/KL-UBND-2, KL-9/KL-UBND-1"

@@ -140,6 +140,31 @@ def test_opening_refuses_an_unknown_finding_code(app, client, world):
     assert stored_state() == before
 
 
+def test_opening_refuses_a_finding_of_another_unit(app, client, world):
+    noi_vu = make_unit("P-NOIVU", "Phòng Nội vụ", kind_code="phong_ban")
+    make_finding(unit=noi_vu, code="KL-7/KL-UBND-2")
+    sign_in(client, world["inspector"])
+    before = stored_state()
+    response = client.post("/discipline/new", data=case_form(
+        world, findings="KL-12/KL-UBND-3, KL-7/KL-UBND-2"))
+    assert field_errors(text(response), "findings") == [tr(
+        app, "Findings of another unit cannot be linked to a case of %(unit)s: %(codes)s.",
+        unit="Xã Hòa An", codes="KL-7/KL-UBND-2")]
+    assert stored_state() == before
+
+
+def test_editing_refuses_to_move_a_case_away_from_its_findings_unit(world):
+    case = open_case(world, findings=[world["finding"]])
+    noi_vu = make_unit("P-NOIVU", "Phòng Nội vụ", kind_code="phong_ban")
+    before = stored_state()
+    with pytest.raises(WorkflowError) as refused:
+        services.update_case(world["inspector"], case, case.official_name,
+                             case.official_position, case.person_type, noi_vu, case.violation,
+                             case.opened_on, [world["finding"]])
+    assert refused.value.field == "findings"
+    assert stored_state() == before
+
+
 # --- editing ---------------------------------------------------------------------------
 
 

@@ -1,11 +1,20 @@
 """The migrations build exactly the schema the models describe, once."""
-from peewee import SqliteDatabase
+import datetime as dt
+
+import pytest
+from peewee import IntegrityError, SqliteDatabase
 
 from inspect_app import schema
 from inspect_app.db import db
-from inspect_app.models import ALL_MODELS, UnitKind
+from inspect_app.models import ALL_MODELS, ExtensionRequest, UnitKind
+from tests.factories import make_finding, make_user
 
 IGNORED_TABLES = {"schema_migration"}
+
+
+def partial_condition(index_sql):
+    """The WHERE condition of a partial index's definition ("" for a whole-table index)."""
+    return (index_sql or "").partition(" WHERE ")[2].strip()
 
 
 def describe(database):
@@ -18,7 +27,8 @@ def describe(database):
             described[table] = {
                 "columns": {(c.name, c.data_type.upper(), c.null, c.primary_key)
                             for c in database.get_columns(table)},
-                "indexes": {(tuple(i.columns), i.unique) for i in database.get_indexes(table)},
+                "indexes": {(tuple(i.columns), i.unique, partial_condition(i.sql))
+                            for i in database.get_indexes(table)},
                 "foreign keys": {(fk.column, fk.dest_table, fk.dest_column)
                                  for fk in database.get_foreign_keys(table)},
             }
@@ -104,3 +114,38 @@ def test_db_upgrade_command_prints_the_applied_migrations(make_app):
     assert "Applied 0 migration(s); the schema is up to date." in again.output
     for name in names:
         assert name not in again.output
+
+
+def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_others(
+        make_app, monkeypatch):
+    """Duplicates left by earlier bursts: the earliest stays pending, the later are rejected."""
+    app = make_app("before-0008.db")
+    every = schema.migration_files()
+    monkeypatch.setattr(schema, "migration_files",
+                        lambda: [path for path in every if path.stem < "0008"])
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        schema.upgrade()
+        head = make_user(role="unit_head")
+        burst_hit, other = make_finding(unit=head.unit), make_finding(unit=head.unit)
+        deadline = dt.date(2030, 6, 30)
+
+        def ask(finding, status="pending"):
+            return ExtensionRequest.create(finding=finding, requested_by=head, status=status,
+                                           requested_deadline=deadline,
+                                           previous_deadline=deadline, reason="Chờ kinh phí")
+
+        approved, first, second, third, alone = (ask(burst_hit, "approved"), ask(burst_hit),
+                                                 ask(burst_hit), ask(burst_hit), ask(other))
+        monkeypatch.undo()
+        assert schema.upgrade() == [path.stem for path in every if path.stem >= "0008"]
+
+        def stored(request):
+            return ExtensionRequest.get_by_id(request.id)
+
+        assert [stored(r).status for r in (approved, first, second, third, alone)] == \
+            ["approved", "pending", "rejected", "rejected", "pending"]
+        assert stored(second).note and stored(second).decided_at is not None
+        with pytest.raises(IntegrityError), db.atomic():
+            ask(other)
+        db.close()

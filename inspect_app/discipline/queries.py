@@ -11,7 +11,7 @@ from peewee import JOIN, Case, fn
 from .. import clock
 from ..models import (AuditEvent, DisciplineCase, DisciplineCaseFinding, DisciplineMeasure,
                       Finding, Unit)
-from ..policy import ADMIN, INSPECTOR, LEADER
+from ..policy import ADMIN, INSPECTOR, LEADER, can
 from ..text import fold
 
 STAFF_ROLES = (ADMIN, INSPECTOR, LEADER)
@@ -108,15 +108,20 @@ def get_case(case_id):
             .first())
 
 
-def findings_of_case(case):
-    """The findings case arose from, by code, with their unit."""
-    return list(Finding
+def findings_of_case(case, user):
+    """The findings case arose from that user may see, by code, with their unit.
+
+    Cases are linked only to their own unit's findings, but links stored before that rule
+    may name another unit's finding, which that unit's head must not learn of.
+    """
+    findings = (Finding
                 .select(Finding, Unit)
                 .join(DisciplineCaseFinding)
                 .switch(Finding)
                 .join(Unit, on=(Finding.responsible_unit == Unit.id))
                 .where(DisciplineCaseFinding.case == case)
                 .order_by(Finding.code, Finding.id))
+    return [finding for finding in findings if can(user, "findings.view", finding)]
 
 
 def cases_of_finding(finding):
@@ -191,18 +196,19 @@ def filtered_cases(user, filters, page, per_page=25, today=None):
     return list(query.paginate(page, per_page)), query.count()
 
 
-def finding_codes(cases):
-    """{case id: [finding codes]} for the cases of a query, in one query."""
+def finding_codes(cases, user):
+    """{case id: [codes of the findings user may see]} for the cases of a query, in one query."""
     ids = cases.clone().select(DisciplineCase.id).order_by()
     links = (DisciplineCaseFinding
-             .select(DisciplineCaseFinding.case, Finding.code)
+             .select(DisciplineCaseFinding.case, Finding.code, Finding.status,
+                     Finding.responsible_unit)
              .join(Finding)
              .where(DisciplineCaseFinding.case.in_(ids))
-             .order_by(Finding.code)
-             .tuples())
+             .order_by(Finding.code))
     codes = {}
-    for case_id, code in links:
-        codes.setdefault(case_id, []).append(code)
+    for link in links:
+        if can(user, "findings.view", link.finding):
+            codes.setdefault(link.case_id, []).append(link.finding.code)
     return codes
 
 

@@ -74,7 +74,7 @@ def index():
 def export_xlsx():
     """The whole filtered list as an Excel workbook."""
     cases = queries.cases_query(current_user, _filter_form().filters())
-    content = exports.xlsx_bytes(cases.iterator(), queries.finding_codes(cases))
+    content = exports.xlsx_bytes(cases.iterator(), queries.finding_codes(cases, current_user))
     stem = "-".join(fold(_("disciplinary cases")).split())
     return send_file(io.BytesIO(content), mimetype=XLSX_TYPE, as_attachment=True,
                      download_name=f"{stem}-{clock.today().isoformat()}.xlsx")
@@ -140,7 +140,8 @@ def edit(case_id):
                       .order_by(Unit.name))
     if request.method == "GET":
         form.unit.data = case.unit_id
-        form.findings.data = services.finding_codes_text(queries.findings_of_case(case))
+        linked = queries.findings_of_case(case, current_user)
+        form.findings.data = services.finding_codes_text(linked)
     if form.validate_on_submit():
         try:
             findings = services.findings_from_codes(form.findings.data)
@@ -185,7 +186,7 @@ def _show(case, bound=None):
     return render_template("discipline/show.html", case=case, forms=forms,
                            actions=actions,
                            overdue=queries.is_overdue(case, today),
-                           findings=queries.findings_of_case(case),
+                           findings=queries.findings_of_case(case, current_user),
                            timeline=services.timeline(case))
 
 

@@ -13,6 +13,7 @@ from ..models import (DEFERRAL_GROUNDS, PERSON_TYPES, PROCESSING_DAYS, AuditEven
                       DisciplineCase, DisciplineCaseFinding, DisciplineMeasure, Finding, User)
 from ..policy import can
 from ..text import fold
+from ..transitions import claim
 from . import queries
 
 CASE_FIELDS = ("official_name", "official_position", "person_type", "unit", "violation",
@@ -45,10 +46,9 @@ def _require_manager(actor):
                                "disciplinary cases."))
 
 
-def _require_status(case, status, message):
-    """Refuse with message unless case is in status."""
-    if case.status != status:
-        raise WorkflowError(message)
+def _claim(case, states, message):
+    """The case as stored, claimed in one of states inside the caller's transaction."""
+    return claim(DisciplineCase.status, case.id, states, message)
 
 
 def _required_text(value, field, message):
@@ -60,13 +60,12 @@ def _required_text(value, field, message):
 
 
 def _save(actor, case, action, changes, findings=None):
-    """Save case (and its findings when given) with an audit event, in one transaction."""
+    """Save case (and its findings when given) with an audit event, in the caller's transaction."""
     case.updated_at = clock.now()
-    with transaction():
-        case.save()
-        if findings is not None:
-            _link_findings(case, findings)
-        audit.record(actor, action, case, changes)
+    case.save()
+    if findings is not None:
+        _link_findings(case, findings)
+    audit.record(actor, action, case, changes)
     return case
 
 
@@ -96,6 +95,15 @@ def findings_from_codes(text):
         raise WorkflowError(_l("No finding has the code %(codes)s.", codes=", ".join(unknown)),
                             field="findings")
     return [found[code] for code in codes]
+
+
+def _check_findings_unit(findings, unit):
+    """Refuse findings of another unit: a case is linked only to its own unit's findings."""
+    foreign = [f.code for f in findings if f.responsible_unit_id != unit.id]
+    if foreign:
+        raise WorkflowError(_l("Findings of another unit cannot be linked to a case of "
+                               "%(unit)s: %(codes)s.", unit=unit.name, codes=", ".join(foreign)),
+                            field="findings")
 
 
 def finding_codes_text(findings):
@@ -151,25 +159,29 @@ def open_case(actor, official_name, official_position, person_type, unit, violat
     case = DisciplineCase(created_by=actor, status="open")
     _fill(case, official_name, official_position, person_type, unit, violation, opened_on)
     findings = list(findings)
+    _check_findings_unit(findings, unit)
     changes = {**audit.snapshot(case, CASE_FIELDS), "findings": [f.id for f in findings]}
-    return _save(actor, case, "create", changes, findings)
+    with transaction():
+        return _save(actor, case, "create", changes, findings)
 
 
 def update_case(actor, case, official_name, official_position, person_type, unit, violation,
                 opened_on, findings=()):
     """Correct the details of a case still being processed (open or deferred)."""
     _require_manager(actor)
-    if case.status not in ("open", "deferred"):
-        raise WorkflowError(_l("A decided or closed case can no longer be edited."))
     findings = list(findings)
-    before = {**audit.snapshot(case, CASE_FIELDS),
-              "findings": sorted(link.finding_id for link in case.finding_links)}
-    _fill(case, official_name, official_position, person_type, unit, violation, opened_on)
-    changes = audit.diff(before, {**audit.snapshot(case, CASE_FIELDS),
-                                  "findings": sorted(f.id for f in findings)})
-    if not changes:
-        return case
-    return _save(actor, case, "update", changes, findings)
+    with transaction():
+        case = _claim(case, ("open", "deferred"),
+                      _l("A decided or closed case can no longer be edited."))
+        before = {**audit.snapshot(case, CASE_FIELDS),
+                  "findings": sorted(link.finding_id for link in case.finding_links)}
+        _fill(case, official_name, official_position, person_type, unit, violation, opened_on)
+        _check_findings_unit(findings, unit)
+        changes = audit.diff(before, {**audit.snapshot(case, CASE_FIELDS),
+                                      "findings": sorted(f.id for f in findings)})
+        if not changes:
+            return case
+        return _save(actor, case, "update", changes, findings)
 
 
 # --- the processing time ---------------------------------------------------------------
@@ -178,25 +190,27 @@ def update_case(actor, case, official_name, official_position, person_type, unit
 def extend_deadline(actor, case, new_deadline, reason):
     """Extend the processing time once, with a reason, to at most 150 days from opening."""
     _require_manager(actor)
-    _require_status(case, "open", _l("Only an open case can be given more time."))
-    if case.extended:
-        raise WorkflowError(_l("The processing time has already been extended once."))
-    if new_deadline is None:
-        raise WorkflowError(_l("Choose the new deadline."), field="new_deadline")
-    if new_deadline <= case.deadline:
-        raise WorkflowError(_l("The new deadline must be after the current one."),
-                            field="new_deadline")
-    if new_deadline > case.latest_deadline():
-        raise WorkflowError(_l("The processing time can be extended to %(date)s at the latest: "
-                               "150 days after opening, not counting the days deferred.",
-                               date=format_date(case.latest_deadline())),
-                            field="new_deadline")
-    case.extension_reason = _required_text(reason, "reason",
-                                           _l("Give the reason for the extension."))
-    changes = {"deadline": [case.deadline.isoformat(), new_deadline.isoformat()],
-               "reason": case.extension_reason}
-    case.deadline = new_deadline
-    return _save(actor, case, "extend", changes)
+    with transaction():
+        case = _claim(case, ("open",), _l("Only an open case can be given more time."))
+        # The claim holds the case, so of two extensions at once the second sees the first.
+        if case.extended:
+            raise WorkflowError(_l("The processing time has already been extended once."))
+        if new_deadline is None:
+            raise WorkflowError(_l("Choose the new deadline."), field="new_deadline")
+        if new_deadline <= case.deadline:
+            raise WorkflowError(_l("The new deadline must be after the current one."),
+                                field="new_deadline")
+        if new_deadline > case.latest_deadline():
+            raise WorkflowError(_l("The processing time can be extended to %(date)s at the "
+                                   "latest: 150 days after opening, not counting the days "
+                                   "deferred.", date=format_date(case.latest_deadline())),
+                                field="new_deadline")
+        case.extension_reason = _required_text(reason, "reason",
+                                               _l("Give the reason for the extension."))
+        changes = {"deadline": [case.deadline.isoformat(), new_deadline.isoformat()],
+                   "reason": case.extension_reason}
+        case.deadline = new_deadline
+        return _save(actor, case, "extend", changes)
 
 
 # --- outcomes --------------------------------------------------------------------------
@@ -232,58 +246,66 @@ def _check_decision_date(case, decision_date):
 def decide_case(actor, case, measure, decision_no, decision_date, issuing_authority):
     """Record the disciplinary decision: measure, number, date and issuing authority."""
     _require_manager(actor)
-    _require_status(case, "open", _l("A decision can be recorded only for an open case."))
-    _check_decision_date(case, decision_date)
-    decision_no = _required_text(decision_no, "decision_no", _l("Give the decision number."))
-    _check_measure(case, measure, decision_date)
-    issuing_authority = _required_text(issuing_authority, "issuing_authority",
-                                       _l("Give the authority that issued the decision."))
-    case.status, case.measure, case.decision_no = "decided", measure, decision_no
-    case.decision_date = case.outcome_on = decision_date
-    case.issuing_authority = issuing_authority
-    _refresh_search_text(case)
-    return _save(actor, case, "decide", {
-        "status": ["open", "decided"], "measure": measure.id, "decision_no": decision_no,
-        "decision_date": decision_date.isoformat(), "issuing_authority": issuing_authority})
+    with transaction():
+        case = _claim(case, ("open",), _l("A decision can be recorded only for an open case."))
+        _check_decision_date(case, decision_date)
+        decision_no = _required_text(decision_no, "decision_no",
+                                     _l("Give the decision number."))
+        _check_measure(case, measure, decision_date)
+        issuing_authority = _required_text(issuing_authority, "issuing_authority",
+                                           _l("Give the authority that issued the decision."))
+        case.status, case.measure, case.decision_no = "decided", measure, decision_no
+        case.decision_date = case.outcome_on = decision_date
+        case.issuing_authority = issuing_authority
+        _refresh_search_text(case)
+        return _save(actor, case, "decide", {
+            "status": ["open", "decided"], "measure": measure.id, "decision_no": decision_no,
+            "decision_date": decision_date.isoformat(),
+            "issuing_authority": issuing_authority})
 
 
 def dismiss_case(actor, case, reason):
     """Close an open case without a disciplinary measure, with the reason."""
     _require_manager(actor)
-    _require_status(case, "open", _l("Only an open case can be closed without a measure."))
-    case.outcome_reason = _required_text(reason, "reason",
-                                         _l("Give the reason for closing the case."))
-    case.status, case.outcome_on = "dismissed", clock.today()
-    return _save(actor, case, "dismiss",
-                 {"status": ["open", "dismissed"], "reason": case.outcome_reason})
+    with transaction():
+        case = _claim(case, ("open",),
+                      _l("Only an open case can be closed without a measure."))
+        case.outcome_reason = _required_text(reason, "reason",
+                                             _l("Give the reason for closing the case."))
+        case.status, case.outcome_on = "dismissed", clock.today()
+        return _save(actor, case, "dismiss",
+                     {"status": ["open", "dismissed"], "reason": case.outcome_reason})
 
 
 def defer_case(actor, case, ground, note=""):
     """Defer an open case on a legal ground (illness, pregnancy or childcare, prosecution)."""
     _require_manager(actor)
-    _require_status(case, "open", _l("Only an open case can be deferred."))
-    if ground not in DEFERRAL_GROUNDS:
-        raise WorkflowError(_l("Choose the ground for deferring the case."), field="ground")
-    case.status, case.deferral_ground = "deferred", ground
-    case.outcome_reason, case.outcome_on = (note or "").strip(), clock.today()
-    return _save(actor, case, "defer", {"status": ["open", "deferred"], "ground": ground,
-                                        "reason": case.outcome_reason})
+    with transaction():
+        case = _claim(case, ("open",), _l("Only an open case can be deferred."))
+        if ground not in DEFERRAL_GROUNDS:
+            raise WorkflowError(_l("Choose the ground for deferring the case."),
+                                field="ground")
+        case.status, case.deferral_ground = "deferred", ground
+        case.outcome_reason, case.outcome_on = (note or "").strip(), clock.today()
+        return _save(actor, case, "defer", {"status": ["open", "deferred"], "ground": ground,
+                                            "reason": case.outcome_reason})
 
 
 def resume_case(actor, case, note=""):
     """Take a deferred case up again; the days it was deferred do not count towards its time."""
     _require_manager(actor)
-    _require_status(case, "deferred", _l("Only a deferred case can be resumed."))
-    paused = max((clock.today() - case.outcome_on).days, 0)
-    changes = {"status": ["deferred", "open"], "paused_days": paused,
-               "deadline": [case.deadline.isoformat(),
-                            (case.deadline + dt.timedelta(paused)).isoformat()],
-               "reason": (note or "").strip()}
-    case.deadline += dt.timedelta(paused)
-    case.paused_days += paused
-    case.status, case.deferral_ground = "open", ""
-    case.outcome_reason, case.outcome_on = "", None
-    return _save(actor, case, "resume", changes)
+    with transaction():
+        case = _claim(case, ("deferred",), _l("Only a deferred case can be resumed."))
+        paused = max((clock.today() - case.outcome_on).days, 0)
+        changes = {"status": ["deferred", "open"], "paused_days": paused,
+                   "deadline": [case.deadline.isoformat(),
+                                (case.deadline + dt.timedelta(paused)).isoformat()],
+                   "reason": (note or "").strip()}
+        case.deadline += dt.timedelta(paused)
+        case.paused_days += paused
+        case.status, case.deferral_ground = "open", ""
+        case.outcome_reason, case.outcome_on = "", None
+        return _save(actor, case, "resume", changes)
 
 
 # --- measures (admin) ------------------------------------------------------------------

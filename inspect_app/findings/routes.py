@@ -178,7 +178,7 @@ def _actions(finding, responses, pending_extension):
         "review": under_review if can(current_user, "findings.review", finding) else None,
         "decision": pending_extension if extendable
         and can(current_user, "extensions.decide", finding) else None,
-        "cancel": finding.status not in ("resolved", "cancelled")
+        "cancel": finding.status in services.CANCELLABLE_STATES
         and can(current_user, "findings.cancel", finding),
         "reopen": finding.status == "resolved" and can(current_user, "findings.cancel", finding),
     }

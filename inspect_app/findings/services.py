@@ -2,22 +2,24 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
+from peewee import JOIN, IntegrityError
 
 from .. import attachments, audit, clock, settings
 from ..db import transaction
 from ..errors import WorkflowError
 from ..mail.compose import app_link, enqueue_for_users
-from ..models import (RUNNING_STATES, SEVERITIES, AuditEvent, ExtensionRequest, Finding,
-                      Response, Unit, User)
+from ..models import (FINDING_STATES, RUNNING_STATES, SEVERITIES, AuditEvent,
+                      ExtensionRequest, Finding, Inspection, Response, Unit, User)
 from ..policy import can
 from ..text import fold
+from ..transitions import claim
 
 EDITABLE_FIELDS = ("category", "severity", "title", "description", "recommendation",
                    "responsible_unit", "official_name", "official_position", "deadline",
                    "deadline_days")
 # A unit head may ask for more time while the finding is still theirs to work on.
 EXTENDABLE_STATES = RUNNING_STATES + ("submitted",)
+CANCELLABLE_STATES = tuple(s for s in FINDING_STATES if s not in ("resolved", "cancelled"))
 DUE_SOON_DAYS = 7
 MAX_DEADLINE_DAYS = 365
 
@@ -86,15 +88,6 @@ def is_overdue(finding, today):
             and finding.deadline < today)
 
 
-def pending_extension(finding):
-    """The finding's pending extension request, or None."""
-    return (ExtensionRequest
-            .select()
-            .where(ExtensionRequest.finding == finding,
-                   ExtensionRequest.status == "pending")
-            .first())
-
-
 # --- recording -------------------------------------------------------------------------
 
 
@@ -133,24 +126,30 @@ def _fill(finding, inspection, category, severity, title, description, recommend
     refresh_search_text(finding)
 
 
-def _check_recording(actor, inspection):
-    """Refuse unless actor may record findings and the inspection is in progress."""
+def _claim_recording(actor, inspection):
+    """The inspection, claimed in progress (inside a transaction), if actor records on it.
+
+    Claiming it keeps a conclusion or a cancellation from passing the draft by.
+    """
     _require(actor, "findings.record", inspection,
              _l("Only the inspection team records findings."))
-    if inspection.status != "in_progress":
-        raise WorkflowError(_l("Findings can be recorded only while the inspection is in "
-                               "progress."))
+    return claim(Inspection.status, inspection.id, ("in_progress",),
+                 _l("Findings can be recorded only while the inspection is in progress."))
 
 
 def record_finding(actor, inspection, category, severity, title, description,
                    recommendation, responsible_unit=None, official_name="",
                    official_position="", deadline=None, deadline_days=None):
-    """Record a draft finding on an inspection in progress."""
-    _check_recording(actor, inspection)
-    finding = Finding(inspection=inspection, status="draft", created_by=actor)
-    _fill(finding, inspection, category, severity, title, description, recommendation,
-          responsible_unit, official_name, official_position, deadline, deadline_days)
+    """Record a draft finding on an inspection in progress.
+
+    A create is not a state change: two posts of the form record two drafts, as two
+    deliberate findings with the same text would.
+    """
     with transaction():
+        inspection = _claim_recording(actor, inspection)
+        finding = Finding(inspection=inspection, status="draft", created_by=actor)
+        _fill(finding, inspection, category, severity, title, description, recommendation,
+              responsible_unit, official_name, official_position, deadline, deadline_days)
         finding.save()
         audit.record(actor, "create", finding, audit.snapshot(finding, EDITABLE_FIELDS))
     return finding
@@ -160,16 +159,15 @@ def update_finding(actor, finding, category, severity, title, description, recom
                    responsible_unit=None, official_name="", official_position="",
                    deadline=None, deadline_days=None):
     """Change a draft finding while its inspection is in progress."""
-    _check_recording(actor, finding.inspection)
-    if finding.status != "draft":
-        raise WorkflowError(_l("Only a draft finding can be edited."))
-    before = audit.snapshot(finding, EDITABLE_FIELDS)
-    _fill(finding, finding.inspection, category, severity, title, description,
-          recommendation, responsible_unit, official_name, official_position, deadline,
-          deadline_days)
-    changes = audit.diff(before, audit.snapshot(finding, EDITABLE_FIELDS))
-    if changes:
-        with transaction():
+    with transaction():
+        inspection = _claim_recording(actor, finding.inspection)
+        finding = claim(Finding.status, finding.id, ("draft",),
+                        _l("Only a draft finding can be edited."))
+        before = audit.snapshot(finding, EDITABLE_FIELDS)
+        _fill(finding, inspection, category, severity, title, description, recommendation,
+              responsible_unit, official_name, official_position, deadline, deadline_days)
+        changes = audit.diff(before, audit.snapshot(finding, EDITABLE_FIELDS))
+        if changes:
             finding.save()
             audit.record(actor, "update", finding, changes)
     return finding
@@ -190,21 +188,21 @@ def submit_report(actor, finding, body, files=()):
     """The unit head reports the remediation, with evidence files."""
     _require(actor, "findings.respond", finding,
              _l("Only the head of the responsible unit can report on this finding."))
-    if finding.status not in RUNNING_STATES:
-        raise WorkflowError(_l("A report can be sent only for an open finding or one "
-                               "whose report needs changes."))
     body = _required_text(body, "body", _l("Describe what the unit has done."))
     files = [f for f in files if f and f.filename]
     for file_storage in files:
         _check_upload(file_storage)
-    old_status = finding.status
     with transaction():
+        finding = claim(Finding.status, finding.id, RUNNING_STATES,
+                        _l("A report can be sent only for an open finding or one whose "
+                           "report needs changes."))
+        old_status = finding.status
         response = Response.create(finding=finding, author=actor, body=body,
                                    submitted_on=clock.today())
         for file_storage in files:
             attachments.store(file_storage, actor, response=response)
         finding.status = "submitted"
-        finding.save()
+        finding.save(only=[Finding.status])
         audit.record(actor, "submit_report", finding,
                      {"status": [old_status, "submitted"], "response": response.id,
                       "files": len(files)})
@@ -218,22 +216,25 @@ def request_extension(actor, finding, requested_deadline, reason):
     """The unit head asks for a later deadline, with a reason."""
     _require(actor, "findings.respond", finding,
              _l("Only the head of the responsible unit can ask for more time."))
-    if finding.status not in EXTENDABLE_STATES:
-        raise WorkflowError(_l("More time can be asked only while the finding is open."))
     if requested_deadline is None:
         raise WorkflowError(_l("Choose the new deadline."), field="requested_deadline")
-    if finding.deadline is not None and requested_deadline <= finding.deadline:
-        raise WorkflowError(_l("The new deadline must be after the current one."),
-                            field="requested_deadline")
     reason = _required_text(reason, "reason", _l("Give the reason for more time."))
-    if pending_extension(finding) is not None:
-        raise WorkflowError(_l("An earlier request for more time is still waiting for a "
-                               "decision."))
     with transaction():
-        extension = ExtensionRequest.create(finding=finding, requested_by=actor,
-                                            requested_deadline=requested_deadline,
-                                            previous_deadline=finding.deadline,
-                                            reason=reason)
+        finding = claim(Finding.status, finding.id, EXTENDABLE_STATES,
+                        _l("More time can be asked only while the finding is open."))
+        if finding.deadline is not None and requested_deadline <= finding.deadline:
+            raise WorkflowError(_l("The new deadline must be after the current one."),
+                                field="requested_deadline")
+        try:
+            extension = ExtensionRequest.create(finding=finding, requested_by=actor,
+                                                requested_deadline=requested_deadline,
+                                                previous_deadline=finding.deadline,
+                                                reason=reason)
+        except IntegrityError as error:
+            # The database keeps at most one pending request per finding (a partial
+            # unique index); the transaction rolls back with the refusal.
+            raise WorkflowError(_l("An earlier request for more time is still waiting "
+                                   "for a decision.")) from error
         audit.record(actor, "request_extension", finding,
                      {"extension": extension.id,
                       "requested_deadline": requested_deadline.isoformat()})
@@ -246,29 +247,28 @@ def request_extension(actor, finding, requested_deadline, reason):
 # --- the inspectors' side --------------------------------------------------------------
 
 
-def _check_reviewable(actor, response):
-    """Refuse unless actor reviews and response is the finding's report under review."""
+def _require_reviewer(actor, response):
+    """Refuse unless actor reviews remediation reports."""
     _require(actor, "findings.review", response.finding,
              _l("Only inspectors review remediation reports."))
-    if response.review != "pending" or response.finding.status != "submitted":
-        raise WorkflowError(_l("This report is not waiting for a review."))
 
 
 def _review(actor, response, decision, note, finding_status):
     """Record a review decision on response and move its finding to finding_status."""
-    finding = response.finding
-    old_status = finding.status
-    now = clock.now()
-    response.review, response.reviewer = decision, actor
-    response.reviewed_at, response.review_note = now, note
-    finding.status = finding_status
-    changes = {"status": [old_status, finding_status], "response": response.id}
-    if finding_status == "resolved":
-        finding.resolved_at, finding.resolved_by = now, actor
-        finding.resolved_on_time = (finding.deadline is None
-                                    or response.submitted_on <= finding.deadline)
-        changes["resolved_on_time"] = finding.resolved_on_time
+    not_waiting = _l("This report is not waiting for a review.")
     with transaction():
+        response = claim(Response.review, response.id, ("pending",), not_waiting)
+        finding = claim(Finding.status, response.finding_id, ("submitted",), not_waiting)
+        now = clock.now()
+        response.review, response.reviewer = decision, actor
+        response.reviewed_at, response.review_note = now, note
+        finding.status = finding_status
+        changes = {"status": ["submitted", finding_status], "response": response.id}
+        if finding_status == "resolved":
+            finding.resolved_at, finding.resolved_by = now, actor
+            finding.resolved_on_time = (finding.deadline is None
+                                        or response.submitted_on <= finding.deadline)
+            changes["resolved_on_time"] = finding.resolved_on_time
         response.save()
         finding.save()
         audit.record(actor, "accept_report" if decision == "accepted" else "request_changes",
@@ -281,38 +281,37 @@ def _review(actor, response, decision, note, finding_status):
 
 def accept_report(actor, response, note=""):
     """Accept a remediation report: the finding is resolved (on time or late)."""
-    _check_reviewable(actor, response)
+    _require_reviewer(actor, response)
     return _review(actor, response, "accepted", (note or "").strip(), "resolved")
 
 
 def request_changes(actor, response, note):
     """Send a remediation report back to the unit with what is missing."""
-    _check_reviewable(actor, response)
+    _require_reviewer(actor, response)
     note = _required_text(note, "note", _l("Say what the unit still has to do."))
     return _review(actor, response, "changes_requested", note, "changes_requested")
 
 
 def decide_extension(actor, extension, approve, note=""):
     """Approve (the deadline moves, the original is kept) or reject a request for time."""
-    finding = extension.finding
-    _require(actor, "extensions.decide", finding,
+    _require(actor, "extensions.decide", extension.finding,
              _l("Only the inspection lead or a leader decides on more time."))
-    if extension.status != "pending":
-        raise WorkflowError(_l("This request has already been decided."))
-    if finding.status not in EXTENDABLE_STATES:
-        raise WorkflowError(_l("The finding is no longer open."))
     note = (note or "").strip()
     if not approve and not note:
         raise WorkflowError(_l("Give the reason for the rejection."), field="note")
-    extension.status = "approved" if approve else "rejected"
-    extension.decided_by, extension.decided_at, extension.note = actor, clock.now(), note
-    changes = {"extension": extension.id}
-    if approve:
-        changes["deadline"] = [extension.previous_deadline.isoformat(),
-                               extension.requested_deadline.isoformat()]
-        finding.original_deadline = finding.original_deadline or finding.deadline
-        finding.deadline = extension.requested_deadline
     with transaction():
+        extension = claim(ExtensionRequest.status, extension.id, ("pending",),
+                          _l("This request has already been decided."))
+        finding = claim(Finding.status, extension.finding_id, EXTENDABLE_STATES,
+                        _l("The finding is no longer open."))
+        extension.status = "approved" if approve else "rejected"
+        extension.decided_by, extension.decided_at, extension.note = actor, clock.now(), note
+        changes = {"extension": extension.id}
+        if approve:
+            changes["deadline"] = [extension.previous_deadline.isoformat(),
+                                   extension.requested_deadline.isoformat()]
+            finding.original_deadline = finding.original_deadline or finding.deadline
+            finding.deadline = extension.requested_deadline
         extension.save()
         finding.save()
         audit.record(actor, "approve_extension" if approve else "reject_extension",
@@ -326,13 +325,13 @@ def decide_extension(actor, extension, approve, note=""):
 def cancel_finding(actor, finding, reason):
     """Withdraw a finding that should not be followed up, with the reason."""
     _require(actor, "findings.cancel", finding, _l("Only inspectors cancel findings."))
-    if finding.status in ("resolved", "cancelled"):
-        raise WorkflowError(_l("A resolved or cancelled finding cannot be cancelled."))
     reason = _required_text(reason, "reason", _l("Give the reason for cancelling."))
-    old_status = finding.status
     with transaction():
+        finding = claim(Finding.status, finding.id, CANCELLABLE_STATES,
+                        _l("A resolved or cancelled finding cannot be cancelled."))
+        old_status = finding.status
         finding.status, finding.cancel_reason = "cancelled", reason
-        finding.save()
+        finding.save(only=[Finding.status, Finding.cancel_reason])
         audit.record(actor, "cancel", finding,
                      {"status": [old_status, "cancelled"], "reason": reason})
     return finding
@@ -341,13 +340,14 @@ def cancel_finding(actor, finding, reason):
 def reopen_finding(actor, finding, reason):
     """Put a resolved finding back to open, with the reason."""
     _require(actor, "findings.cancel", finding, _l("Only inspectors reopen findings."))
-    if finding.status != "resolved":
-        raise WorkflowError(_l("Only a resolved finding can be reopened."))
     reason = _required_text(reason, "reason", _l("Give the reason for reopening."))
     with transaction():
+        finding = claim(Finding.status, finding.id, ("resolved",),
+                        _l("Only a resolved finding can be reopened."))
         finding.status = "open"
         finding.resolved_at = finding.resolved_by = finding.resolved_on_time = None
-        finding.save()
+        finding.save(only=[Finding.status, Finding.resolved_at, Finding.resolved_by,
+                           Finding.resolved_on_time])
         audit.record(actor, "reopen", finding,
                      {"status": ["resolved", "open"], "reason": reason})
     return finding

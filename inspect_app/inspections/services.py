@@ -14,10 +14,12 @@ from ..db import transaction
 from ..errors import WorkflowError
 from ..findings.services import finding_link, refresh_search_text
 from ..mail.compose import app_link, enqueue_for_users
-from ..models import INSPECTION_KINDS, Finding, Inspection, InspectionMember, Plan, Unit, User
+from ..models import (INSPECTION_KINDS, PLAN_STATES, Finding, Inspection, InspectionMember,
+                      Plan, Unit, User)
 from ..pdf import documents
 from ..policy import INSPECTOR, UNIT_HEAD, can
 from ..text import fold, nfc
+from ..transitions import claim
 
 PLAN_FIELDS = ("year", "title", "decision_no", "decision_date", "status")
 INSPECTION_FIELDS = ("plan", "unit", "title", "topics", "kind", "follow_up_of", "start_date",
@@ -38,17 +40,15 @@ def _require(actor, action, obj=None):
         raise WorkflowError(_l("You are not allowed to do this."))
 
 
-def _move(inspection, allowed, new_status, message):
-    """Change the status from one of allowed, refusing when another request got there first."""
-    if inspection.status not in allowed:
-        raise WorkflowError(message)
-    changed = (Inspection
-               .update(status=new_status)
-               .where(Inspection.id == inspection.id, Inspection.status.in_(allowed))
-               .execute())
-    if changed != 1:
-        raise WorkflowError(message)
-    inspection.status = new_status
+def _move(inspection, old_status, new_status, message):
+    """The inspection, moved from old_status to new_status inside the caller's transaction.
+
+    A second request for the same change finds it moved already and is refused.
+    """
+    claimed = claim(Inspection.status, inspection.id, (old_status,), message)
+    claimed.status = new_status
+    claimed.save(only=[Inspection.status])
+    return claimed
 
 
 # Plans
@@ -60,11 +60,14 @@ def save_plan(actor, plan, year, title, decision_no="", decision_date=None):
     title = nfc(title).strip()
     if not title:
         raise WorkflowError(_l("This field is required."), field="title")
-    if plan.id and year != plan.year and _inspections_outside_year(plan, year):
-        raise WorkflowError(_l("Some of this plan's inspections start in another year."),
-                            field="year")
-    before = audit.snapshot(plan, PLAN_FIELDS) if plan.id else {}
     with transaction():
+        if plan.id:
+            # Claimed in whatever state, so that concurrent edits compare with each other.
+            plan = claim(Plan.status, plan.id, PLAN_STATES, _l("This plan no longer exists."))
+        if plan.id and year != plan.year and _inspections_outside_year(plan, year):
+            raise WorkflowError(_l("Some of this plan's inspections start in another year."),
+                                field="year")
+        before = audit.snapshot(plan, PLAN_FIELDS) if plan.id else {}
         plan.year, plan.title = year, title
         plan.decision_no, plan.decision_date = nfc(decision_no).strip(), decision_date
         changes = audit.diff(before, audit.snapshot(plan, PLAN_FIELDS))
@@ -88,19 +91,13 @@ def _inspections_outside_year(plan, year):
 def approve_plan(actor, plan):
     """Mark a draft plan approved; its approval decision must be recorded first."""
     _require(actor, "plans.manage")
-    if plan.status != "draft":
-        raise WorkflowError(_l("This plan is already approved."))
-    if not plan.decision_no or plan.decision_date is None:
-        raise WorkflowError(_l("Enter the number and date of the decision approving the "
-                               "plan before approving it."))
     with transaction():
-        changed = (Plan
-                   .update(status="approved")
-                   .where(Plan.id == plan.id, Plan.status == "draft")
-                   .execute())
-        if changed != 1:
-            raise WorkflowError(_l("This plan is already approved."))
+        plan = claim(Plan.status, plan.id, ("draft",), _l("This plan is already approved."))
+        if not plan.decision_no or plan.decision_date is None:
+            raise WorkflowError(_l("Enter the number and date of the decision approving the "
+                                   "plan before approving it."))
         plan.status = "approved"
+        plan.save(only=[Plan.status])
         audit.record(actor, "approve", plan, {"status": ["draft", "approved"]})
     return plan
 
@@ -116,19 +113,20 @@ def save_inspection(actor, inspection, *, unit, title, start_date, end_date, top
     overlaps are the same unit's other inspections it may duplicate: a warning only.
     """
     _require(actor, "inspections.manage")
-    if inspection.id and inspection.status not in EDITABLE_STATES:
-        raise WorkflowError(_l("A concluded, closed or cancelled inspection can no longer "
-                               "be edited."))
     title = nfc(title).strip()
     if not title:
         raise WorkflowError(_l("This field is required."), field="title")
-    _check_unit(inspection, unit)
-    _check_dates(start_date, end_date, plan)
-    _check_follow_up(inspection, unit, kind, follow_up_of, start_date)
-    members = _check_team(lead, members)
-    before = (_inspection_snapshot(inspection, [m.user_id for m in inspection.members])
-              if inspection.id else {})
     with transaction():
+        if inspection.id:
+            inspection = claim(Inspection.status, inspection.id, EDITABLE_STATES,
+                               _l("A concluded, closed or cancelled inspection can no longer "
+                                  "be edited."))
+        _check_unit(inspection, unit)
+        _check_dates(start_date, end_date, plan)
+        _check_follow_up(inspection, unit, kind, follow_up_of, start_date)
+        members = _check_team(lead, members)
+        before = (_inspection_snapshot(inspection, [m.user_id for m in inspection.members])
+                  if inspection.id else {})
         inspection.plan, inspection.unit, inspection.title = plan, unit, title
         inspection.topics, inspection.kind = nfc(topics).strip(), kind
         inspection.follow_up_of = follow_up_of if kind == "follow_up" else None
@@ -247,8 +245,8 @@ def start_inspection(actor, inspection):
     """planned → in_progress: the team is on site and records findings."""
     _require(actor, "inspections.manage")
     with transaction():
-        _move(inspection, ("planned",), "in_progress",
-              _l("Only a planned inspection can be started."))
+        inspection = _move(inspection, "planned", "in_progress",
+                           _l("Only a planned inspection can be started."))
         audit.record(actor, "start", inspection, {"status": ["planned", "in_progress"]})
     return inspection
 
@@ -260,11 +258,12 @@ def cancel_inspection(actor, inspection, reason):
     if not reason:
         raise WorkflowError(_l("Give the reason for cancelling."), field="reason")
     with transaction():
+        inspection = claim(Inspection.status, inspection.id, CANCELLABLE_STATES,
+                           _l("A concluded, closed or already cancelled inspection cannot "
+                              "be cancelled."))
         before = inspection.status
-        _move(inspection, CANCELLABLE_STATES, "cancelled",
-              _l("A concluded, closed or already cancelled inspection cannot be cancelled."))
-        inspection.cancel_reason = reason
-        inspection.save(only=[Inspection.cancel_reason])
+        inspection.status, inspection.cancel_reason = "cancelled", reason
+        inspection.save(only=[Inspection.status, Inspection.cancel_reason])
         audit.record(actor, "cancel", inspection,
                      {"status": [before, "cancelled"], "cancel_reason": [None, reason]})
         for finding in draft_findings(inspection):
@@ -288,16 +287,15 @@ def close_inspection(actor, inspection):
     """concluded → closed, once every finding is resolved or cancelled."""
     _require(actor, "inspections.conclude", inspection)
     with transaction():
-        if inspection.status == "concluded":
-            remaining = unfinished_findings_count(inspection)
-            if remaining:
-                raise WorkflowError(_ln(
-                    "The inspection cannot be closed yet: %(num)d finding is neither "
-                    "resolved nor cancelled.",
-                    "The inspection cannot be closed yet: %(num)d findings are neither "
-                    "resolved nor cancelled.", remaining))
-        _move(inspection, ("concluded",), "closed",
-              _l("Only a concluded inspection can be closed."))
+        inspection = _move(inspection, "concluded", "closed",
+                           _l("Only a concluded inspection can be closed."))
+        remaining = unfinished_findings_count(inspection)
+        if remaining:
+            raise WorkflowError(_ln(
+                "The inspection cannot be closed yet: %(num)d finding is neither "
+                "resolved nor cancelled.",
+                "The inspection cannot be closed yet: %(num)d findings are neither "
+                "resolved nor cancelled.", remaining))
         audit.record(actor, "close", inspection, {"status": ["concluded", "closed"]})
     return inspection
 
@@ -333,14 +331,12 @@ def issue_conclusion(actor, inspection, conclusion_no, conclusion_date, summary=
     _require(actor, "inspections.conclude", inspection)
     conclusion_no = nfc(conclusion_no).strip()
     with transaction():
-        if inspection.status != "in_progress":
-            raise WorkflowError(_l("The conclusion can be issued only while the inspection "
-                                   "is in progress."))
+        inspection = _move(inspection, "in_progress", "concluded",
+                           _l("The conclusion can be issued only while the inspection is "
+                              "in progress."))
         _check_conclusion(inspection, conclusion_no, conclusion_date)
         findings = list(draft_findings(inspection))
         _check_deadlines(findings, conclusion_date)
-        _move(inspection, ("in_progress",), "concluded",
-              _l("The conclusion can be issued only while the inspection is in progress."))
         inspection.conclusion_no, inspection.conclusion_date = conclusion_no, conclusion_date
         inspection.conclusion_summary = nfc(summary).strip()
         inspection.save(only=[Inspection.conclusion_no, Inspection.conclusion_date,

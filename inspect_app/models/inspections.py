@@ -1,5 +1,5 @@
 """Plans, inspections, categories, findings, remediation reports, extensions, files."""
-from peewee import (BigIntegerField, BooleanField, CharField, DateField, DateTimeField,
+from peewee import (SQL, BigIntegerField, BooleanField, CharField, DateField, DateTimeField,
                     ForeignKeyField, IntegerField, TextField)
 
 from .. import clock
@@ -142,6 +142,12 @@ class ExtensionRequest(BaseModel):
     decided_at = DateTimeField(null=True)
     note = TextField(default="")
     created_at = DateTimeField(default=clock.now)
+
+
+# At most one request per finding waits for a decision, even when two arrive at once.
+ExtensionRequest.add_index(ExtensionRequest.index(ExtensionRequest.finding, unique=True,
+                                                  where=SQL("status = 'pending'"),
+                                                  name="extension_request_one_pending"))
 
 
 class Attachment(BaseModel):

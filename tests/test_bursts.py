@@ -1,0 +1,380 @@
+"""Bursts: the same state change posted 8 times at once changes the state once.
+
+A double click, a retried request or an impatient user sends the same post several times
+at once. Each burst here fires one post from each of 8 threads, released together by a
+barrier. Every thread has its own test client carrying the same session cookie, as the
+browser's repeated posts do. The test client runs the app in the calling thread, and the
+app opens its database connection per request in that thread (peewee keeps connections
+per thread), so the 8 requests race on 8 connections exactly as under a threaded server:
+the socket and HTTP parsing of a real server would add nothing to the race. The suite
+runs these on SQLite (`make test`) and on PostgreSQL (`make test-pg`).
+
+After each burst: the state changed once, the action has exactly one audit event (and
+one report or request row), one e-mail per recipient is queued, and every answer is a
+normal page or redirect, never a server error.
+"""
+import datetime as dt
+import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from inspect_app import clock
+from inspect_app.discipline import services as discipline
+from inspect_app.discipline.queries import measures_offered
+from inspect_app.findings import services as findings
+from inspect_app.models import (Attachment, AuditEvent, ExtensionRequest, Finding,
+                                OutboxMessage, Response)
+from tests.factories import (PASSWORD, PDF_BYTES, issue_findings, make_inspection,
+                             make_inspection_in_progress, make_plan, make_unit, make_user,
+                             record_draft)
+from tests.helpers import flashes, location, text, tr
+
+BURST = 8
+DAY = dt.timedelta(days=1)
+
+
+# --- firing ----------------------------------------------------------------------------
+
+
+def session_cookie(app, user):
+    """The session cookie of user, signed in once."""
+    client = app.test_client()
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert location(response) == "/"
+    return client.get_cookie("session").value
+
+
+def fire(app, user, posts):
+    """Send posts [(path, form)] all at once, one thread each, as user; their responses.
+
+    form is a dict, or a function making one (a file to upload is read once per post).
+    """
+    cookie = session_cookie(app, user)
+    start = threading.Barrier(len(posts))
+
+    def post(path_and_form):
+        path, form = path_and_form
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        data = form() if callable(form) else form
+        start.wait()
+        return client.post(path, data=data)
+
+    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
+        responses = list(pool.map(post, posts))
+    statuses = [response.status_code for response in responses]
+    assert set(statuses) <= {200, 302}, statuses
+    return responses
+
+
+def burst(app, user, path, form=None):
+    """The same post sent BURST times at once; the responses."""
+    return fire(app, user, [(path, form or {})] * BURST)
+
+
+def events(action, obj):
+    """How many audit events of action obj has."""
+    return (AuditEvent
+            .select()
+            .where(AuditEvent.action == action,
+                   AuditEvent.entity == obj._meta.table_name,
+                   AuditEvent.entity_id == obj.id)
+            .count())
+
+
+def queued():
+    """How many e-mails the outbox holds."""
+    return OutboxMessage.select().count()
+
+
+def uploaded_files(app):
+    """The files in the upload folder."""
+    return [path for path in Path(app.config["UPLOAD_DIR"]).rglob("*") if path.is_file()]
+
+
+def stored(obj):
+    """obj as stored now."""
+    return type(obj).get_by_id(obj.id)
+
+
+# --- the world -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(app):
+    """A commune with its head, an inspection lead, a leader; all with e-mail addresses."""
+    unit = make_unit("X-HOAAN", "Xã Hòa An", email="hoaan@example.vn")
+    return {"unit": unit,
+            "head": make_user("truongxa", role="unit_head", unit=unit,
+                              email="truongxa@example.vn"),
+            "lead": make_user("truongdoan", role="inspector", email="truongdoan@example.vn"),
+            "leader": make_user("lanhdao", role="leader", email="lanhdao@example.vn")}
+
+
+def in_progress(world):
+    """An inspection of the world's unit in progress since ten days ago, led by the lead."""
+    return make_inspection_in_progress(unit=world["unit"], lead=world["lead"],
+                                       start=clock.today() - 10 * DAY)
+
+
+def open_finding(world):
+    """A finding of the world's unit issued today."""
+    inspection = in_progress(world)
+    draft = record_draft(inspection)
+    issue_findings(inspection, conclusion_date=clock.today())
+    return stored(draft)
+
+
+def submitted(world):
+    """(finding, its report waiting for a review)."""
+    finding = open_finding(world)
+    report = findings.submit_report(world["head"], finding, "Đã khắc phục xong.")
+    return stored(finding), report
+
+
+def pending_request(world):
+    """(finding, its request for thirty more days)."""
+    finding = open_finding(world)
+    request = findings.request_extension(world["head"], finding, finding.deadline + 30 * DAY,
+                                         "Chờ kinh phí.")
+    return stored(finding), request
+
+
+# --- findings --------------------------------------------------------------------------
+
+
+def test_report_burst_stores_one_report_with_its_file_and_one_email(app, world):
+    finding = open_finding(world)
+    before = queued()
+
+    def report_form():
+        return {"report-body": "Đã niêm yết đầy đủ thủ tục hành chính.",
+                "report-files": [(io.BytesIO(PDF_BYTES), "bao-cao.pdf")]}
+
+    responses = burst(app, world["head"], f"/findings/{finding.id}/responses", report_form)
+    refused = [flashes(text(r)) for r in responses if r.status_code == 200]
+    assert refused == [[tr(app, "A report can be sent only for an open finding or one whose "
+                                "report needs changes.")]] * (BURST - 1)
+    assert stored(finding).status == "submitted"
+    assert Response.select().where(Response.finding == finding).count() == 1
+    assert Attachment.select().count() == 1
+    assert len(uploaded_files(app)) == 1
+    assert events("submit_report", finding) == 1
+    assert queued() - before == 1
+
+
+def test_extension_request_burst_leaves_one_pending_request_and_one_email(app, world):
+    finding = open_finding(world)
+    before = queued()
+    burst(app, world["head"], f"/findings/{finding.id}/extension",
+          {"extension-requested_deadline": (finding.deadline + 30 * DAY).isoformat(),
+           "extension-reason": "Chờ kinh phí."})
+    assert ExtensionRequest.select().where(ExtensionRequest.finding == finding).count() == 1
+    assert events("request_extension", finding) == 1
+    assert queued() - before == 1
+
+
+@pytest.mark.parametrize("decision, form, action", [
+    ("approve", {"decision-note": ""}, "approve_extension"),
+    ("reject", {"decision-note": "Không có căn cứ."}, "reject_extension"),
+])
+def test_extension_decision_burst_decides_once(app, world, decision, form, action):
+    finding, request = pending_request(world)
+    before = queued()
+    burst(app, world["leader"], f"/extensions/{request.id}/{decision}", form)
+    decided = stored(request)
+    assert decided.status == ("approved" if decision == "approve" else "rejected")
+    expected = request.requested_deadline if decision == "approve" else finding.deadline
+    assert stored(finding).deadline == expected
+    assert events(action, finding) == 1
+    assert queued() - before == 1
+
+
+@pytest.mark.parametrize("path, form, action, status", [
+    ("accept", {"review-note": ""}, "accept_report", "resolved"),
+    ("request-changes", {"review-note": "Bổ sung ảnh chụp."}, "request_changes",
+     "changes_requested"),
+])
+def test_review_burst_reviews_once(app, world, path, form, action, status):
+    finding, report = submitted(world)
+    before = queued()
+    burst(app, world["lead"], f"/responses/{report.id}/{path}", form)
+    assert stored(finding).status == status
+    assert events(action, finding) == 1
+    assert queued() - before == 1
+
+
+def test_cancel_burst_cancels_once(app, world):
+    finding = open_finding(world)
+    burst(app, world["lead"], f"/findings/{finding.id}/cancel", {"cancel-reason": "Trùng."})
+    assert stored(finding).status == "cancelled"
+    assert events("cancel", finding) == 1
+
+
+def test_reopen_burst_reopens_once(app, world):
+    finding, report = submitted(world)
+    findings.accept_report(world["lead"], report)
+    burst(app, world["lead"], f"/findings/{finding.id}/reopen", {"reopen-reason": "Tái phạm."})
+    assert stored(finding).status == "open"
+    assert events("reopen", finding) == 1
+
+
+def test_edit_burst_of_a_draft_records_one_change(app, world):
+    draft = record_draft(in_progress(world), title="Tiêu đề cũ")
+    burst(app, world["lead"], f"/findings/{draft.id}/edit", {
+        "category": draft.category_id, "severity": "low", "title": "Tiêu đề mới",
+        "responsible_unit": world["unit"].id, "deadline": "", "deadline_days": "30"})
+    assert stored(draft).title == "Tiêu đề mới"
+    assert events("update", draft) == 1
+
+
+def test_findings_recorded_while_the_conclusion_is_issued_are_issued_or_refused(app, world):
+    inspection = in_progress(world)
+    record = (f"/inspections/{inspection.id}/findings/new", {
+        "category": record_draft(inspection).category_id, "severity": "medium",
+        "title": "Ghi nhận cùng lúc", "responsible_unit": world["unit"].id,
+        "deadline": "", "deadline_days": "30"})
+    conclude = (f"/inspections/{inspection.id}/conclusion", {
+        "conclusion_no": "21/KL-UBND", "conclusion_date": clock.today().isoformat()})
+    fire(app, world["lead"], [record, conclude] * (BURST // 2))
+    assert stored(inspection).status == "concluded"
+    assert events("conclude", inspection) == 1
+    recorded = list(Finding.select().where(Finding.inspection == inspection))
+    # Every draft recorded before the conclusion was issued with it; none was left behind.
+    assert [f.status for f in recorded] == ["open"] * len(recorded)
+    assert all(events("issue", f) == 1 for f in recorded)
+
+
+# --- plans and inspections -------------------------------------------------------------
+
+
+def test_start_burst_starts_once(app, world):
+    inspection = make_inspection(world["unit"], start=clock.today() + 5 * DAY,
+                                 lead=world["lead"])
+    burst(app, world["lead"], f"/inspections/{inspection.id}/start")
+    assert stored(inspection).status == "in_progress"
+    assert events("start", inspection) == 1
+
+
+def test_cancel_inspection_burst_cancels_it_and_its_drafts_once(app, world):
+    inspection = in_progress(world)
+    draft = record_draft(inspection)
+    burst(app, world["lead"], f"/inspections/{inspection.id}/cancel",
+          {"reason": "Trùng lịch với đoàn của tỉnh."})
+    assert (stored(inspection).status, stored(draft).status) == ("cancelled", "cancelled")
+    assert events("cancel", inspection) == 1
+    assert events("cancel", draft) == 1
+
+
+def test_close_burst_closes_once(app, world):
+    inspection = in_progress(world)
+    issue_findings(inspection, conclusion_date=clock.today())
+    burst(app, world["lead"], f"/inspections/{inspection.id}/close")
+    assert stored(inspection).status == "closed"
+    assert events("close", inspection) == 1
+
+
+def test_conclusion_burst_issues_once_with_one_email_per_recipient(app, world):
+    inspection = in_progress(world)
+    draft = record_draft(inspection)
+    before = queued()
+    responses = burst(app, world["lead"], f"/inspections/{inspection.id}/conclusion", {
+        "conclusion_no": "21/KL-UBND", "conclusion_date": clock.today().isoformat()})
+    assert [r.status_code for r in responses].count(302) == 1
+    assert stored(inspection).status == "concluded"
+    assert stored(draft).code == "KL-21/KL-UBND-1"
+    assert events("conclude", inspection) == 1
+    assert events("issue", draft) == 1
+    assert queued() - before == 2  # the unit's head and the unit's shared address
+
+
+def test_plan_approval_burst_approves_once(app, world):
+    plan = make_plan(clock.today().year, decision_no="01/KH-UBND",
+                     decision_date=clock.today())
+    burst(app, world["lead"], f"/plans/{plan.id}/approve")
+    assert stored(plan).status == "approved"
+    assert events("approve", plan) == 1
+
+
+def test_plan_edit_burst_records_one_change(app, world):
+    plan = make_plan(clock.today().year)
+    burst(app, world["lead"], f"/plans/{plan.id}/edit", {
+        "year": plan.year, "title": "Kế hoạch đã sửa", "decision_no": "", "decision_date": ""})
+    assert stored(plan).title == "Kế hoạch đã sửa"
+    assert events("update", plan) == 1
+
+
+def test_inspection_edit_burst_records_one_change(app, world):
+    start = clock.today() + 5 * DAY
+    inspection = make_inspection(world["unit"], start=start, lead=world["lead"])
+    burst(app, world["lead"], f"/inspections/{inspection.id}/edit", {
+        "unit": world["unit"].id, "title": "Tên đã sửa", "topics": "", "kind": "scheduled",
+        "plan": 0, "follow_up_of": 0, "start_date": start.isoformat(),
+        "end_date": (start + 2 * DAY).isoformat(), "lead": world["lead"].id,
+        "decision_no": "", "decision_date": ""})
+    assert stored(inspection).title == "Tên đã sửa"
+    assert events("update", inspection) == 1
+
+
+# --- disciplinary cases ----------------------------------------------------------------
+
+
+@pytest.fixture
+def case(world):
+    """An open case of the world's unit, opened ten days ago by the lead."""
+    return discipline.open_case(world["lead"], "Nguyễn Văn Bình", "Công chức Văn phòng",
+                                "cong_chuc", world["unit"], "Đi muộn nhiều lần.",
+                                clock.today() - 10 * DAY)
+
+
+def test_case_edit_burst_records_one_change(app, world, case):
+    burst(app, world["lead"], f"/discipline/{case.id}/edit", {
+        "official_name": case.official_name, "official_position": case.official_position,
+        "person_type": "cong_chuc", "unit": world["unit"].id,
+        "violation": "Đi muộn, về sớm nhiều lần.", "opened_on": case.opened_on.isoformat(),
+        "findings": ""})
+    assert stored(case).violation == "Đi muộn, về sớm nhiều lần."
+    assert events("update", case) == 1
+
+
+def test_extension_burst_extends_the_processing_time_once(app, world, case):
+    burst(app, world["lead"], f"/discipline/{case.id}/extend", {
+        "extend-new_deadline": (case.deadline + 30 * DAY).isoformat(),
+        "extend-reason": "Vụ việc phức tạp."})
+    assert stored(case).deadline == case.deadline + 30 * DAY
+    assert events("extend", case) == 1
+
+
+def test_decision_burst_decides_once(app, world, case):
+    measure = next(m for m in measures_offered("cong_chuc", clock.today())
+                   if m.code == "khien_trach")
+    burst(app, world["lead"], f"/discipline/{case.id}/decide", {
+        "decide-measure": measure.id, "decide-decision_no": "45/QĐ-UBND",
+        "decide-decision_date": clock.today().isoformat(),
+        "decide-issuing_authority": "UBND xã Hòa An"})
+    assert stored(case).status == "decided"
+    assert events("decide", case) == 1
+
+
+def test_dismissal_burst_dismisses_once(app, world, case):
+    burst(app, world["lead"], f"/discipline/{case.id}/dismiss",
+          {"dismiss-reason": "Đã khắc phục kịp thời."})
+    assert stored(case).status == "dismissed"
+    assert events("dismiss", case) == 1
+
+
+def test_deferral_burst_defers_once(app, world, case):
+    burst(app, world["lead"], f"/discipline/{case.id}/defer",
+          {"defer-ground": "illness", "defer-note": "Đang điều trị."})
+    assert stored(case).status == "deferred"
+    assert events("defer", case) == 1
+
+
+def test_resume_burst_resumes_once(app, world, case):
+    discipline.defer_case(world["lead"], case, "illness")
+    burst(app, world["lead"], f"/discipline/{case.id}/resume", {"resume-note": "Đã đi làm."})
+    assert stored(case).status == "open"
+    assert events("resume", case) == 1
