@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 import time_machine
+from playhouse.test_utils import count_queries
 
 from inspect_app.models import UserSession
 from tests.factories import PASSWORD, make_user
@@ -138,6 +139,20 @@ def test_last_seen_is_written_at_most_once_a_minute(app):
         traveller.shift(dt.timedelta(seconds=2))
         assert_signed_in(client)
         assert UserSession.get().last_seen_at == dt.datetime(2030, 1, 15, 3, 1, 1)
+
+
+def test_a_request_reads_its_session_and_user_in_one_query(app):
+    """The account page reads nothing else, so its queries are the session's cost."""
+    make_user("canbo")
+    with time_machine.travel(T0, tick=False) as traveller:
+        client = signed_in_client(app)
+        with count_queries() as counted:
+            assert client.get("/account").status_code == 200
+        assert counted.count == 1
+        traveller.shift(dt.timedelta(minutes=2))
+        with count_queries() as counted:
+            assert client.get("/account").status_code == 200
+        assert counted.count == 2, "the read and, once a minute, the last-seen time"
 
 
 def test_signing_in_removes_expired_sessions(app):

@@ -59,7 +59,7 @@ def authenticate(username, password, remote_addr):
     (auth.throttle); a throttled attempt is refused before any password is checked.
     """
     moment = clock.now()
-    username, remote_addr = normalise_username(username), remote_addr or ""
+    username, remote_addr = normalise_username(username), (remote_addr or "")[:64]
     until = throttle.blocked_until(username, remote_addr, moment)
     if until is not None:
         raise _throttled_error(until)

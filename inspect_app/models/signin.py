@@ -10,7 +10,8 @@ class UserSession(BaseModel):
     """A signed-in browser; its cookie carries a random token, stored here only hashed.
 
     The session is live while the record exists and neither the idle nor the absolute
-    limit has passed; signing out or a password change deletes the record.
+    limit has passed; signing out deletes the record, and a password change, a reset or
+    a deactivation deletes all the account's records.
     """
 
     token_hash = CharField(max_length=64, unique=True)
