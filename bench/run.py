@@ -172,15 +172,16 @@ def pages(app):
 
 def signed_in_client(app, username):
     """A test client holding a session of username."""
+    from inspect_app.auth import sessions
     from inspect_app.db import db
 
     client = app.test_client()
     with app.app_context():
         db.connect(reuse_if_open=True)
-        user = _user(username)
+        token = sessions.start(_user(username), "127.0.0.1", "bench")
         db.close()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
     return client
 

@@ -1,4 +1,5 @@
 """The application factory: extensions, blueprints and CLI; nothing else."""
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def create_app(config=None):
     app.config.update(from_environment(app.instance_path))
     app.config.update(config)
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    # The cookie lives no longer than the server-side session it names (auth.sessions).
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
+        hours=app.config["SESSION_MAX_HOURS"])
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

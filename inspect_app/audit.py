@@ -36,11 +36,16 @@ def entity_name(obj):
 
 def record(actor, action, obj, changes=None):
     """Append an AuditEvent for action on obj by actor (None for the system)."""
+    return record_event(actor, action, entity_name(obj), obj.id, changes)
+
+
+def record_event(actor, action, entity, entity_id=None, changes=None):
+    """Append an AuditEvent about entity, which need not be one row (entity_id None)."""
     return AuditEvent.create(
         actor=actor,
         action=action,
-        entity=entity_name(obj),
-        entity_id=obj.id,
+        entity=entity,
+        entity_id=entity_id,
         changes=json.dumps(changes or {}, ensure_ascii=False, default=str),
         remote_addr=remote_addr.get(),
     )

@@ -43,6 +43,9 @@ def from_environment(instance_path):
         "MAX_UPLOAD_MB": int(env("MAX_UPLOAD_MB", "20")),
         "SESSION_COOKIE_SECURE": _bool(env("SESSION_COOKIE_SECURE"), base_url.startswith("https://")),
         "PROXY_FIX": _bool(env("PROXY_FIX"), False),
+        # A session ends after this long without a request, and this long after sign-in.
+        "SESSION_IDLE_MINUTES": int(env("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_MAX_HOURS": int(env("SESSION_MAX_HOURS", "12")),
         # A stopped scheduler's lease expires after this; another then takes over.
         "SCHEDULER_LEASE_SECONDS": int(env("SCHEDULER_LEASE_SECONDS", "60")),
         "SCHEDULER_MAIL_SECONDS": int(env("SCHEDULER_MAIL_SECONDS", "60")),
@@ -55,7 +58,6 @@ FIXED = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_I18N_ENABLED": False,
     "BABEL_DEFAULT_LOCALE": "vi",

@@ -2,7 +2,7 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -45,12 +45,24 @@ def flash_error(error):
     flash(str(error.message), "danger")
 
 
+def renew_session():
+    """Empty the session but for the chosen language (signing in, a session that ended)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def _require_sign_in():
     """Send anonymous visitors to the login page, and due passwords to the change page."""
     endpoint = request.endpoint or ""
     if endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
+        if session.get("_user_id"):
+            # The cookie names a session the server ended: idle, too old, or signed out.
+            renew_session()
+            flash(str(_l("Your session has expired. Please sign in again.")), "warning")
         if request.method == "GET":
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return redirect(url_for("auth.login"))

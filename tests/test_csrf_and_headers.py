@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from inspect_app import settings, web
-from inspect_app.models import AuditEvent, User
+from inspect_app.models import AuditEvent, LoginThrottle
 from tests.factories import PASSWORD, make_user
 from tests.helpers import (csrf_token, flashes, location, parse, settings_form_data, text,
                            tr)
@@ -37,20 +37,20 @@ def assert_csrf_refusal(app, response):
 
 
 def test_login_post_without_csrf_token_is_refused_and_changes_nothing(app, client):
-    user = make_user("canbo")
+    make_user("canbo")
     client.get("/login")
     response = client.post("/login", data={"username": "canbo", "password": "sai-mat-khau"})
     assert_csrf_refusal(app, response)
-    assert User.get_by_id(user.id).failed_logins == 0
+    assert LoginThrottle.select().count() == 0
 
 
 def test_login_post_with_wrong_csrf_token_is_refused_and_changes_nothing(app, client):
-    user = make_user("canbo")
+    make_user("canbo")
     client.get("/login")
     response = client.post("/login", data={"username": "canbo", "password": "sai-mat-khau",
                                            "csrf_token": "not-the-token"})
     assert_csrf_refusal(app, response)
-    assert User.get_by_id(user.id).failed_logins == 0
+    assert LoginThrottle.select().count() == 0
 
 
 def test_correct_login_without_csrf_token_does_not_sign_in(app, client):
@@ -61,14 +61,14 @@ def test_correct_login_without_csrf_token_does_not_sign_in(app, client):
 
 
 def test_login_post_with_token_from_the_form_works(app, client):
-    user = make_user("canbo")
+    make_user("canbo")
     token = csrf_token(text(client.get("/login")))
     assert token
     response = client.post("/login", data={"username": "canbo", "password": "sai-mat-khau",
                                            "csrf_token": token})
     assert response.status_code == 200
     assert flashes(text(response)) == [tr(app, "Wrong username or password.")]
-    assert User.get_by_id(user.id).failed_logins == 1
+    assert LoginThrottle.get(LoginThrottle.scope == "pair").failures == 1
     signed_in(client, "canbo")
 
 

@@ -176,8 +176,8 @@ FORMS = sorted(forms(collections.defaultdict(_AnyRecord)))
 # Messages beside a field or above the form.
 MESSAGE = re.compile(r'<div class="(?:invalid-feedback[^"]*|alert alert-\w+)"[^>]*>(.*?)</div>',
                      re.S)
-# Rows a refused sign-in may write: the failed-login count and its audit entry.
-LOGIN_BOOKKEEPING = ("User", "AuditEvent")
+# Rows a refused sign-in may write: the failure counters and a throttle's audit entry.
+LOGIN_BOOKKEEPING = ("LoginThrottle", "AuditEvent")
 
 
 def _without(state, tables):

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
 
-from .. import clock, settings
+from .. import settings
 from ..auth import services as accounts
 from ..errors import WorkflowError
 from ..models import Category, Unit, User
@@ -41,7 +41,7 @@ def users():
         query = query.where(User.role == role)
     choices = role_choices()
     return render_template("admin/users.html", users=query, role=role, role_choices=choices,
-                           role_labels=dict(choices), now=clock.now())
+                           role_labels=dict(choices))
 
 
 def _unit_or_none(unit_id):

@@ -2,22 +2,18 @@
 from flask import Blueprint
 from flask_login import LoginManager
 
-from ..models import User
+from . import sessions
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
+# The signed cookie carries the token of a server-side session, not the user's id.
+login_manager.id_attribute = "get_session_token"
 
 
 @login_manager.user_loader
-def load_user(session_id):
-    """The user of a session, unless deactivated or the session version moved on."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = User.get_or_none(User.id == int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
+def load_user(token):
+    """The user of a live session, or None when it ended, expired or the user left."""
+    return sessions.user_of(token)
 
 
 from . import routes  # noqa: E402,F401  (registers the views on bp)

@@ -4,18 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import WorkflowError
-from ..web import apply_form_error, public, requires, safe_next
-from . import bp, services
+from ..web import apply_form_error, public, renew_session, requires, safe_next
+from . import bp, services, sessions
 from .forms import AccountForm, ChangePasswordForm, LanguageForm, LoginForm
 
 
 def _start_session(user):
-    """Begin a fresh session for user (renewed, so no earlier session data survives)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    """Begin a fresh session for user: a new server-side record, no earlier session data."""
+    renew_session()
     session.permanent = True
+    sessions.start(user, request.remote_addr, request.user_agent.string)
     login_user(user)
 
 
@@ -30,7 +28,8 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data,
+                                         request.remote_addr)
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
@@ -45,7 +44,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires("account.manage")
 def logout():
-    """End the session."""
+    """End the session, on the server too: a copy of the cookie stops working."""
+    sessions.end(current_user.session_token)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

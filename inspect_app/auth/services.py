@@ -1,4 +1,4 @@
-"""Accounts: signing in, lockout, passwords, and the admin's user management."""
+"""Accounts: signing in, passwords, and the admin's user management."""
 import datetime as dt
 import secrets
 
@@ -9,9 +9,8 @@ from .. import audit, clock
 from ..db import transaction
 from ..errors import WorkflowError
 from ..models import LOCALES, ROLES, User
+from . import sessions, throttle
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 USER_FIELDS = ("username", "full_name", "email", "role", "unit", "active", "locale")
 # Compared against when the username is unknown, so both paths cost one scrypt check.
@@ -35,54 +34,52 @@ def _invalid_credentials():
     return WorkflowError(_l("Wrong username or password."))
 
 
-def _locked_error(user):
-    """The message for a locked account, with the local time it opens again."""
-    until = clock.to_local(user.locked_until).strftime("%H:%M")
-    return WorkflowError(_l("Too many failed sign-ins: this account is locked for "
-                            "%(minutes)d minutes, until %(time)s.",
-                            minutes=LOCK_MINUTES, time=until))
+def _throttled_error(until):
+    """The message for a throttled sign-in, with the local time (rounded up) to try again."""
+    local = clock.to_local(until)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    return WorkflowError(_l("Too many failed sign-ins. Please try again after %(time)s.",
+                            time=local.strftime("%H:%M")))
 
 
-def _record_failure(user, moment):
-    """Count a failed sign-in in the database (concurrent failures all count); lock at the limit."""
-    with transaction():
-        (User
-         .update(failed_logins=User.failed_logins + 1)
-         .where(User.id == user.id)
-         .execute())
-        fresh = User.get_by_id(user.id)
-        if fresh.failed_logins >= MAX_FAILURES:
-            fresh.failed_logins = 0
-            fresh.locked_until = moment + dt.timedelta(minutes=LOCK_MINUTES)
-            fresh.save(only=[User.failed_logins, User.locked_until])
-            audit.record(None, "lock", fresh, {"locked_until": fresh.locked_until.isoformat()})
-    user.failed_logins, user.locked_until = fresh.failed_logins, fresh.locked_until
-
-
-def authenticate(username, password):
-    """The active user with these credentials, or a WorkflowError saying why not."""
-    moment = clock.now()
-    user = User.get_or_none(User.username == normalise_username(username))
+def _matching_user(username, password):
+    """The active user with these credentials, or None; one scrypt check either way."""
+    user = User.get_or_none(User.username == username)
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password or "")
-        raise _invalid_credentials()
-    if user.is_locked(moment):
-        raise _locked_error(user)
-    if not user.check_password(password or ""):
-        _record_failure(user, moment)
-        if user.is_locked(moment):
-            raise _locked_error(user)
-        raise _invalid_credentials()
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def authenticate(username, password, remote_addr):
+    """The active user with these credentials, or a WorkflowError saying why not.
+
+    Unknown, deactivated and existing usernames get the same answers, counts and waits
+    (auth.throttle); a throttled attempt is refused before any password is checked.
+    """
+    moment = clock.now()
+    username, remote_addr = normalise_username(username), (remote_addr or "")[:64]
+    until = throttle.blocked_until(username, remote_addr, moment)
+    if until is not None:
+        raise _throttled_error(until)
+    user = _matching_user(username, password or "")
+    if user is None:
+        until = throttle.record_failure(username, remote_addr, moment)
+        raise _invalid_credentials() if until is None else _throttled_error(until)
     with transaction():
-        user.failed_logins = 0
-        user.locked_until = None
         user.last_login_at = moment
-        user.save(only=[User.failed_logins, User.locked_until, User.last_login_at])
+        user.save(only=[User.last_login_at])
+        throttle.clear_pair(username, remote_addr)
+        throttle.remove_stale(moment)
     return user
 
 
 def change_password(user, current_password, new_password):
-    """Set a new password after checking the current one; other sessions end."""
+    """Set a new password after checking the current one; every session of user ends.
+
+    The route then opens a new session for the browser that made the change.
+    """
     if not user.check_password(current_password or ""):
         raise WorkflowError(_l("The current password is not correct."),
                             field="current_password")
@@ -93,8 +90,8 @@ def change_password(user, current_password, new_password):
     with transaction():
         user.set_password(new_password)
         user.must_change_password = False
-        user.session_version += 1
         user.save()
+        sessions.end_all(user)
         audit.record(user, "change_password", user, {"password": "changed"})
     return user
 
@@ -161,8 +158,8 @@ def set_user_active(actor, user, active):
         return user
     with transaction():
         user.active = active
-        user.session_version += 1
         user.save()
+        sessions.end_all(user)
         audit.record(actor, "activate" if active else "deactivate", user,
                      {"active": [not active, active]})
     return user
@@ -187,10 +184,9 @@ def reset_password(actor, user):
     with transaction():
         user.set_password(one_time)
         user.must_change_password = True
-        user.failed_logins = 0
-        user.locked_until = None
-        user.session_version += 1
         user.save()
+        sessions.end_all(user)
+        throttle.clear_username(user.username)
         audit.record(actor, "reset_password", user, {"password": "reset"})
     return one_time
 

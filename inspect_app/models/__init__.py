@@ -12,11 +12,13 @@ from .inspections import (EXTENSION_STATES, FINDING_STATES, INSPECTION_KINDS,
 from .jobs import REMINDER_KINDS, JobRun, ReminderLog, SchedulerLease
 from .org import LOCALES, ROLES, Setting, Unit, UnitKind, User
 from .outbox import OUTBOX_STATES, OutboxMessage
+from .signin import LoginThrottle, UserSession
 
 ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, InspectionMember,
               Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
               ReminderLog, SchedulerLease, JobRun,
-              DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion]
+              DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
+              UserSession, LoginThrottle]
 
 __all__ = ["ALL_MODELS", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
            "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
@@ -24,7 +26,7 @@ __all__ = ["ALL_MODELS", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
            "DataVersion",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",
            "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember", "JobRun",
-           "LOCALES", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",
+           "LOCALES", "LoginThrottle", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",
            "REMINDER_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog", "RUNNING_STATES",
-           "Response", "SEVERITIES", "SchedulerLease", "Setting", "TRACKED_TABLES",
-           "Unit", "UnitKind", "User"]
+           "Response", "SEVERITIES", "SchedulerLease", "Setting",
+           "TRACKED_TABLES", "Unit", "UnitKind", "User", "UserSession"]

@@ -1,7 +1,6 @@
 """The organisation: settings, unit kinds, units and user accounts."""
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField)
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
@@ -54,12 +53,12 @@ class User(UserMixin, BaseModel):
     unit = ForeignKeyField(Unit, null=True, backref="users")
     active = BooleanField(default=True)
     locale = CharField(max_length=8, default="vi")
-    failed_logins = IntegerField(default=0)
-    locked_until = DateTimeField(null=True)
-    session_version = IntegerField(default=1)
     must_change_password = BooleanField(default=False)
     created_at = DateTimeField(default=clock.now)
     last_login_at = DateTimeField(null=True)
+
+    # The token of the session this instance was signed in or loaded with (auth.sessions).
+    session_token = None
 
     class Meta:
         table_name = "users"
@@ -67,9 +66,9 @@ class User(UserMixin, BaseModel):
     def __str__(self):
         return self.full_name or self.username
 
-    def get_id(self):
-        """Session identity: id plus session version, so bumping the version ends sessions."""
-        return f"{self.id}:{self.session_version}"
+    def get_session_token(self):
+        """What the signed cookie carries (Flask-Login's id_attribute): the session's token."""
+        return self.session_token
 
     @property
     def is_active(self):
@@ -83,10 +82,6 @@ class User(UserMixin, BaseModel):
     def check_password(self, password):
         """Whether password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
-
-    def is_locked(self, moment):
-        """Whether repeated failed logins lock the account at moment (UTC)."""
-        return self.locked_until is not None and self.locked_until > moment
 
     def has_role(self, *roles):
         """Whether the user's role is one of roles."""
