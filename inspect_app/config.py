@@ -49,6 +49,9 @@ def from_environment(instance_path):
         # A stopped scheduler's lease expires after this; another then takes over.
         "SCHEDULER_LEASE_SECONDS": int(env("SCHEDULER_LEASE_SECONDS", "60")),
         "SCHEDULER_MAIL_SECONDS": int(env("SCHEDULER_MAIL_SECONDS", "60")),
+        # Kept PDFs and exports (instance/documents): at most this many files and megabytes.
+        "DOCUMENT_CACHE_FILES": int(env("DOCUMENT_CACHE_FILES", "200")),
+        "DOCUMENT_CACHE_MB": float(env("DOCUMENT_CACHE_MB", "200")),
     }
 
 

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from . import audit
 from .errors import WorkflowError
+from .kept_documents import RETRY_AFTER_SECONDS, DocumentBusy
 from .policy import can
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -105,6 +106,12 @@ def _csrf_error(error):
     return render_template("errors/csrf.html"), 400
 
 
+def _document_busy(error):
+    """The user's previous document is still being built: say so, and when to try again."""
+    return (render_template("errors/busy.html"), 429,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def _workflow_error(error):
     """A refused action that no view caught: flash it and go back."""
     flash_error(error)
@@ -158,6 +165,7 @@ def init_app(app):
     app.register_error_handler(413, _error_page("errors/413.html", 413))
     app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DocumentBusy, _document_busy)
     app.register_error_handler(WorkflowError, _workflow_error)
 
 

@@ -275,6 +275,27 @@ def test_conclusion_email_carries_the_conclusion_pdf(app, concluded):
             assert finding.code in text
 
 
+def test_the_extract_for_another_unit_holds_only_its_own_findings(app, concluded):
+    data = documents.conclusion_extract_pdf(concluded["inspection"], concluded["office"])
+    text = pdf_text(data)
+    assert tr(app, "EXTRACT OF THE INSPECTION CONCLUSION") in text
+    assert tr(app, "No.: %(number)s", number="12/KL-UBND") in text
+    assert tr(app, "The findings for which %(unit)s is responsible",
+              unit="Phòng Nội vụ") in text
+    office_finding, *inspected_units = reversed(concluded["findings"])
+    assert office_finding.code in text and "Hồ sơ công chức lưu trữ chưa khoa học" in text
+    for finding in inspected_units:
+        assert finding.code not in text and finding.title not in text
+    # Neither the team, nor the overall results, nor the other recipients.
+    assert "Đỗ Thị Mai" not in text and "còn một số tồn tại" not in text
+    assert "- Phòng Nội vụ;" in text and "- Xã Hòa An;" not in text
+    assert reader(data).metadata.title == tr(
+        app, "Extract of inspection conclusion no. %(number)s for %(unit)s",
+        number="12/KL-UBND", unit="Phòng Nội vụ")
+    assert_only_embedded_truetype(data)
+    assert_numbered_pages(app, data)
+
+
 # --- reports: fonts and numbered pages --------------------------------------------------
 
 

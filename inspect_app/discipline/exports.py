@@ -1,6 +1,4 @@
 """The filtered disciplinary cases as an Excel workbook."""
-import io
-
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -44,14 +42,15 @@ def _cell(sheet, value, bold=False):
     return cell
 
 
-def xlsx_bytes(rows, codes):
-    """The workbook (one sheet, bold header) of rows; codes: {case id: [finding codes]}."""
+def write_xlsx(rows, codes, output):
+    """Write the workbook (one sheet, bold header) of rows to the binary file output.
+
+    codes: {case id: [finding codes]}.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Disciplinary cases"))
     sheet.append([_cell(sheet, title, bold=True) for title in header()])
     names = labels()
     for row in rows:
         sheet.append([_cell(sheet, value) for value in values(row, codes, names)])
-    output = io.BytesIO()
     workbook.save(output)
-    return output.getvalue()

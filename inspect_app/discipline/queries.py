@@ -317,6 +317,8 @@ def _deferrals_by_unit(first_day, last_day):
     """{unit_id: deferrals recorded from first_day to last_day}, read from the audit trail.
 
     A deferred case may have been resumed since, and its row no longer shows the deferral.
+    The audit trail is not a tracked table, but each deferral's event is written with the
+    case's change and never altered, so kept summaries (kept_documents) stay current.
     """
     rows = (AuditEvent
             .select(DisciplineCase.unit, fn.COUNT(AuditEvent.id))

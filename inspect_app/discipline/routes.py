@@ -1,14 +1,15 @@
 """Discipline pages: the list and its export, opening and editing a case, the case page
 with its steps, and the admin's measures."""
-import io
 import math
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
 from ..errors import WorkflowError
+from ..kept_documents import send_document, viewer_scope
 from ..models import DisciplineMeasure, Finding, Unit
 from ..policy import UNIT_HEAD, can
 from ..text import fold
@@ -73,11 +74,18 @@ def index():
 @requires("discipline.view")
 def export_xlsx():
     """The whole filtered list as an Excel workbook."""
-    cases = queries.cases_query(current_user, _filter_form().filters())
-    content = exports.xlsx_bytes(cases.iterator(), queries.finding_codes(cases, current_user))
+    user = _actor()
+    filters = _filter_form().filters()
+    today, locale = clock.today(), str(get_locale())
+
+    def build(out):
+        """Write the cases in the user's scope and the codes of the findings they may see."""
+        cases = queries.cases_query(user, filters, today)
+        exports.write_xlsx(cases.iterator(), queries.finding_codes(cases, user), out)
     stem = "-".join(fold(_("disciplinary cases")).split())
-    return send_file(io.BytesIO(content), mimetype=XLSX_TYPE, as_attachment=True,
-                     download_name=f"{stem}-{clock.today().isoformat()}.xlsx")
+    return send_document(user, "discipline xlsx",
+                         [viewer_scope(user), sorted(filters.items()), locale, today], build,
+                         f"{stem}-{today.isoformat()}.xlsx", XLSX_TYPE)
 
 
 # --- opening and editing ---------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The filtered findings as an Excel workbook or a CSV file Excel opens in UTF-8."""
 import csv
 import io
-import tempfile
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -72,8 +71,8 @@ def _cell(sheet, value, bold=False):
     return cell
 
 
-def xlsx_file(rows):
-    """The workbook (one sheet, bold header) in a temporary file, read from its start.
+def write_xlsx(rows, output):
+    """Write the workbook (one sheet, bold header) to the binary file output.
 
     Write-only mode streams the rows to disk, so memory stays flat however many there are.
     """
@@ -83,7 +82,4 @@ def xlsx_file(rows):
     labels = _labels()
     for row in rows:
         sheet.append([_cell(sheet, value) for value in values(row, labels)])
-    output = tempfile.TemporaryFile()
     workbook.save(output)
-    output.seek(0)
-    return output

@@ -1,7 +1,7 @@
 """The findings list with its filters, and its exports."""
 import math
 
-from flask import Response, render_template, request, send_file, stream_with_context
+from flask import render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,10 +9,9 @@ from flask_login import current_user
 from .. import clock
 from ..admin.forms import severity_choices
 from ..cache import cached
-from ..db import db
+from ..kept_documents import send_document, viewer_scope
 from ..policy import UNIT_HEAD
 from ..reports import queries
-from ..reports.queries import STAFF_ROLES
 from ..text import fold
 from ..web import requires
 from . import bp, exports, services
@@ -25,17 +24,13 @@ SEARCH_COUNT_LIMIT = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(user):
-    """What a kept figure of the list depends on of the user: staff see every finding."""
-    return "staff" if user.role in STAFF_ROLES else user.unit_id
-
-
 def _filter_form():
     """The filter form read from the query string, its choices within the user's scope."""
     user = current_user._get_current_object()
     form = FindingFilterForm(request.args)
     selected = request.args.get("inspection", type=int)
-    choices = cached(("finding filter choices", _scope(user), selected, str(get_locale())),
+    choices = cached(("finding filter choices", viewer_scope(user), selected,
+                      str(get_locale())),
                      lambda: services.filter_choices(user, selected))
     form.fill_choices(choices, unit_head=user.role == UNIT_HEAD)
     form.validate()
@@ -48,23 +43,14 @@ def _export_name(extension):
     return f"{stem}-{clock.today().isoformat()}.{extension}"
 
 
-def _streamed_rows(query):
-    """The rows of query, read while the response streams.
-
-    Flask tears the request down (closing its connection) before a streamed body is
-    read, so the generator holds a connection of its own.
-    """
-    with db.connection_context():
-        yield from query.iterator()
-
-
 def _total(user, filters):
     """(number of findings matching filters, whether there are more than that).
 
     Kept until the data changes, so paging through a list counts it once.
     """
     limit = SEARCH_COUNT_LIMIT if filters.get("q") else None
-    key = ("finding count", _scope(user), tuple(sorted(filters.items())), limit, clock.today())
+    key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit,
+           clock.today())
     counted = cached(key, lambda: queries.count_findings(user, filters, limit=limit))
     if limit and counted > limit:
         return limit, True
@@ -88,22 +74,32 @@ def index():
                            labels=dict(severity_choices() + status_choices()))
 
 
+def _export(extension, mimetype, write):
+    """The whole filtered list as a file that write(rows, file) fills, kept until the data changes.
+
+    Its rows depend on the user's scope and the day, its labels on the language.
+    """
+    user = current_user._get_current_object()
+    filters = _filter_form().filters()
+    today, locale = clock.today(), str(get_locale())
+    key = [viewer_scope(user), sorted(filters.items()), locale, today]
+
+    def build(out):
+        """Write the rows, read while they are written."""
+        write(queries.findings_query(user, filters, today).iterator(), out)
+    return send_document(user, f"findings {extension}", key, build, _export_name(extension),
+                         mimetype)
+
+
 @bp.route("/findings/export.csv")
 @requires("findings.list")
 def export_csv():
-    """The whole filtered list as CSV, streamed."""
-    rows = _streamed_rows(queries.findings_query(current_user, _filter_form().filters()))
-    response = Response(stream_with_context(exports.csv_chunks(rows)),
-                        mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_export_name("csv")}"')
-    return response
+    """The whole filtered list as CSV."""
+    return _export("csv", "text/csv", lambda rows, out: out.writelines(exports.csv_chunks(rows)))
 
 
 @bp.route("/findings/export.xlsx")
 @requires("findings.list")
 def export_xlsx():
     """The whole filtered list as an Excel workbook."""
-    rows = queries.findings_query(current_user, _filter_form().filters()).iterator()
-    return send_file(exports.xlsx_file(rows), mimetype=XLSX_TYPE,
-                     as_attachment=True, download_name=_export_name("xlsx"))
+    return _export("xlsx", XLSX_TYPE, exports.write_xlsx)

@@ -1,19 +1,20 @@
 """Inspections: list, calendar, create/edit, the inspection page and its actions."""
 import datetime as dt
-import io
 import math
 import re
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
 from ..errors import WorkflowError
 from ..formatting import format_date
+from ..kept_documents import send_document
 from ..models import Attachment, Inspection, Plan, Unit, User
 from ..pdf import documents
 from ..policy import can
+from ..reports.queries import conclusion_team
 from ..units.services import active_units
 from ..web import apply_form_error, flash_error, requires
 from . import bp, queries, services
@@ -254,9 +255,19 @@ def conclusion_pdf(inspection_id):
     inspection = get_inspection_or_404(inspection_id)
     if inspection.status not in ("concluded", "closed"):
         abort(404)
-    return send_file(io.BytesIO(documents.conclusion_pdf(inspection)),
-                     mimetype=documents.PDF_TYPE, as_attachment=True,
-                     download_name=documents.conclusion_filename(inspection))
+    return send_document(current_user, "conclusion", _conclusion_key(inspection),
+                         lambda out: out.write(documents.conclusion_pdf(inspection)),
+                         documents.conclusion_filename(inspection), documents.PDF_TYPE)
+
+
+def _conclusion_key(inspection):
+    """What a kept conclusion depends on besides the tracked tables: the team's names.
+
+    Users are not tracked (sign-ins change them all the time), so a renamed lead or
+    member must make a new key.
+    """
+    lead = inspection.lead.full_name if inspection.lead_id else ""
+    return [inspection.id, lead, [member.full_name for member in conclusion_team(inspection)]]
 
 
 @bp.route("/inspections/<int:inspection_id>/attachments", methods=["POST"])

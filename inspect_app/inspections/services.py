@@ -399,8 +399,23 @@ def _open_finding(actor, finding, inspection, ordinal):
         "deadline": [None, finding.deadline.isoformat()]})
 
 
+def _unit_document(inspection, unit):
+    """(attachment, inspection link) of a responsible unit's e-mail about the conclusion.
+
+    The inspected unit gets the conclusion and the inspection's page; any other unit may
+    open neither, so it gets the extract of its own findings and no such link.
+    """
+    if unit.id == inspection.unit_id:
+        return (documents.attachment(documents.conclusion_filename(inspection),
+                                     documents.conclusion_pdf(inspection)),
+                app_link("inspections.show", inspection_id=inspection.id))
+    return (documents.attachment(documents.extract_filename(inspection, unit),
+                                 documents.conclusion_extract_pdf(inspection, unit)),
+            None)
+
+
 def _notify_units(inspection, findings):
-    """Queue one e-mail per responsible unit listing its findings."""
+    """Queue one e-mail per responsible unit listing its findings, with its document."""
     by_unit = {}
     for finding in findings:
         by_unit.setdefault(finding.responsible_unit_id, []).append(finding)
@@ -412,15 +427,13 @@ def _notify_units(inspection, findings):
                  .where(User.role == UNIT_HEAD, User.active, User.unit.in_(list(by_unit)))
                  .order_by(User.id)):
         heads.setdefault(user.unit_id, []).append(user)
-    inspection_url = app_link("inspections.show", inspection_id=inspection.id)
-    # The conclusion as issued (its findings are open by now), built once for every unit.
-    conclusion = documents.attachment(documents.conclusion_filename(inspection),
-                                      documents.conclusion_pdf(inspection))
+    # The findings are open by now: the documents show the conclusion as issued.
     for unit_id, unit_findings in by_unit.items():
         unit = unit_findings[0].responsible_unit
+        document, inspection_url = _unit_document(inspection, unit)
         items = [{"finding": f, "url": finding_link(f)} for f in unit_findings]
         enqueue_for_users(f"conclusion:{inspection.id}:unit:{unit.id}",
                           heads.get(unit_id, []), "conclusion_issued",
-                          extra_addresses=[unit.email], attachments=[conclusion],
+                          extra_addresses=[unit.email], attachments=[document],
                           inspection=inspection, unit=unit, items=items,
                           inspection_url=inspection_url)

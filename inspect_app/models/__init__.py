@@ -5,6 +5,7 @@ from .data_version import TRACKED_TABLES, DataVersion
 from .discipline import (CASE_STATES, DEFERRAL_GROUNDS, MAX_PROCESSING_DAYS, PERSON_TYPES,
                          PROCESSING_DAYS, DisciplineCase, DisciplineCaseFinding,
                          DisciplineMeasure)
+from .documents import DocumentBuild
 from .inspections import (EXTENSION_STATES, FINDING_STATES, INSPECTION_KINDS,
                           INSPECTION_STATES, PLAN_STATES, REVIEW_STATES, RUNNING_STATES,
                           SEVERITIES, Attachment, Category, ExtensionRequest, Finding,
@@ -18,12 +19,12 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
-              UserSession, LoginThrottle]
+              UserSession, LoginThrottle, DocumentBuild]
 
 __all__ = ["ALL_MODELS", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
            "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
-           "DataVersion",
+           "DataVersion", "DocumentBuild",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",
            "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember", "JobRun",
            "LOCALES", "LoginThrottle", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",

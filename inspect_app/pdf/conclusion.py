@@ -5,6 +5,10 @@ the national name and motto with the place and date line; then the title, the bo
 (inspection, team, scope, results), the table of findings and recommendations, the
 recipients (Nơi nhận) and the signature block. Always in Vietnamese: it is an official
 document whoever downloads it.
+
+A responsible unit other than the inspected one receives an extract (trích kết luận):
+the same header, opening and closing, with only its own findings, since it may not see
+the rest of the conclusion.
 """
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -58,11 +62,11 @@ def _header(inspection, styles):
     return table
 
 
-def _title(inspection, styles):
-    """KẾT LUẬN KIỂM TRA and what it is about."""
+def _top(inspection, title, styles):
+    """The header, the document's title, what it is about and the rule below."""
     about = _("%(title)s at %(unit)s", title=inspection.title, unit=inspection.unit.name)
-    return [Paragraph(bold(_("INSPECTION CONCLUSION")), styles["title"]),
-            Paragraph(bold(about), styles["subtitle"])]
+    return [_header(inspection, styles), Paragraph(bold(title), styles["title"]),
+            Paragraph(bold(about), styles["subtitle"]), _rule(40 * mm)]
 
 
 def _opening(inspection, styles):
@@ -143,12 +147,17 @@ def _finding_columns(findings, style):
     return [code, rest * 0.37, rest * 0.37, rest * 0.26, deadline]
 
 
-def _recipients(inspection, findings, styles):
-    """Nơi nhận: the inspected and responsible units, and the archive."""
+def _conclusion_recipients(inspection, findings):
+    """The names of the inspected unit and of every responsible unit, once each."""
     units = [inspection.unit.name]
     for finding in findings:
         if finding.responsible_unit.name not in units:
             units.append(finding.responsible_unit.name)
+    return units
+
+
+def _recipients(units, styles):
+    """Nơi nhận: the units named, and the archive."""
     lines = [f"- {name};" for name in units] + [_("- Archive: office, inspection team.")]
     heading = _("Recipients:")
     return [Paragraph(f"<b><i>{markup(heading)}</i></b>", styles["small"])] + \
@@ -162,7 +171,7 @@ def _signature(inspection, styles):
             Spacer(1, 24 * mm), Paragraph(bold(name), styles["center_bold"])]
 
 
-def _closing_block(inspection, findings, styles):
+def _closing_block(inspection, findings, recipients, styles):
     """The request to report back, then recipients and signature, kept on one page.
 
     The last paragraph goes with the signature so that it never stands alone on a page.
@@ -172,10 +181,17 @@ def _closing_block(inspection, findings, styles):
         parts.append(para(_("The responsible units shall remedy the findings above by their "
                             "deadlines and report the results, with evidence, in the "
                             "inspection tracking system."), styles["body"]))
-    table = Table([[_recipients(inspection, findings, styles), _signature(inspection, styles)]],
+    table = Table([[_recipients(recipients, styles), _signature(inspection, styles)]],
                   colWidths=[LEFT_COLUMN + 10 * mm, RIGHT_COLUMN - 10 * mm])
     table.setStyle(layout.plain_table_style())
     return KeepTogether(parts + [Spacer(1, 6 * mm), table])
+
+
+def _document(inspection, story, title):
+    """The bytes of the PDF of story, with the conclusion's metadata."""
+    author = settings.get("authority_name").strip() or _("Inspection team")
+    return layout.build(story, title=nfc(title), author=nfc(author),
+                        subject=nfc(inspection.title), serif=True)
 
 
 def conclusion_pdf(inspection):
@@ -183,11 +199,26 @@ def conclusion_pdf(inspection):
     with force_locale("vi"):
         styles = layout.styles(serif=True)
         findings = queries.conclusion_findings(inspection)
-        story = [_header(inspection, styles), *_title(inspection, styles),
-                 _rule(40 * mm), *_opening(inspection, styles), *_team(inspection, styles),
+        story = [*_top(inspection, _("INSPECTION CONCLUSION"), styles),
+                 *_opening(inspection, styles), *_team(inspection, styles),
                  *_scope_and_results(inspection, styles), *_findings(findings, styles),
-                 _closing_block(inspection, findings, styles)]
-        title = _("Inspection conclusion no. %(number)s", number=inspection.conclusion_no)
-        author = settings.get("authority_name").strip() or _("Inspection team")
-        return layout.build(story, title=nfc(title), author=nfc(author),
-                            subject=nfc(inspection.title), serif=True)
+                 _closing_block(inspection, findings,
+                                _conclusion_recipients(inspection, findings), styles)]
+        return _document(inspection, story, _("Inspection conclusion no. %(number)s",
+                                              number=inspection.conclusion_no))
+
+
+def conclusion_extract_pdf(inspection, unit):
+    """The bytes of the extract of the conclusion for unit: its findings only, in Vietnamese."""
+    with force_locale("vi"):
+        styles = layout.styles(serif=True)
+        findings = queries.conclusion_findings(inspection, unit)
+        story = [*_top(inspection, _("EXTRACT OF THE INSPECTION CONCLUSION"), styles),
+                 para(_("The findings for which %(unit)s is responsible", unit=unit.name),
+                      styles["center_italic"]),
+                 Spacer(1, 4 * mm), *_opening(inspection, styles),
+                 *_findings(findings, styles),
+                 _closing_block(inspection, findings, [unit.name], styles)]
+        return _document(inspection, story,
+                         _("Extract of inspection conclusion no. %(number)s for %(unit)s",
+                           number=inspection.conclusion_no, unit=unit.name))

@@ -2,15 +2,15 @@
 import base64
 
 from ..text import fold
-from .conclusion import conclusion_pdf
+from .conclusion import conclusion_extract_pdf, conclusion_pdf
 from .monthly import monthly_summary_pdf, summary_pdf
 from .unit_report import report_pdf, unit_report_pdf
 
 PDF_TYPE = "application/pdf"
 
-__all__ = ["PDF_TYPE", "attachment", "conclusion_filename", "conclusion_pdf",
-           "monthly_filename", "monthly_summary_pdf", "report_pdf", "summary_pdf",
-           "unit_filename", "unit_report_pdf"]
+__all__ = ["PDF_TYPE", "attachment", "conclusion_extract_pdf", "conclusion_filename",
+           "conclusion_pdf", "extract_filename", "monthly_filename", "monthly_summary_pdf",
+           "report_pdf", "summary_pdf", "unit_filename", "unit_report_pdf"]
 
 
 def _slug(text):
@@ -21,6 +21,12 @@ def _slug(text):
 def conclusion_filename(inspection):
     """The download name of an inspection's conclusion: ket-luan-12-kl-ubnd.pdf."""
     return f"ket-luan-{_slug(inspection.conclusion_no) or inspection.id}.pdf"
+
+
+def extract_filename(inspection, unit):
+    """The name of a unit's extract of a conclusion: trich-ket-luan-12-kl-ubnd-p-noivu.pdf."""
+    return (f"trich-ket-luan-{_slug(inspection.conclusion_no) or inspection.id}-"
+            f"{_slug(unit.code)}.pdf")
 
 
 def monthly_filename(month):

@@ -1,8 +1,9 @@
 """Write sample documents from the configured database: `python -m inspect_app.pdf.samples DIR`.
 
 `make samples` runs it on a fresh database holding the demo data, to look at every
-document: each conclusion, the monthly summary of the previous and the current month
-(in Vietnamese and English) and each unit's remediation report.
+document: each conclusion and its extracts for other responsible units, the monthly
+summary of the previous and the current month (in Vietnamese and English) and each
+unit's remediation report.
 """
 import sys
 from pathlib import Path
@@ -19,6 +20,14 @@ def _months(today):
     return [current.previous()] + ([current] if is_reportable(current, today) else [])
 
 
+def _other_responsible_units(inspection):
+    """The ids of the units, other than the inspected one, responsible for its findings."""
+    return (Finding
+            .select(Finding.responsible_unit)
+            .where(Finding.inspection == inspection,
+                   Finding.responsible_unit != inspection.unit_id))
+
+
 def write_samples(folder):
     """Write the documents into folder; returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -32,6 +41,9 @@ def write_samples(folder):
     for inspection in Inspection.select().where(Inspection.status.in_(("concluded",
                                                                        "closed"))):
         save(documents.conclusion_filename(inspection), documents.conclusion_pdf(inspection))
+        for unit in Unit.select().where(Unit.id.in_(_other_responsible_units(inspection))):
+            save(documents.extract_filename(inspection, unit),
+                 documents.conclusion_extract_pdf(inspection, unit))
     for month in _months(today):
         for locale in ("vi", "en"):
             save(f"{Path(documents.monthly_filename(month)).stem}-{locale}.pdf",

@@ -3,9 +3,7 @@
 The blueprint lives here rather than in the package's __init__: the report functions of
 this package are also read by documents, jobs and the CLI, which need no views.
 """
-import io
-
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +11,7 @@ from markupsafe import Markup
 
 from .. import clock
 from ..cache import cached
+from ..kept_documents import send_document
 from ..models import Unit
 from ..pdf import charts, documents
 from ..pdf.text import percent, points
@@ -20,7 +19,7 @@ from ..policy import can
 from ..web import requires
 from . import queries
 from .forms import MonthPickForm, UnitPickForm
-from .monthly import Month, chart_rows, is_reportable, monthly_summary
+from .monthly import Month, Period, chart_rows, is_reportable, monthly_summary
 from .unit_report import unit_report
 
 bp = Blueprint("reports", __name__)
@@ -60,10 +59,10 @@ def get_unit_or_404(code):
     return unit
 
 
-def _pdf(data, filename):
-    """A PDF download response."""
-    return send_file(io.BytesIO(data), mimetype=documents.PDF_TYPE, as_attachment=True,
-                     download_name=filename)
+def _pdf(kind, key, make, filename):
+    """A PDF download, kept until the data changes: make() returns its bytes."""
+    return send_document(current_user, kind, key, lambda out: out.write(make()), filename,
+                         documents.PDF_TYPE)
 
 
 def _recent_months(today):
@@ -135,8 +134,13 @@ def monthly(month):
 def monthly_pdf(month):
     """The monthly summary of a month as a PDF in the user's language."""
     month = _month_or_404(month)
-    data = documents.monthly_summary_pdf(month.year, month.month, _locale())
-    return _pdf(data, documents.monthly_filename(month))
+    today, locale = clock.today(), _locale()
+    # The figures describe the end of the month or of yesterday, whichever comes first:
+    # a finished month's summary stays the same from one day to the next.
+    as_at = Period.of(month, today).as_at
+    return _pdf("monthly summary", [str(month), as_at, locale],
+                lambda: documents.monthly_summary_pdf(month.year, month.month, locale, today),
+                documents.monthly_filename(month))
 
 
 def unit_standing(today):
@@ -169,6 +173,7 @@ def unit(code):
 def unit_pdf(code):
     """A unit's remediation report as a PDF in the user's language."""
     unit = get_unit_or_404(code)
-    today = clock.today()
-    return _pdf(documents.unit_report_pdf(unit, today, _locale()),
+    today, locale = clock.today(), _locale()
+    return _pdf("unit report", [unit.id, today, locale],
+                lambda: documents.unit_report_pdf(unit, today, locale),
                 documents.unit_filename(unit, today))

@@ -1,0 +1,310 @@
+"""Nobody receives by e-mail what the app would not show them.
+
+One world, every kind of e-mail: two units (each with a head and a shared address), an
+inspection of unit A whose conclusion gives findings to A and to B, remediation reports,
+extension requests, overdue findings and a disciplinary case per unit. The real services
+and jobs (jobs reminders, escalate, monthly) queue the e-mails, `jobs send-mail` delivers
+them to a real SMTP server, and then, for every message and every recipient (a user, or a
+unit's shared address standing for that unit's head):
+
+- every link in the text and HTML bodies, opened by a client signed in as the recipient,
+  answers 200;
+- every finding code and disciplinary case (its #id or the official's name) named in the
+  bodies or in the attached PDFs is one the recipient may see in the app
+  (findings.view / discipline.view). An attached document the app itself serves the
+  recipient (fetched as them: 200) may name what that document names.
+
+The walk must render every template of templates/emails/, so a new kind of e-mail cannot
+escape it.
+"""
+import base64
+import datetime as dt
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import time_machine
+from flask import template_rendered
+from pypdf import PdfReader
+
+from inspect_app.findings.services import (accept_report, decide_extension, request_changes,
+                                           request_extension, submit_report)
+from inspect_app.inspections.services import issue_conclusion
+from inspect_app.models import DisciplineCase, Finding, OutboxMessage, Unit, User
+from inspect_app.pdf import documents
+from inspect_app.policy import can
+from inspect_app.reports.monthly import Month
+from tests.factories import (PASSWORD, make_case, make_inspection_in_progress, make_unit,
+                             make_user, record_draft)
+from tests.helpers import tr
+from tests.smtp import smtp_config
+
+# 10:00 in Hanoi on the day the conclusion is issued, and on the day the jobs run.
+ISSUED_AT = dt.datetime(2026, 10, 5, 3, 0, tzinfo=dt.timezone.utc)
+JOBS_AT = dt.datetime(2026, 11, 1, 3, 0, tzinfo=dt.timezone.utc)
+JOBS_DAY = "2026-11-01"
+MONTH = Month(2026, 10)
+LINK = re.compile(r"https?://testserver[^\s\"'<>]*")
+
+
+@pytest.fixture
+def app_config(smtp_server):
+    return smtp_config(smtp_server)
+
+
+@pytest.fixture
+def rendered_emails(app):
+    """The names of the e-mail templates rendered during the test."""
+    rendered = set()
+
+    def remember(sender, template, context, **extra):
+        name = template.name or ""
+        if name.startswith("emails/") and name.endswith(".subject.txt"):
+            rendered.add(name.removeprefix("emails/").removesuffix(".subject.txt"))
+
+    with template_rendered.connected_to(remember, app):
+        yield rendered
+
+
+@pytest.fixture
+def world(app, rendered_emails):
+    """Units A and B with heads and shared addresses, a leader, the lead, the conclusion."""
+    unit_a = make_unit("X-HOAAN", "Xã Hòa An", email="ubnd@hoaan.example.vn")
+    unit_b = make_unit("P-NOIVU", "Phòng Nội vụ", kind_code="phong_ban",
+                       email="vanthu@noivu.example.vn")
+    people = {
+        "head_a": make_user("chutich", role="unit_head", unit=unit_a,
+                            email="chutich@hoaan.example.vn"),
+        "head_b": make_user("truongphong", role="unit_head", unit=unit_b,
+                            email="truongphong@noivu.example.vn", locale="en"),
+        "leader": make_user("lanhdao", role="leader", email="lanhdao@phuhoa.example.vn"),
+        "lead": make_user("truongdoan", role="inspector",
+                          email="truongdoan@phuhoa.example.vn"),
+    }
+    with time_machine.travel(ISSUED_AT, tick=False):
+        inspection = make_inspection_in_progress(unit_a, lead=people["lead"],
+                                                 start=dt.date(2026, 9, 21))
+        drafts = {
+            "a1": record_draft(inspection, title="Hồ sơ giải quyết trễ hạn", deadline_days=10),
+            "a2": record_draft(inspection, title="Chưa niêm yết thủ tục", deadline_days=20),
+            "a3": record_draft(inspection, title="Sổ theo dõi ghi thiếu", deadline_days=12),
+            "b1": record_draft(inspection, title="Hồ sơ công chức thiếu", deadline_days=10,
+                               responsible_unit=unit_b),
+            "b2": record_draft(inspection, title="Chưa cập nhật cơ sở dữ liệu",
+                               deadline_days=15, responsible_unit=unit_b),
+        }
+        issue_conclusion(people["lead"], inspection, "12/KL-UBND", dt.date(2026, 10, 5))
+    findings = {name: Finding.get_by_id(draft.id) for name, draft in drafts.items()}
+    cases = {
+        "a": make_case(unit=unit_a, official_name="Trần Văn Khánh",
+                       opened_on=dt.date(2026, 7, 1), deadline=dt.date(2026, 10, 20)),
+        "b": make_case(unit=unit_b, official_name="Phạm Thị Lan",
+                       opened_on=dt.date(2026, 7, 1), deadline=dt.date(2026, 10, 18)),
+    }
+    return {"unit_a": unit_a, "unit_b": unit_b, "inspection": inspection,
+            "findings": findings, "cases": cases, **people}
+
+
+def work_on_findings(world):
+    """Reports, reviews and extension requests, decided both ways, through the services."""
+    findings, lead = world["findings"], world["lead"]
+    with time_machine.travel(ISSUED_AT + dt.timedelta(days=5), tick=False):
+        accept_report(lead, submit_report(world["head_a"], findings["a1"], "Đã xin lỗi"))
+        request_changes(lead, submit_report(world["head_b"], findings["b1"], "Đã bổ sung"),
+                        "Thiếu bản sao quyết định")
+        decide_extension(lead, request_extension(world["head_a"], findings["a2"],
+                                                 dt.date(2026, 11, 30), "Chờ kinh phí"),
+                         approve=True)
+        decide_extension(world["leader"], request_extension(
+            world["head_b"], findings["b2"], dt.date(2026, 12, 15), "Thiếu người"),
+            approve=False, note="Đủ thời gian")
+
+
+def run_jobs(runner):
+    """The daily and monthly jobs, then the delivery, as the scheduler would run them."""
+    for args in (["jobs", "reminders", "--today", JOBS_DAY],
+                 ["jobs", "escalate", "--today", JOBS_DAY],
+                 ["jobs", "monthly", "--today", JOBS_DAY],
+                 ["jobs", "send-mail"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+
+
+def email_templates(app):
+    """The names of the e-mails templates/emails/ can render (one subject file each)."""
+    folder = Path(app.template_folder) / "emails"
+    return {path.name.removesuffix(".subject.txt") for path in folder.glob("*.subject.txt")}
+
+
+def pdf_text(data):
+    """The text of every page of a PDF."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def squashed(text):
+    """text without any white space, so that no line break splits a code or a name."""
+    return "".join(text.split())
+
+
+def message_attachments(message):
+    """[(file name, bytes)] of an outbox message's attachments."""
+    return [(a["filename"], base64.b64decode(a["content_b64"]))
+            for a in json.loads(message.attachments)]
+
+
+class Walk:
+    """Checks delivered e-mails recipient by recipient, and remembers what it saw."""
+
+    def __init__(self, app, served):
+        self.app, self.served = app, served
+        self.clients, self.problems = {}, []
+        self.findings = list(Finding.select().where(Finding.code.is_null(False)))
+        self.cases = list(DisciplineCase.select())
+        # username -> paths of the links opened, codes and case ids read.
+        self.opened, self.read = {}, {}
+
+    def user(self, address):
+        """The user of an address; a unit's shared address stands for that unit's head."""
+        user = User.get_or_none(User.email == address)
+        if user is not None:
+            return user
+        return (User
+                .select()
+                .join(Unit)
+                .where(Unit.email == address, User.role == "unit_head")
+                .order_by(User.id)
+                .get())
+
+    def client(self, user):
+        """A test client signed in as user."""
+        if user.id not in self.clients:
+            client = self.app.test_client()
+            response = client.post("/login", data={"username": user.username,
+                                                   "password": PASSWORD})
+            assert response.status_code == 302, f"{user.username} cannot sign in"
+            self.clients[user.id] = client
+        return self.clients[user.id]
+
+    def named(self, text):
+        """(the findings, the cases) text names: by code, by #id or the official's name."""
+        words = squashed(text)
+        return ([f for f in self.findings if f.code in words],
+                [case for case in self.cases if re.search(rf"#{case.id}(?!\d)", text)
+                 or squashed(case.official_name) in words])
+
+    def check(self, message, address):
+        """Open the message's links and read its texts as the user behind address."""
+        user = self.user(address)
+        where = f"{message.subject!r} to {address}"
+        bodies = message.body("plain") + "\n" + html.unescape(message.body("html"))
+        for url in sorted(set(LINK.findall(bodies))):
+            path = url.removeprefix("http://testserver")
+            self.opened.setdefault(user.username, set()).add(path)
+            status = self.client(user).get(path).status_code
+            if status != 200:
+                self.problems.append(f"{where}: {url} answers {status}")
+        self.read_text(user, where, "the body", bodies)
+        for filename, data in message.attachments():
+            self.read_text(user, where, filename, pdf_text(data), self.served_copy(
+                user, where, filename))
+
+    def served_copy(self, user, where, filename):
+        """The findings named by the app's own copy of an attached document, if it has one.
+
+        The recipient may read in the attachment what the app serves them anyway.
+        """
+        if filename not in self.served:
+            return []
+        copy = self.client(user).get(self.served[filename])
+        if copy.status_code != 200:
+            self.problems.append(f"{where}: {filename} is attached, the app answers "
+                                 f"{copy.status_code} for it")
+            return []
+        return self.named(pdf_text(copy.data))[0]
+
+    def read_text(self, user, where, name, text, allowed=()):
+        """Note every finding and case text names that user may not see."""
+        findings, cases = self.named(text)
+        self.read.setdefault(user.username, set()).update(
+            [f.code for f in findings] + [f"#{case.id}" for case in cases])
+        for finding in findings:
+            if finding not in allowed and not can(user, "findings.view", finding):
+                self.problems.append(f"{where}: {name} names finding {finding.code}")
+        for case in cases:
+            if not can(user, "discipline.view", case):
+                self.problems.append(f"{where}: {name} names discipline case #{case.id}")
+
+
+def served_documents(world):
+    """{attachment file name: the app's URL of the same document} for this world."""
+    inspection, today = world["inspection"], dt.date.fromisoformat(JOBS_DAY)
+    served = {documents.conclusion_filename(inspection):
+              f"/inspections/{inspection.id}/conclusion.pdf",
+              documents.monthly_filename(MONTH): f"/reports/monthly/{MONTH}.pdf"}
+    for unit in (world["unit_a"], world["unit_b"]):
+        served[documents.unit_filename(unit, today)] = f"/reports/units/{unit.code}.pdf"
+    return served
+
+
+def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
+        app, runner, smtp_server, world, rendered_emails):
+    work_on_findings(world)
+    with time_machine.travel(JOBS_AT, tick=False):
+        run_jobs(runner)
+
+    assert rendered_emails == email_templates(app), "the walk must produce every kind of e-mail"
+    assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
+    codes = [f.code for f in Finding.select().where(Finding.code.is_null(False))]
+    assert not [a for a in codes for b in codes if a != b and b.startswith(a)], \
+        "a code inside another would hide it"
+
+    walk = Walk(app, served_documents(world))
+    with time_machine.travel(JOBS_AT, tick=False):
+        for message in smtp_server.messages:
+            for address in message.rcpt_tos:
+                walk.check(message, address)
+    assert not walk.problems, "\n".join(walk.problems)
+
+    # The walk is not blind: it opened every kind of link and read what each was sent.
+    findings, cases = world["findings"], world["cases"]
+    assert set(walk.opened) == set(walk.read) == {"chutich", "truongphong", "lanhdao",
+                                                  "truongdoan"}
+    opened = {re.sub(r"/[^/]*$", "/", path) for paths in walk.opened.values()
+              for path in paths}
+    assert opened == {"/inspections/", "/findings/", "/discipline/", "/reports/monthly/",
+                      "/reports/units/"}
+    assert walk.read["truongphong"] == {findings["b1"].code, findings["b2"].code,
+                                        f"#{cases['b'].id}"}
+    assert walk.read["chutich"] >= {findings[name].code for name in ("a1", "a2", "a3")}
+    assert f"#{cases['a'].id}" in walk.read["chutich"]
+    assert walk.read["lanhdao"] >= {findings["b1"].code, f"#{cases['a'].id}",
+                                    f"#{cases['b'].id}"}
+
+
+def test_the_other_unit_gets_an_extract_of_its_findings_and_no_inspection_link(
+        app, world):
+    findings = world["findings"]
+    messages = {m.recipients: m for m in OutboxMessage.select()
+                .where(OutboxMessage.dedupe_key.startswith("conclusion:"))}
+    inspection_link = f"http://testserver/inspections/{world['inspection'].id}"
+    for address in ("truongphong@noivu.example.vn", "vanthu@noivu.example.vn"):
+        message = messages[address]
+        assert inspection_link not in message.body_text + message.body_html
+        for name in ("b1", "b2"):
+            assert f"http://testserver/findings/{findings[name].id}" in message.body_text
+        [attachment] = message_attachments(message)
+        assert attachment[0] == "trich-ket-luan-12-kl-ubnd-p-noivu.pdf"
+        words = squashed(pdf_text(attachment[1]))
+        assert squashed(tr(app, "EXTRACT OF THE INSPECTION CONCLUSION")) in words
+        assert findings["b1"].code in words and findings["b2"].code in words
+        assert not any(findings[name].code in words for name in ("a1", "a2", "a3"))
+    for address in ("chutich@hoaan.example.vn", "ubnd@hoaan.example.vn"):
+        message = messages[address]
+        assert inspection_link in message.body_text and inspection_link in message.body_html
+        [attachment] = message_attachments(message)
+        assert attachment[0] == "ket-luan-12-kl-ubnd.pdf"
+        words = squashed(pdf_text(attachment[1]))
+        assert all(finding.code in words for finding in findings.values())
