@@ -1,11 +1,7 @@
 """The filtered disciplinary cases as an Excel workbook."""
-import io
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from ..spreadsheet import workbook_file
 from .forms import labels
 
 
@@ -32,26 +28,9 @@ def values(row, codes, names):
             row["outcome_reason"]]
 
 
-def _cell(sheet, value, bold=False):
-    """A write-only cell; text is always stored as text, never run as a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif value is not None:
-        cell.number_format = "DD/MM/YYYY"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def xlsx_bytes(rows, codes):
-    """The workbook (one sheet, bold header) of rows; codes: {case id: [finding codes]}."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Disciplinary cases"))
-    sheet.append([_cell(sheet, title, bold=True) for title in header()])
+def xlsx_file(rows, codes):
+    """The workbook of the cases of rows in a temporary file, read from its start;
+    codes: {case id: [finding codes]}."""
     names = labels()
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in values(row, codes, names)])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_file(_("Disciplinary cases"), header(),
+                         (values(row, codes, names) for row in rows))

@@ -1,6 +1,5 @@
 """Discipline pages: the list and its export, opening and editing a case, the case page
 with its steps, and the admin's measures."""
-import io
 import math
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -74,9 +73,9 @@ def index():
 def export_xlsx():
     """The whole filtered list as an Excel workbook."""
     cases = queries.cases_query(current_user, _filter_form().filters())
-    content = exports.xlsx_bytes(cases.iterator(), queries.finding_codes(cases))
+    workbook = exports.xlsx_file(cases.iterator(), queries.finding_codes(cases))
     stem = "-".join(fold(_("disciplinary cases")).split())
-    return send_file(io.BytesIO(content), mimetype=XLSX_TYPE, as_attachment=True,
+    return send_file(workbook, mimetype=XLSX_TYPE, as_attachment=True,
                      download_name=f"{stem}-{clock.today().isoformat()}.xlsx")
 
 
