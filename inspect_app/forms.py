@@ -87,6 +87,7 @@ WTFORMS_MESSAGES = [
     _l("Not a valid integer value."),
     _l("Not a valid decimal value."),
     _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
     _l("Choices cannot be None."),
     _l("Field must be equal to %(other_name)s."),
     _l("Field must be between %(min)d and %(max)d characters long."),

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from . import audit
 from .errors import WorkflowError
@@ -20,6 +21,40 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # Endpoints reachable without signing in, and those allowed while a new password is due.
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "health.healthz"}
 PASSWORD_DUE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
+
+# Ids are signed 64-bit integers in SQLite and PostgreSQL: a larger number names nothing,
+# and the database drivers refuse it, so it is turned away before any query.
+MAX_ID = 2**63 - 1
+# More pages than any list has, and few enough that a page's row offset fits an integer.
+MAX_PAGE = 10**9
+
+
+class IdConverter(IntegerConverter):
+    """The app's `<int:...>` in URL rules: an id from 1 to MAX_ID, anything else is 404."""
+
+    def __init__(self, map, **options):
+        super().__init__(map, **{"min": 1, "max": MAX_ID, **options})
+
+
+def bounded_int(text):
+    """An id read from a query string or a choice (0 meaning none); ValueError past MAX_ID.
+
+    As the `type` of request.args.get an id out of range reads as absent; as a select's
+    `coerce` it is refused with the field's message.
+    """
+    value = int(text)
+    if not 0 <= value <= MAX_ID:
+        raise ValueError(f"not an id: {text}")
+    return value
+
+
+def page_number(last=MAX_PAGE):
+    """The page asked for in the query string, moved to the nearest of pages 1..last."""
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+    return max(min(page, last, MAX_PAGE), 1)
 
 
 def public(view):
@@ -154,7 +189,11 @@ def _template_helpers():
 
 
 def init_app(app):
-    """Install the request hooks, headers, template helpers and error pages."""
+    """Install the id converter, request hooks, headers, template helpers and error pages.
+
+    Called before the blueprints are registered: a URL rule takes its converters when added.
+    """
+    app.url_map.converters["int"] = IdConverter
     app.context_processor(_template_helpers)
     app.before_request(_remember_remote_addr)
     app.before_request(_require_sign_in)

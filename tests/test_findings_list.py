@@ -191,7 +191,7 @@ def test_csv_export_has_bom_and_vietnamese_text(staff, thirty):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 31
     assert rows[1][:3] == ["P-01", "Tồn tại thứ 1", "Phường Phú Hòa"]
-    assert rows[1][5] == (TODAY + DAY).strftime("%d/%m/%Y")
+    assert rows[1][5] == (TODAY + DAY).isoformat()
 
 
 def test_csv_neutralises_formulas(staff, app):

@@ -41,7 +41,8 @@ NUMBER = st.one_of(st.sampled_from(["-1", "0", "-999999999999", "999999999999999
 def choice(*valid):
     """A select's value: one of the valid ones, or something no select offers."""
     return st.one_of(st.sampled_from([str(v) for v in valid]),
-                     st.sampled_from(["0", "-1", "999999", "", "<b>x</b>", "1 OR 1=1"]))
+                     st.sampled_from(["0", "-1", "999999", str(2**63), str(10**30), "",
+                                      "<b>x</b>", "1 OR 1=1"]))
 
 
 @pytest.fixture

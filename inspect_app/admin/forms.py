@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..auth.forms import LANGUAGE_CHOICES
 from ..forms import BaseForm, required_message
+from ..web import bounded_int
 
 
 def role_choices():
@@ -21,7 +22,7 @@ class UserForm(BaseForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(required_message()),
                                                          Length(max=200)])
     role = SelectField(_l("Role"), choices=role_choices())
-    unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    unit = SelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
     email = StringField(_l("Email"), validators=[Optional(),
                                                  Email(_l("Invalid email address.")),
                                                  Length(max=254)])
@@ -55,7 +56,7 @@ class AuditFilterForm(BaseForm):
         csrf = False
 
     entity = SelectField(_l("Object"), validators=[Optional()])
-    actor = SelectField(_l("User"), coerce=int, validators=[Optional()])
+    actor = SelectField(_l("User"), coerce=bounded_int, validators=[Optional()])
     day_from = DateField(_l("From"), validators=[Optional()])
     day_to = DateField(_l("To"), validators=[Optional()])
 

@@ -11,7 +11,7 @@ from .. import audit, clock
 from ..db import transaction
 from ..mail.sender import GIVE_UP_AFTER
 from ..models import OUTBOX_STATES, OutboxMessage
-from ..web import requires
+from ..web import page_number, requires
 from . import bp
 
 PAGE_SIZE = 50
@@ -64,7 +64,7 @@ def retry_message(actor, message):
 def outbox():
     """The queued and delivered e-mails, newest first, filtered by status."""
     status = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     query = OutboxMessage.select().order_by(OutboxMessage.created_at.desc(),
                                             OutboxMessage.id.desc())
     if status in OUTBOX_STATES:

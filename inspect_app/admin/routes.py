@@ -9,7 +9,7 @@ from ..auth import services as accounts
 from ..errors import WorkflowError
 from ..models import Category, Unit, User
 from ..units.services import active_units
-from ..web import apply_form_error, requires
+from ..web import apply_form_error, page_number, requires
 from . import bp, services
 from .forms import (AuditFilterForm, CategoryForm, UserForm, role_choices, settings_form,
                     severity_choices)
@@ -151,7 +151,7 @@ def audit_log():
     form.entity.choices = [("", _("(all)"))] + [(e, e) for e in services.audit_entities()]
     form.actor.choices = [(0, _("(all)"))] + [
         (u.id, u.username) for u in User.select().order_by(User.username)]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     form.validate()
 
     def value(field):

@@ -1,9 +1,7 @@
 """The filtered disciplinary cases as an Excel workbook."""
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from ..spreadsheet import write_workbook
 from .forms import labels
 
 
@@ -30,27 +28,9 @@ def values(row, codes, names):
             row["outcome_reason"]]
 
 
-def _cell(sheet, value, bold=False):
-    """A write-only cell; text is always stored as text, never run as a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif value is not None:
-        cell.number_format = "DD/MM/YYYY"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def write_xlsx(rows, codes, output):
-    """Write the workbook (one sheet, bold header) of rows to the binary file output.
-
-    codes: {case id: [finding codes]}.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Disciplinary cases"))
-    sheet.append([_cell(sheet, title, bold=True) for title in header()])
+    """Write the workbook of the cases of rows to the binary file output;
+    codes: {case id: [finding codes]}."""
     names = labels()
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in values(row, codes, names)])
-    workbook.save(output)
+    write_workbook(output, _("Disciplinary cases"), header(),
+                   (values(row, codes, names) for row in rows))

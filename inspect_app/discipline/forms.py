@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, required_message
+from ..web import bounded_int
 from .queries import OVERDUE
 
 
@@ -69,7 +70,8 @@ class CaseForm(BaseForm):
                                     validators=[Optional(), Length(max=200)])
     person_type = SelectField(_l("Person type"), choices=person_type_choices(),
                               default="cong_chuc")
-    unit = SelectField(_l("Unit"), coerce=int, validators=[DataRequired(required_message())])
+    unit = SelectField(_l("Unit"), coerce=bounded_int,
+                       validators=[DataRequired(required_message())])
     violation = TextAreaField(_l("Violation"), validators=[DataRequired(required_message()),
                                                            Length(max=10000)])
     opened_on = DateField(_l("Opened on"), validators=[DataRequired(required_message())])
@@ -94,8 +96,8 @@ class DecideForm(BaseForm):
     """The disciplinary decision."""
 
     # The offered measures may not all apply on the chosen date: the service decides.
-    measure = SelectField(_l("Disciplinary measure"), coerce=int, validate_choice=False,
-                          validators=[DataRequired(required_message())])
+    measure = SelectField(_l("Disciplinary measure"), coerce=bounded_int,
+                          validate_choice=False, validators=[DataRequired(required_message())])
     decision_no = StringField(_l("Decision number"),
                               validators=[DataRequired(required_message()), Length(max=64)])
     decision_date = DateField(_l("Decision date"),
@@ -132,7 +134,7 @@ class CaseFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
-    unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    unit = SelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     person_type = SelectField(_l("Person type"), validators=[Optional()])
     measure = SelectField(_l("Disciplinary measure"), validators=[Optional()])

@@ -14,7 +14,7 @@ from ..models import DisciplineMeasure, Finding, Unit
 from ..policy import UNIT_HEAD, can
 from ..text import fold
 from ..units.services import active_units
-from ..web import apply_form_error, requires
+from ..web import apply_form_error, bounded_int, page_number, requires
 from . import bp, exports, queries, services
 from .forms import (CaseFilterForm, CaseForm, DecideForm, DeferForm, DismissForm,
                     ExtendForm, MeasureForm, ResumeForm, labels, measure_groups)
@@ -62,7 +62,7 @@ def _filter_form():
 def index():
     """One page of the cases the user may see, filtered and searched."""
     form = _filter_form()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     rows, total = queries.filtered_cases(current_user, form.filters(), page, PER_PAGE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("discipline/index.html", form=form, rows=rows, total=total,
@@ -121,8 +121,9 @@ def create():
     form.fill_choices(active_units())
     if request.method == "GET":
         form.opened_on.data = clock.today()
-        if request.args.get("finding", type=int):
-            _prefill_from_finding(form, request.args.get("finding", type=int))
+        finding_id = request.args.get("finding", type=bounded_int)
+        if finding_id:
+            _prefill_from_finding(form, finding_id)
     if form.validate_on_submit():
         try:
             findings = services.findings_from_codes(form.findings.data)

@@ -5,6 +5,7 @@ from wtforms import DateField, IntegerField, MultipleFileField, SelectField, Str
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import BaseForm, required_message
+from ..web import bounded_int
 
 
 def severity_choices():
@@ -15,14 +16,14 @@ def severity_choices():
 class FindingForm(BaseForm):
     """A finding with its recommendation and its deadline (a date or a number of days)."""
 
-    category = SelectField(_l("Category"), coerce=int,
+    category = SelectField(_l("Category"), coerce=bounded_int,
                            validators=[DataRequired(required_message())])
     severity = SelectField(_l("Severity"), choices=severity_choices(), default="medium")
     title = StringField(_l("Finding"), validators=[DataRequired(required_message()),
                                                    Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Length(max=10000)])
     recommendation = TextAreaField(_l("Recommendation"), validators=[Length(max=10000)])
-    responsible_unit = SelectField(_l("Responsible unit"), coerce=int,
+    responsible_unit = SelectField(_l("Responsible unit"), coerce=bounded_int,
                                    validators=[DataRequired(required_message())])
     official_name = StringField(_l("Official concerned"),
                                 validators=[Optional(), Length(max=200)])

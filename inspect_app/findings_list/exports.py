@@ -3,12 +3,9 @@ import csv
 import io
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ..admin.forms import severity_choices
-from ..formatting import format_date
+from ..spreadsheet import write_workbook
 from .forms import status_choices
 
 UTF8_BOM = "\ufeff"
@@ -37,9 +34,13 @@ def values(row, labels):
 
 
 def _csv_safe(value):
-    """A cell's text for CSV: dates as dd/mm/yyyy, formulas neutralised with a quote."""
+    """A cell's text for CSV: formulas neutralised with a quote, dates as YYYY-MM-DD.
+
+    Spreadsheet programs read dd/mm/yyyy by the reader's locale (07/11 became 11 July in
+    English), while every one of them reads an ISO date as that date.
+    """
     if not isinstance(value, str):
-        return format_date(value)
+        return value.isoformat() if value else ""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -59,27 +60,7 @@ def csv_chunks(rows):
     yield buffer.getvalue().encode("utf-8")
 
 
-def _cell(sheet, value, bold=False):
-    """A write-only cell; text is always stored as text, never as a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif value is not None:
-        cell.number_format = "DD/MM/YYYY"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def write_xlsx(rows, output):
-    """Write the workbook (one sheet, bold header) to the binary file output.
-
-    Write-only mode streams the rows to disk, so memory stays flat however many there are.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Findings"))
-    sheet.append([_cell(sheet, title, bold=True) for title in header()])
+    """Write the workbook of the findings to the binary file output."""
     labels = _labels()
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in values(row, labels)])
-    workbook.save(output)
+    write_workbook(output, _("Findings"), header(), (values(row, labels) for row in rows))

@@ -6,6 +6,7 @@ from wtforms.validators import Length, Optional
 from ..admin.forms import severity_choices
 from ..forms import BaseForm, LongSelectField
 from ..reports.queries import OVERDUE
+from ..web import bounded_int
 
 
 def status_choices(include_draft=True):
@@ -25,11 +26,11 @@ class FindingFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
-    unit = LongSelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    unit = LongSelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     severity = SelectField(_l("Severity"), validators=[Optional()])
-    category = LongSelectField(_l("Category"), coerce=int, validators=[Optional()])
-    inspection = LongSelectField(_l("Inspection"), coerce=int, validators=[Optional()])
+    category = LongSelectField(_l("Category"), coerce=bounded_int, validators=[Optional()])
+    inspection = LongSelectField(_l("Inspection"), coerce=bounded_int, validators=[Optional()])
     deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
     deadline_to = DateField(_l("Deadline to"), validators=[Optional()])
 

@@ -13,7 +13,7 @@ from ..kept_documents import send_document, viewer_scope
 from ..policy import UNIT_HEAD
 from ..reports import queries
 from ..text import fold
-from ..web import requires
+from ..web import bounded_int, page_number, requires
 from . import bp, exports, services
 from .forms import FindingFilterForm, status_choices
 
@@ -28,7 +28,7 @@ def _filter_form():
     """The filter form read from the query string, its choices within the user's scope."""
     user = current_user._get_current_object()
     form = FindingFilterForm(request.args)
-    selected = request.args.get("inspection", type=int)
+    selected = request.args.get("inspection", type=bounded_int)
     choices = cached(("finding filter choices", viewer_scope(user), selected,
                       str(get_locale())),
                      lambda: services.filter_choices(user, selected))
@@ -66,7 +66,7 @@ def index():
     filters = form.filters()
     total, more = _total(user, filters)
     pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = page_number(pages)
     rows = queries.findings_page(user, filters, page, PER_PAGE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("findings_list/index.html", form=form, rows=rows, total=total,

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, required_message
+from ..web import bounded_int
 
 
 def plan_status_labels():
@@ -43,8 +44,8 @@ class PlanForm(BaseForm):
 class InspectionForm(BaseForm):
     """An inspection's unit, subject, kind, dates and team."""
 
-    plan = SelectField(_l("Plan"), coerce=int, validators=[Optional()])
-    unit = SelectField(_l("Inspected unit"), coerce=int,
+    plan = SelectField(_l("Plan"), coerce=bounded_int, validators=[Optional()])
+    unit = SelectField(_l("Inspected unit"), coerce=bounded_int,
                        validators=[DataRequired(required_message())])
     title = StringField(_l("Title"), validators=[DataRequired(required_message()),
                                                  Length(max=300)])
@@ -52,15 +53,15 @@ class InspectionForm(BaseForm):
                            description=_l("One topic a line, e.g. handling of "
                                           "administrative procedures."))
     kind = SelectField(_l("Inspection type"), choices=list(kind_labels().items()))
-    follow_up_of = SelectField(_l("Follow-up of"), coerce=int, validators=[Optional()],
+    follow_up_of = SelectField(_l("Follow-up of"), coerce=bounded_int, validators=[Optional()],
                                description=_l("For a follow-up: the earlier inspection of "
                                               "the same unit."))
     start_date = DateField(_l("Start date"), validators=[DataRequired(required_message())])
     end_date = DateField(_l("End date"), validators=[DataRequired(required_message())])
-    lead = SelectField(_l("Team lead"), coerce=int, validators=[Optional()])
+    lead = SelectField(_l("Team lead"), coerce=bounded_int, validators=[Optional()])
     # The service checks every member (active inspectors only) and says which rule failed.
-    members = SelectMultipleField(_l("Team members"), coerce=int, validators=[Optional()],
-                                  validate_choice=False)
+    members = SelectMultipleField(_l("Team members"), coerce=bounded_int,
+                                  validators=[Optional()], validate_choice=False)
     decision_no = StringField(_l("Team decision number"),
                               validators=[Optional(), Length(max=64)])
     decision_date = DateField(_l("Team decision date"), validators=[Optional()])
@@ -83,7 +84,7 @@ class InspectionFilterForm(BaseForm):
         csrf = False
 
     year = IntegerField(_l("Year"), validators=[Optional(), YEAR_RANGE])
-    unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    unit = SelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     kind = SelectField(_l("Inspection type"), validators=[Optional()])
 

@@ -1,7 +1,5 @@
 """Inspections: list, calendar, create/edit, the inspection page and its actions."""
-import datetime as dt
 import math
-import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,9 +12,10 @@ from ..kept_documents import send_document
 from ..models import Attachment, Inspection, Plan, Unit, User
 from ..pdf import documents
 from ..policy import can
+from ..reports.monthly import Month
 from ..reports.queries import conclusion_team
 from ..units.services import active_units
-from ..web import apply_form_error, flash_error, requires
+from ..web import apply_form_error, bounded_int, flash_error, page_number, requires
 from . import bp, queries, services
 from .forms import (AttachmentForm, CancelForm, ConclusionForm, InspectionFilterForm,
                     InspectionForm, kind_labels, status_labels)
@@ -53,7 +52,7 @@ def index():
              else Unit.select().where(Unit.id == current_user.unit_id))
     form.fill_choices(units)
     valid = form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     rows, total = queries.filtered_inspections(
         current_user, page=page,
         **({"year": form.year.data, "unit_id": form.unit.data, "status": form.status.data,
@@ -63,27 +62,27 @@ def index():
                            pages=max(math.ceil(total / queries.PER_PAGE), 1), **_labels())
 
 
-def _month(value):
-    """The first day of the month given as YYYY-MM, or of the current month."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
-    if match and 1 <= int(match.group(2)) <= 12:
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
-    return clock.today().replace(day=1)
+def _calendar_month(text):
+    """The month asked for as YYYY-MM, or this month when it is missing or out of range."""
+    try:
+        return Month.parse(text)
+    except ValueError:
+        return Month.of(clock.today())
 
 
 @bp.route("/inspections/calendar")
 @requires("inspections.list")
 def calendar():
     """A month of inspections, week by week."""
-    first = _month(request.args.get("month"))
-    following = (first + dt.timedelta(days=31)).replace(day=1)
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    month = _calendar_month(request.args.get("month"))
+    previous, following = month.previous(), month.next()
     inspections = queries.inspections_between(current_user,
-                                              *queries.month_grid_span(first.year, first.month))
-    return render_template("inspections/calendar.html", first=first,
-                           weeks=queries.month_weeks(first.year, first.month, inspections),
-                           previous=previous, following=following, today=clock.today(),
-                           **_labels())
+                                              *queries.month_grid_span(month.year, month.month))
+    return render_template("inspections/calendar.html", month=month,
+                           weeks=queries.month_weeks(month.year, month.month, inspections),
+                           previous=previous if previous.in_range else None,
+                           following=following if following.in_range else None,
+                           today=clock.today(), **_labels())
 
 
 def _fill_form(form, inspection):
@@ -105,7 +104,7 @@ def _fill_form(form, inspection):
         form.follow_up_of.data = inspection.follow_up_of_id or 0
         form.members.data = [user.id for user in queries.team(inspection)]
     elif request.method == "GET":
-        form.plan.data = request.args.get("plan_id", 0, type=int)
+        form.plan.data = request.args.get("plan_id", 0, type=bounded_int)
 
 
 def _form_values(form):

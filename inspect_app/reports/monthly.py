@@ -41,6 +41,12 @@ CHART_UNITS = 15
 OVERDUE_LISTED = 100
 
 
+# The years of the months the app reads (in URLs, pickers and the CLI) and shows: back to
+# any record an office keeps, ahead to any deadline. A month outside them is a typing
+# error or a probe; near year 1 or 9999 the calendar's date arithmetic would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 @dataclass(frozen=True, order=True)
 class Month:
     """A calendar month, written YYYY-MM."""
@@ -50,16 +56,23 @@ class Month:
 
     @classmethod
     def parse(cls, text):
-        """The month written YYYY-MM in text; ValueError otherwise."""
+        """The month written YYYY-MM in text, in FIRST_YEAR..LAST_YEAR; ValueError otherwise."""
         match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-            raise ValueError(f"not a month (YYYY-MM): {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        if match:
+            month = cls(int(match.group(1)), int(match.group(2)))
+            if 1 <= month.month <= 12 and month.in_range:
+                return month
+        raise ValueError(f"not a month (YYYY-MM, {FIRST_YEAR} to {LAST_YEAR}): {text!r}")
 
     @classmethod
     def of(cls, day):
         """The month day falls in."""
         return cls(day.year, day.month)
+
+    @property
+    def in_range(self):
+        """Whether the month's year is one the app reads and shows."""
+        return FIRST_YEAR <= self.year <= LAST_YEAR
 
     @property
     def first(self):

@@ -122,11 +122,11 @@ def monthly(month):
     """The monthly summary of a month, as a page with its chart."""
     month = _month_or_404(month)
     today = clock.today()
+    previous, following = month.previous(), month.next()
     return render_template("reports/monthly.html", summary=cached_summary(month, today),
                            sections_html=monthly_sections_html(month, today),
-                           previous=month.previous(),
-                           following=month.next() if is_reportable(month.next(),
-                                                                   today) else None)
+                           previous=previous if previous.in_range else None,
+                           following=following if is_reportable(following, today) else None)
 
 
 @bp.route("/reports/monthly/<month>.pdf")

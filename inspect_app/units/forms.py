@@ -4,6 +4,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..forms import BaseForm, required_message
+from ..web import bounded_int
 
 CODE_PATTERN = Regexp(r"^[A-Za-z0-9_.-]+$",
                       message=_l("Use only letters without accents, digits, '-', '_' and '.'."))
@@ -16,9 +17,9 @@ class UnitForm(BaseForm):
                                                Length(max=32), CODE_PATTERN])
     name = StringField(_l("Name"), validators=[DataRequired(required_message()),
                                                Length(max=200)])
-    kind = SelectField(_l("Kind"), coerce=int,
+    kind = SelectField(_l("Kind"), coerce=bounded_int,
                        validators=[DataRequired(required_message())])
-    parent = SelectField(_l("Parent unit"), coerce=int, validators=[Optional()])
+    parent = SelectField(_l("Parent unit"), coerce=bounded_int, validators=[Optional()])
     email = StringField(_l("Shared email of the unit"),
                         validators=[Optional(), Email(_l("Invalid email address.")),
                                     Length(max=254)])
