@@ -6,8 +6,8 @@ from peewee import IntegrityError, SqliteDatabase
 
 from inspect_app import schema
 from inspect_app.db import db
-from inspect_app.models import ALL_MODELS, ExtensionRequest, UnitKind
-from tests.factories import make_finding, make_user
+from inspect_app.models import ALL_MODELS, ExtensionRequest, UnitKind, User
+from tests.factories import make_finding, make_unit
 
 IGNORED_TABLES = {"schema_migration"}
 
@@ -116,6 +116,21 @@ def test_db_upgrade_command_prints_the_applied_migrations(make_app):
         assert name not in again.output
 
 
+def _unit_head_as_of_0007(unit):
+    """A unit head written into the users table as migrations up to 0007 shaped it.
+
+    The model has lost the per-account lock columns since 0009, so it cannot write them.
+    """
+    p = db.obj.param
+    db.execute_sql("INSERT INTO users (username, full_name, email, password_hash, role, "
+                   "unit_id, active, locale, failed_logins, session_version, "
+                   "must_change_password, created_at) "
+                   f"VALUES ('truongdonvi', 'Trưởng Đơn Vị', '', 'x', 'unit_head', {p}, {p}, "
+                   f"'vi', 0, 1, {p}, {p})",
+                   (unit.id, True, False, dt.datetime(2026, 1, 1)))
+    return User.get(User.username == "truongdonvi")
+
+
 def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_others(
         make_app, monkeypatch):
     """Duplicates left by earlier bursts: the earliest stays pending, the later are rejected."""
@@ -126,7 +141,7 @@ def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_other
     with app.app_context():
         db.connect(reuse_if_open=True)
         schema.upgrade()
-        head = make_user(role="unit_head")
+        head = _unit_head_as_of_0007(make_unit())
         burst_hit, other = make_finding(unit=head.unit), make_finding(unit=head.unit)
         deadline = dt.date(2030, 6, 30)
 
