@@ -33,7 +33,8 @@ from pypdf import PdfReader
 from inspect_app.findings.services import (accept_report, decide_extension, request_changes,
                                            request_extension, submit_report)
 from inspect_app.inspections.services import issue_conclusion
-from inspect_app.models import DisciplineCase, Finding, OutboxMessage, Unit, User
+from inspect_app.models import (DisciplineCase, Finding, Inspection, OutboxMessage, Unit,
+                                User)
 from inspect_app.pdf import documents
 from inspect_app.policy import can
 from inspect_app.reports.monthly import Month
@@ -104,8 +105,9 @@ def world(app, rendered_emails):
         "b": make_case(unit=unit_b, official_name="Phạm Thị Lan",
                        opened_on=dt.date(2026, 7, 1), deadline=dt.date(2026, 10, 18)),
     }
-    return {"unit_a": unit_a, "unit_b": unit_b, "inspection": inspection,
-            "findings": findings, "cases": cases, **people}
+    # The service changes the inspection's row, not the object handed to it.
+    return {"unit_a": unit_a, "unit_b": unit_b,
+            "inspection": Inspection.get_by_id(inspection.id), "findings": findings, "cases": cases, **people}
 
 
 def work_on_findings(world):
