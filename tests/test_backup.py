@@ -11,11 +11,10 @@ from inspect_app.admin.services import save_settings
 from inspect_app.db import db
 from inspect_app.models import ALL_MODELS, Attachment, DataVersion
 from inspect_app.pdf import documents
-from tests.factories import make_issued_finding, make_unit, make_user
+from tests.factories import make_issued_finding, make_pdf, make_unit, make_user
 from tests.test_pdf import pdf_text
 
 NOW = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.timezone.utc)
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer\n%%EOF\n"
 
 
 def fill():
@@ -33,7 +32,7 @@ def fill():
             resolved_on_time=(n % 2 == 0) if resolved else None))
     uploader = make_user("canbo", role="inspector")
     for n, finding in enumerate(findings[:2]):
-        upload = FileStorage(stream=io.BytesIO(PDF + f"%{n}\n".encode()),
+        upload = FileStorage(stream=io.BytesIO(make_pdf(f"Biên bản {n}")),
                              filename=f"Biên bản {n}.pdf")
         attachments.store(upload, uploader, finding=finding)
 
