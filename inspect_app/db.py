@@ -96,20 +96,27 @@ class _Transaction:
             # A released savepoint: its work now commits or rolls back with the outer block.
             stack[-1].extend(mine)
         else:
-            _run_all(on_commit for on_commit, _ in mine)
+            _after_commit([on_commit for on_commit, _ in mine])
         return False
 
 
-def on_commit(callback, on_rollback=None):
-    """Call callback once the current transaction() commits, or at once outside one.
+def _after_commit(callbacks):
+    """Run callbacks now, or when a transaction opened without transaction() commits."""
+    if db.in_transaction():
+        db.after_commit(lambda: _run_all(callbacks))
+    else:
+        _run_all(callbacks)
 
-    When the change is rolled back instead (here or in an enclosing block), on_rollback is
-    called if given, and callback never is.
+
+def on_commit(callback, on_rollback=None):
+    """Call callback once the current transaction commits, or at once outside one.
+
+    When a transaction() block rolls back instead (this one or an enclosing one),
+    on_rollback is called if given, and callback never is. (A transaction opened with
+    db.atomic() only drops the callback.)
     """
     stack = _open_blocks()
     if stack:
         stack[-1].append((callback, on_rollback))
-        return
-    if db.in_transaction():
-        raise RuntimeError("on_commit() needs a transaction opened with transaction().")
-    _run_all([callback])
+    else:
+        _after_commit([callback])

@@ -152,3 +152,13 @@ def test_a_failing_callback_is_logged_and_the_others_still_run(app, caplog):
         on_commit(lambda: calls.append("second"))
     assert calls == ["second"]
     assert "no space left on device" in caplog.text
+
+
+def test_inside_a_transaction_opened_with_atomic_the_callback_waits_for_its_commit(app):
+    calls = []
+    with db.atomic():
+        with transaction():
+            on_commit(lambda: calls.append("inner block"))
+        on_commit(lambda: calls.append("outside any block"))
+        assert calls == []
+    assert calls == ["inner block", "outside any block"]
