@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import pg  # noqa: E402
+from tests.factories import PDF_BYTES as PDF  # noqa: E402
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer\n%%EOF\n"
 PASSWORD = "matkhau123"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

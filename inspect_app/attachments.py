@@ -1,106 +1,53 @@
-"""Uploaded files: checks on name, size and content; storage under UPLOAD_DIR."""
+"""Uploaded files: checks on name and size, storage under UPLOAD_DIR, and reading back.
+
+What the bytes must be is file_checks.py's concern. A file is written under a temporary
+name and takes its stored name only once the transaction holding its row commits.
+"""
 import hashlib
-import io
+import os
 import re
 import secrets
-import zipfile
+import unicodedata
 from collections import namedtuple
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from .db import on_commit
 from .errors import WorkflowError
+from .file_checks import ALLOWED, check_content
 from .models import Attachment
 from .text import nfc
 
 MAX_NAME_LENGTH = 200
-
-# Allowed extensions and the content type the file is served with.
-ALLOWED = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "doc": "application/msword",
-    "xls": "application/vnd.ms-excel",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
-
-PDF_MAGIC = b"%PDF-"
-JPEG_MAGIC = b"\xff\xd8\xff"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-
-# A PDF action that runs a script or a program; names may hide letters as #xx escapes.
-PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
-PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Invisible characters a name could use to display as something else ("evil\u202efdp.png"
+# shows as "evilgnp.pdf"): controls (C0, DEL, C1), format characters (bidi overrides,
+# embeddings, isolates and marks, zero-width characters, the BOM) and line separators.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+PENDING_SUFFIX = ".pending"
+# The names the app gives files in UPLOAD_DIR: a stored name, or its temporary form.
+STORED_FILE_NAME = re.compile(r"([0-9a-f]{32})((?:%s)?)" % re.escape(PENDING_SUFFIX))
 
 CheckedUpload = namedtuple("CheckedUpload", "name extension content_type data")
 
 
-def _zip_names(data):
-    """The entry names of a zip archive, or None when it cannot be read."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.namelist()
-    except (zipfile.BadZipFile, ValueError):
-        return None
-
-
-def _odf_mimetype(data):
-    """The mimetype entry of an OpenDocument archive, or "" when absent or unreadable."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("mimetype").decode("ascii", "replace").strip()
-    except (zipfile.BadZipFile, KeyError, ValueError):
-        return ""
-
-
-def _office_zip_matches(data, folder):
-    """Whether data is a zip archive holding entries under folder (word/, xl/)."""
-    names = _zip_names(data) if data.startswith(ZIP_MAGIC) else None
-    return bool(names) and any(name.startswith(folder) for name in names)
-
-
-def content_matches(extension, data):
-    """Whether the bytes are really a file of the kind the extension names."""
-    if extension == "pdf":
-        return data.startswith(PDF_MAGIC)
-    if extension in ("jpg", "jpeg"):
-        return data.startswith(JPEG_MAGIC)
-    if extension == "png":
-        return data.startswith(PNG_MAGIC)
-    if extension in ("doc", "xls"):
-        return data.startswith(OLE_MAGIC)
-    if extension == "docx":
-        return _office_zip_matches(data, "word/")
-    if extension == "xlsx":
-        return _office_zip_matches(data, "xl/")
-    return data.startswith(ZIP_MAGIC) and _odf_mimetype(data) == ALLOWED[extension]
-
-
-def pdf_has_scripts(data):
-    """Whether a PDF names a JavaScript or Launch action, even with #xx-escaped letters."""
-    unescaped = PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    return PDF_ACTIVE.search(unescaped) is not None
+def _visible_name(name):
+    """name in NFC without invisible characters."""
+    return "".join(c for c in nfc(name) if unicodedata.category(c) not in INVISIBLE_CATEGORIES)
 
 
 def _check_name(raw_name):
-    """The display name of an upload (NFC, trimmed), or a refusal of a bad name."""
-    name = nfc(raw_name).strip()
+    """The display name of an upload (visible characters, trimmed), or a refusal."""
+    name = _visible_name(raw_name).strip()
     if not name:
         raise WorkflowError(_l("Choose a file to upload."), field="file")
     if len(name) > MAX_NAME_LENGTH:
         raise WorkflowError(_l("The file name is too long (at most %(max)d characters).",
                                max=MAX_NAME_LENGTH), field="file")
-    if "/" in name or "\\" in name or ".." in name or any(ord(c) < 32 for c in name):
-        raise WorkflowError(_l("The file name must not contain folders, \"..\" or "
-                               "control characters."), field="file")
+    if "/" in name or "\\" in name or ".." in name:
+        raise WorkflowError(_l("The file name must not contain folders or \"..\"."),
+                            field="file")
     return name
 
 
@@ -134,11 +81,7 @@ def validate_upload(file_storage):
     name = _check_name(file_storage.filename)
     extension = _extension(name)
     data = _read_limited(file_storage)
-    if not content_matches(extension, data):
-        raise WorkflowError(_l("The file's content does not match its extension "
-                               "\"%(extension)s\".", extension=extension), field="file")
-    if extension == "pdf" and pdf_has_scripts(data):
-        raise WorkflowError(_l("PDF files with scripts are not accepted."), field="file")
+    check_content(extension, data)
     return CheckedUpload(name, extension, ALLOWED[extension], data)
 
 
@@ -149,26 +92,77 @@ def upload_dir():
     return folder
 
 
+def stored_path(stored_name):
+    """Where the file of this stored name is kept."""
+    return Path(current_app.config["UPLOAD_DIR"]) / stored_name
+
+
 def file_path(attachment):
     """Where an attachment's bytes are stored."""
-    return Path(current_app.config["UPLOAD_DIR"]) / attachment.stored_name
+    return stored_path(attachment.stored_name)
+
+
+def pending_path(stored_name):
+    """Where a file waits under its temporary name until its row is committed."""
+    return stored_path(f"{stored_name}{PENDING_SUFFIX}")
+
+
+def parse_file_name(file_name):
+    """(stored name, whether temporary) of a file in UPLOAD_DIR, or (None, False)."""
+    match = STORED_FILE_NAME.fullmatch(file_name)
+    return (match.group(1), bool(match.group(2))) if match else (None, False)
+
+
+def move_into_place(stored_name):
+    """Give a committed upload its stored name (the sweep does it should this not run)."""
+    pending_path(stored_name).rename(stored_path(stored_name))
+
+
+def _write_pending(stored_name, data):
+    """Write data, flushed to disk, under its temporary name; nothing stays if that fails."""
+    path = upload_dir() / pending_path(stored_name).name
+    # "xb" never overwrites; the random name makes a clash practically impossible.
+    out = open(path, "xb")
+    try:
+        with out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def open_stored(attachment):
+    """The attachment's file opened for reading, or None when it is missing."""
+    final, pending = file_path(attachment), pending_path(attachment.stored_name)
+    # The move may happen between two tries: looking at the stored name again after the
+    # temporary one finds the file wherever the rename left it.
+    for path in (final, pending, final):
+        try:
+            return open(path, "rb")
+        except FileNotFoundError:
+            continue
+    return None
 
 
 def store(file_storage, uploader, inspection=None, finding=None, response=None):
     """Validate and keep an upload; call inside the caller's transaction."""
     upload = validate_upload(file_storage)
     stored_name = secrets.token_hex(16)
-    path = upload_dir() / stored_name
-    # "xb" never overwrites; the random name makes a clash practically impossible.
-    with open(path, "xb") as out:
-        out.write(upload.data)
+    pending = _write_pending(stored_name, upload.data)
     try:
-        return Attachment.create(
+        attachment = Attachment.create(
             inspection=inspection, finding=finding, response=response,
             original_name=upload.name, stored_name=stored_name,
             content_type=upload.content_type, size=len(upload.data),
             sha256=hashlib.sha256(upload.data).hexdigest(), uploader=uploader)
     except Exception:
-        # No row points at the file: remove it so no orphan stays on disk.
-        path.unlink(missing_ok=True)
+        pending.unlink(missing_ok=True)
         raise
+    # A failed transaction leaves no file; a crash between the commit and the move leaves
+    # one under its temporary name, which downloads find and the sweep moves into place.
+    on_commit(lambda: move_into_place(stored_name),
+              on_rollback=lambda: pending.unlink(missing_ok=True))
+    return attachment

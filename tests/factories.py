@@ -1,5 +1,10 @@
 """Factory functions for test data, with sensible defaults and overrides."""
+import io
 import itertools
+import struct
+import zlib
+
+from pypdf import PdfWriter
 
 from inspect_app.auth import services as accounts
 from inspect_app.models import Unit, UnitKind
@@ -60,7 +65,56 @@ def make_finding(unit=None, status="open", deadline=None, title=None, severity="
         search_text=fold(" ".join([code, title, description])))
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def make_pdf(title=""):
+    """A real one-page PDF, made by pypdf; a title makes its bytes distinct."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = make_pdf()
+# A catalog, its page tree and one A4 page: objects 1 to 3 of make_object_stream_pdf.
+PDF_PAGE_OBJECTS = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"}
+
+
+def make_object_stream_pdf(objects=None, compressed=True):
+    """A PDF 1.5 keeping its objects in one object stream (FlateDecode unless compressed is
+    False), found through a cross-reference stream, as Acrobat or Word save it.
+
+    objects ({number: source}) replace or add to PDF_PAGE_OBJECTS.
+    """
+    objects = {**PDF_PAGE_OBJECTS, **(objects or {})}
+    numbers = sorted(objects)
+    offsets, body = [], b""
+    for number in numbers:
+        offsets.append(f"{number} {len(body)}")
+        body += objects[number] + b"\n"
+    index = " ".join(offsets).encode() + b"\n"
+    data = zlib.compress(index + body) if compressed else index + body
+    stream_number, xref_number = numbers[-1] + 1, numbers[-1] + 2
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    stream_offset = len(out)
+    out += (f"{stream_number} 0 obj\n<< /Type /ObjStm /N {len(numbers)} /First {len(index)} "
+            + ("/Filter /FlateDecode " if compressed else "")
+            + f"/Length {len(data)} >>\nstream\n").encode() + data + b"\nendstream\nendobj\n"
+    xref_offset = len(out)
+    rows = [(0, 0, 65535)]
+    for number in range(1, xref_number + 1):
+        if number in objects:
+            rows.append((2, stream_number, numbers.index(number)))
+        else:
+            rows.append((1, stream_offset if number == stream_number else xref_offset, 0))
+    table = b"".join(struct.pack(">BIH", *row) for row in rows)
+    out += (f"{xref_number} 0 obj\n<< /Type /XRef /Size {xref_number + 1} /W [1 4 2] "
+            f"/Root 1 0 R /Length {len(table)} >>\nstream\n").encode() + table
+    out += f"\nendstream\nendobj\nstartxref\n{xref_offset}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def make_inspection_in_progress(unit=None, lead=None, start=None, members=()):

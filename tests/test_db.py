@@ -1,11 +1,12 @@
-"""Concurrent writers on either database, and the pragmas of every SQLite connection."""
+"""Concurrent writers on either database, the pragmas of every SQLite connection, and the
+callbacks run once a transaction commits or rolls back."""
 import threading
 
 import peewee
 import pytest
 
 from inspect_app import audit
-from inspect_app.db import db, transaction
+from inspect_app.db import db, on_commit, transaction
 from inspect_app.models import AuditEvent, Unit, UnitKind
 from inspect_app.units.services import save_unit
 from tests.conftest import ON_POSTGRESQL
@@ -94,3 +95,70 @@ def test_foreign_keys_are_enforced(app):
     with pytest.raises(peewee.IntegrityError):
         with transaction():
             Unit.create(code="MO-COI", name="Mồ côi", kind=99999)
+
+
+# --- on_commit ---------------------------------------------------------------------------------
+
+
+def test_on_commit_waits_for_the_outermost_block_and_sees_the_change(app):
+    seen = []
+
+    def count_units():
+        seen.append(Unit.select().where(Unit.code == "X-MOI").count())
+
+    with transaction():
+        with transaction():
+            make_unit("X-MOI", "Xã Mới")
+            on_commit(count_units)
+        assert seen == []
+    assert seen == [1]
+
+
+def test_a_rolled_back_transaction_calls_on_rollback_instead(app):
+    calls = []
+    with pytest.raises(RuntimeError):
+        with transaction():
+            on_commit(lambda: calls.append("commit"), on_rollback=lambda: calls.append("undo"))
+            raise RuntimeError("failed")
+    assert calls == ["undo"]
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_callbacks(app):
+    calls = []
+    with transaction():
+        on_commit(lambda: calls.append("outer"))
+        with pytest.raises(RuntimeError):
+            with transaction():
+                on_commit(lambda: calls.append("inner"), on_rollback=lambda: calls.append("undo"))
+                raise RuntimeError("failed")
+        assert calls == ["undo"]
+    assert calls == ["undo", "outer"]
+
+
+def test_outside_a_transaction_the_callback_runs_at_once(app):
+    calls = []
+    on_commit(lambda: calls.append("now"))
+    assert calls == ["now"]
+
+
+def test_a_failing_callback_is_logged_and_the_others_still_run(app, caplog):
+    calls = []
+
+    def fail():
+        raise OSError("no space left on device")
+
+    with transaction():
+        on_commit(fail)
+        on_commit(lambda: calls.append("second"))
+    assert calls == ["second"]
+    assert "no space left on device" in caplog.text
+
+
+def test_inside_a_transaction_opened_with_atomic_the_callback_waits_for_its_commit(app):
+    calls = []
+    with db.atomic():
+        with transaction():
+            on_commit(lambda: calls.append("inner block"))
+        on_commit(lambda: calls.append("outside any block"))
+        assert calls == []
+    assert calls == ["inner block", "outside any block"]

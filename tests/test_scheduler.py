@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from inspect_app import clock
-from inspect_app.jobs.scheduler import JobScheduler, Lease, daily_due, monthly_due
+from inspect_app.jobs.scheduler import JobScheduler, Lease, daily_due, monthly_due, weekly_due
 from inspect_app.mail.outbox import enqueue
 from inspect_app.models import JobRun, OutboxMessage, SchedulerLease
 from tests.factories import make_finding, make_unit, make_user
@@ -49,7 +49,7 @@ def test_a_released_lease_is_free_at_once(app):
     assert second.hold()
 
 
-# --- when the daily and monthly jobs are due --------------------------------------------------
+# --- when the daily, weekly and monthly jobs are due -------------------------------------------
 
 
 def test_daily_jobs_are_due_after_their_time_once_a_day():
@@ -67,6 +67,19 @@ def test_monthly_jobs_are_due_once_a_month_from_the_first():
     assert not monthly_due("monthly", local(2026, 12, 9, 3, 0), dt.date(2026, 12, 1))
 
 
+def test_the_weekly_sweep_is_due_from_sunday_three_oclock_once_a_week():
+    # 6 December 2026 is a Sunday.
+    assert not weekly_due("sweep_files", local(2026, 12, 6, 2, 59), dt.date(2026, 11, 29))
+    assert weekly_due("sweep_files", local(2026, 12, 6, 3, 0), dt.date(2026, 11, 29))
+    assert not weekly_due("sweep_files", local(2026, 12, 6, 9, 0), dt.date(2026, 12, 6))
+    # A scheduler stopped over the weekend catches up on Wednesday, then waits for Sunday.
+    assert weekly_due("sweep_files", local(2026, 12, 9, 10, 0), dt.date(2026, 11, 29))
+    assert not weekly_due("sweep_files", local(2026, 12, 9, 10, 0), dt.date(2026, 12, 9))
+    assert not weekly_due("sweep_files", local(2026, 12, 13, 2, 0), dt.date(2026, 12, 9))
+    assert weekly_due("sweep_files", local(2026, 12, 13, 3, 0), dt.date(2026, 12, 9))
+    assert weekly_due("sweep_files", local(2026, 12, 9, 10, 0), None)
+
+
 def test_a_scheduler_starting_late_runs_the_missed_daily_jobs_once(app):
     unit = make_unit(email="ubnd@example.vn")
     make_user(role="unit_head", unit=unit, email="head@example.vn")
@@ -74,14 +87,14 @@ def test_a_scheduler_starting_late_runs_the_missed_daily_jobs_once(app):
     jobs = JobScheduler(app)
     with time_machine.travel(local(2026, 12, 2, 6, 30), tick=False):
         jobs.heartbeat()
-        # Before 07:00 only the monthly job of the 1st, missed, is due.
-        assert [run.name for run in JobRun.select()] == ["monthly"]
+        # Before 07:00 only the monthly job of the 1st and Sunday's sweep, missed, are due.
+        assert sorted(run.name for run in JobRun.select()) == ["monthly", "sweep_files"]
     jobs.holding = False
     with time_machine.travel(local(2026, 12, 2, 9, 15), tick=False):
         jobs.heartbeat()
         runs = {run.name: run.last_run_on for run in JobRun.select()}
         assert runs == {"reminders": dt.date(2026, 12, 2), "escalation": dt.date(2026, 12, 2),
-                        "monthly": dt.date(2026, 12, 2)}
+                        "monthly": dt.date(2026, 12, 2), "sweep_files": dt.date(2026, 12, 2)}
         reminders = OutboxMessage.select().where(OutboxMessage.dedupe_key.startswith("reminder"))
         assert reminders.count() == 2
         # The 07:00 run of the same day, or a later heartbeat, does not repeat it.

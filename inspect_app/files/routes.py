@@ -1,8 +1,10 @@
 """The download of one attachment, served as a file, never shown inline."""
-from flask import abort, current_app, send_file
+import os
+
+from flask import abort, current_app, request, send_file
 from flask_login import current_user
 
-from ..attachments import file_path
+from ..attachments import open_stored
 from ..models import Attachment
 from ..policy import can
 from ..web import requires
@@ -22,11 +24,18 @@ def get_attachment_or_404(attachment_id):
 def download(attachment_id):
     """Send the file under its original name, as a download."""
     attachment = get_attachment_or_404(attachment_id)
-    path = file_path(attachment)
-    if not path.is_file():
-        current_app.logger.error("attachment %s: file %s is missing", attachment.id, path)
+    stored = open_stored(attachment)
+    if stored is None:
+        current_app.logger.error("attachment %s: file %s is missing", attachment.id,
+                                 attachment.stored_name)
         abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0)
+    # An open file, not a path: the file may take its stored name while this runs. Its
+    # content never changes, so its hash is its ETag.
+    response = send_file(stored, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0,
+                         etag=attachment.sha256, conditional=False)
+    size = os.fstat(stored.fileno()).st_size
+    response.content_length = size
+    response = response.make_conditional(request, accept_ranges=True, complete_length=size)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

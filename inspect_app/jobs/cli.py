@@ -13,6 +13,7 @@ from ..mail.sender import send_pending
 from ..reports.monthly_mail import send_monthly_summaries
 from .reminders import run_escalation, run_reminders
 from .scheduler import JobScheduler
+from .sweep import sweep_files
 
 jobs_cli = AppGroup("jobs", help="Run a background job once, now.")
 
@@ -67,6 +68,15 @@ def jobs_monthly(month, today):
         raise click.BadParameter(str(error), param_hint="--month") from error
     months = ", ".join(counts["months"]) or "none"
     click.echo(f"Monthly summary: month(s) {months}; {counts['queued']} e-mail(s) queued.")
+
+
+@jobs_cli.command("sweep-files")
+def jobs_sweep_files():
+    """Remove uploaded files no record points to (over a day old); finish pending moves."""
+    counts = sweep_files()
+    click.echo(f"Sweep: {counts['removed']} file(s) no record points to removed "
+               f"({counts['removed_bytes']} bytes), {counts['moved']} pending move(s) "
+               f"finished, {counts['recent']} recent file(s) left for a later sweep.")
 
 
 def _log_to_stderr():

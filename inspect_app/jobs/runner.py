@@ -8,6 +8,7 @@ from ..mail.sender import send_pending
 from ..models import JobRun
 from ..reports.monthly_mail import send_monthly_summaries
 from .reminders import run_escalation, run_reminders
+from .sweep import sweep_files
 
 
 def send_mail(today):
@@ -20,6 +21,7 @@ JOBS = {
     "reminders": run_reminders,
     "escalation": run_escalation,
     "monthly": send_monthly_summaries,
+    "sweep_files": sweep_files,
 }
 
 

@@ -28,6 +28,8 @@ LEASE_NAME = "scheduler"
 DAILY = {"reminders": dt.time(7, 0), "escalation": dt.time(7, 5)}
 # Monthly jobs on the 1st at a local time.
 MONTHLY = {"monthly": dt.time(7, 30)}
+# Weekly jobs on a weekday (Monday is 0) at a local time: the sweep on Sunday night.
+WEEKLY = {"sweep_files": (6, dt.time(3, 0))}
 
 
 class Lease:
@@ -84,6 +86,15 @@ def monthly_due(name, moment, last_run_on):
     return started and (last_run_on is None or last_run_on < first)
 
 
+def weekly_due(name, moment, last_run_on):
+    """Whether a weekly job's latest slot has passed and it has not run since that day."""
+    weekday, at = WEEKLY[name]
+    slot = moment.date() - dt.timedelta(days=(moment.weekday() - weekday) % 7)
+    if slot == moment.date() and moment.time() < at:
+        slot -= dt.timedelta(days=7)
+    return last_run_on is None or last_run_on < slot
+
+
 class JobScheduler:
     """APScheduler with the jobs registered, each run only while holding the lease."""
 
@@ -100,7 +111,7 @@ class JobScheduler:
         self._add_jobs(config)
 
     def _add_jobs(self, config):
-        """Register the heartbeat, the mail every minute, the daily and monthly jobs."""
+        """Register the heartbeat, the mail every minute, the daily, weekly, monthly jobs."""
         add = self.scheduler.add_job
         add(self.heartbeat, "interval", seconds=max(config["SCHEDULER_LEASE_SECONDS"] // 3, 1),
             id="heartbeat", next_run_time=dt.datetime.now(clock.zone()))
@@ -108,6 +119,9 @@ class JobScheduler:
             id="send_mail", next_run_time=dt.datetime.now(clock.zone()))
         for name, at in DAILY.items():
             add(self.run_daily, "cron", hour=at.hour, minute=at.minute, args=[name], id=name)
+        for name, (weekday, at) in WEEKLY.items():
+            add(self.run_weekly, "cron", day_of_week=weekday, hour=at.hour, minute=at.minute,
+                args=[name], id=name)
         for name, at in MONTHLY.items():
             add(self.run_monthly, "cron", day=1, hour=at.hour, minute=at.minute, args=[name],
                 id=name)
@@ -137,9 +151,11 @@ class JobScheduler:
             self.holding = holding
 
     def catch_up(self):
-        """Run the daily and monthly jobs missed while no scheduler was running."""
+        """Run the daily, weekly and monthly jobs missed while no scheduler was running."""
         for name in DAILY:
             self._run_when(name, daily_due)
+        for name in WEEKLY:
+            self._run_when(name, weekly_due)
         for name in MONTHLY:
             self._run_when(name, monthly_due)
 
@@ -152,6 +168,11 @@ class JobScheduler:
         """Run a daily job at its time unless it already ran today."""
         with self.app.app_context(), db.connection_context():
             self._run_when(name, daily_due)
+
+    def run_weekly(self, name):
+        """Run a weekly job at its time unless it already ran since its slot."""
+        with self.app.app_context(), db.connection_context():
+            self._run_when(name, weekly_due)
 
     def run_monthly(self, name):
         """Run a monthly job at its time unless it already ran this month."""
