@@ -45,7 +45,7 @@ samples: $(VENV)/.runtime translations
 	rm -rf $(SAMPLES_INSTANCE) build/samples
 	$(SAMPLES_ENV) $(FLASK) db upgrade
 	$(SAMPLES_ENV) $(FLASK) demo load
-	$(SAMPLES_ENV) $(BIN)/python -m inspect_app.pdf.samples build/samples
+	$(SAMPLES_ENV) $(FLASK) report samples --out build/samples
 
 # Benchmarks (bench/); their figures are recorded in docs/performance.md. The province
 # data are generated once into build/bench-*.sqlite; BENCH_ARGS=--regenerate remakes them.

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import clock, db, formatting, i18n, logs, web
-from .auth import login_manager
+from .auth.sessions import login_manager
 from .config import FIXED, from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,23 +47,21 @@ def create_app(config=None):
 
 def _register_blueprints(app):
     """Mount every area's blueprint."""
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .discipline import bp as discipline_bp
-    from .findings import bp as findings_bp
-    from .files import bp as files_bp
-    from .findings_list import bp as findings_list_bp
-    from .health import bp as health_bp
-    from .inspections import bp as inspections_bp
-    from .main import bp as main_bp
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .discipline.routes import bp as discipline_bp
+    from .findings.routes import bp as findings_bp
+    from .files.routes import bp as files_bp
+    from .health.routes import bp as health_bp
+    from .inspections.routes import bp as inspections_bp
+    from .main.routes import bp as main_bp
     from .reports.routes import bp as reports_bp
-    from .units import bp as units_bp
+    from .units.routes import bp as units_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(findings_bp)
     app.register_blueprint(files_bp)
-    app.register_blueprint(findings_list_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(inspections_bp)
     app.register_blueprint(reports_bp)
@@ -74,6 +72,6 @@ def _register_blueprints(app):
 
 def _register_cli(app):
     """Attach the flask sub-commands."""
-    from .cli import register
+    from .commands import register
 
     register(app)

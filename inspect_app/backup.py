@@ -21,7 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
-from . import attachments, cache, clock, schema
+from . import cache, clock, schema
+from .files import services as attachments
 from .db import db, is_sqlite
 from .models import DataVersion
 

@@ -32,7 +32,7 @@ from . import clock
 from .cache import data_version
 from .db import db
 from .models import DocumentBuild
-from .reports.queries import STAFF_ROLES
+from .policy import STAFF_ROLES
 
 FOLDER = "documents"
 TEMPORARY_PREFIX = "tmp-"

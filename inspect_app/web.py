@@ -157,7 +157,7 @@ def _workflow_error(error):
 NAV_ITEMS = [
     ("inspections.index", _l("Inspections"), "inspections.list"),
     ("inspections.plans", _l("Plans"), "plans.view"),
-    ("findings_list.index", _l("Findings"), "findings.list"),
+    ("findings.index", _l("Findings"), "findings.list"),
     ("reports.index", _l("Reports"), "reports.view"),
     ("discipline.index", _l("Discipline"), "discipline.view"),
     ("units.index", _l("Units"), "units.manage"),

@@ -17,7 +17,8 @@ import datetime as dt
 
 import pytest
 
-from inspect_app import attachments, clock
+from inspect_app import clock
+from inspect_app.files import services as attachments
 from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, \
     UnitKind
 from inspect_app.mail.outbox import enqueue
@@ -138,8 +139,8 @@ EXPECTED = {
     "inspections.upload": inspection_staff,
     "inspections.conclusion": concluding_team, "inspections.close": concluding_team,
     # findings
-    "findings_list.index": everyone, "findings_list.export_csv": everyone,
-    "findings_list.export_xlsx": everyone,
+    "findings.index": everyone, "findings.export_csv": everyone,
+    "findings.export_xlsx": everyone,
     "findings.show": staff_or_own_unit,
     "findings.create": manage_then_team, "findings.edit": manage_then_team,
     "findings.respond": responding_unit, "findings.request_extension": responding_unit,

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 from werkzeug.datastructures import FileStorage
 
-from inspect_app import attachments
+from inspect_app.files import services as attachments
 from inspect_app.errors import WorkflowError
 from inspect_app.models import Attachment
 from tests.factories import (PDF_BYTES, make_finding, make_object_stream_pdf, make_unit,

@@ -13,7 +13,8 @@ import pytest
 import time_machine
 from werkzeug.datastructures import FileStorage
 
-from inspect_app import attachments, cache
+from inspect_app import cache
+from inspect_app.files import services as attachments
 from inspect_app.admin.services import save_settings
 from inspect_app.backup import DATABASE_MEMBER
 from inspect_app.db import db

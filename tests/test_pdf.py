@@ -13,7 +13,7 @@ from inspect_app.admin.services import save_settings
 from inspect_app.inspections import services
 from inspect_app.models import Finding, Inspection, OutboxMessage
 from inspect_app.pdf import charts, documents
-from inspect_app.pdf.text import date_line
+from inspect_app.pdf.paragraphs import date_line
 from inspect_app.reports.monthly import monthly_summary
 from inspect_app.reports.unit_report import unit_report
 from tests.factories import (make_inspection, make_issued_finding, make_unit, make_user,

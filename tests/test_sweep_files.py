@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inspect_app import attachments, clock
+from inspect_app import clock
+from inspect_app.files import services as attachments
 from inspect_app.jobs.scheduler import JobScheduler
 from inspect_app.jobs.sweep import sweep_files
 from inspect_app.models import JobRun

@@ -14,7 +14,7 @@ import time_machine
 from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 
-from inspect_app import attachments
+from inspect_app.files import services as attachments
 from inspect_app.errors import WorkflowError
 from inspect_app.pdf import documents
 from tests.factories import PDF_BYTES, make_object_stream_pdf, make_pdf

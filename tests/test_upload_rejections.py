@@ -1,6 +1,6 @@
 """Refused uploads through the web forms: the message is shown, nothing is stored.
 
-tests/test_attachments.py checks each refusal in the attachments module; here the same
+tests/test_attachments.py checks each refusal in the files service; here the same
 files go through the two upload forms as a browser sends them.
 """
 import io

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from inspect_app import attachments
+from inspect_app.files import services as attachments
 from inspect_app.db import transaction
 from inspect_app.models import Attachment
 from tests.factories import (PASSWORD, PDF_BYTES, make_finding, make_inspection_in_progress,

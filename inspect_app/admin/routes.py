@@ -1,18 +1,24 @@
-"""The admin's pages: users, settings and the audit trail."""
-from flask import abort, flash, redirect, render_template, request, url_for
+"""The admin's pages: users, settings, finding categories, the audit trail and the outbox."""
+import json
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN
 
 from .. import settings
 from ..auth import services as accounts
 from ..errors import WorkflowError
-from ..models import Category, Unit, User
+from ..mail.outbox import RETRYABLE
+from ..models import Category, OutboxMessage, Unit, User
 from ..units.services import active_units
 from ..web import apply_form_error, page_number, requires
-from . import bp, services
+from . import queries, services
 from .forms import (AuditFilterForm, CategoryForm, UserForm, role_choices, settings_form,
                     severity_choices)
+
+bp = Blueprint("admin", __name__)
 
 
 def get_user_or_404(user_id):
@@ -148,7 +154,7 @@ def settings_page():
 def audit_log():
     """The audit trail, filtered by object, user and dates."""
     form = AuditFilterForm(request.args)
-    form.entity.choices = [("", _("(all)"))] + [(e, e) for e in services.audit_entities()]
+    form.entity.choices = [("", _("(all)"))] + [(e, e) for e in queries.audit_entities()]
     form.actor.choices = [(0, _("(all)"))] + [
         (u.id, u.username) for u in User.select().order_by(User.username)]
     page = page_number()
@@ -158,7 +164,7 @@ def audit_log():
         """A filter's value, ignored when that filter alone is invalid."""
         return None if field.errors else field.data
 
-    events, has_more = services.audit_events(
+    events, has_more = queries.audit_events(
         entity=value(form.entity), actor_id=value(form.actor),
         day_from=value(form.day_from), day_to=value(form.day_to), page=page)
     return render_template("admin/audit.html", form=form, events=events, page=page,
@@ -205,3 +211,75 @@ def edit_category(category_id):
     if category is None:
         abort(404)
     return _edit_category(category)
+
+
+# --- the outbox -----------------------------------------------------------------------
+
+
+OUTBOX_PAGE_SIZE = 50
+STATUS_LABELS = {
+    "pending": _l("Waiting"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed, will retry"),
+    "dead": _l("Given up"),
+}
+# The stored HTML body is shown on its own, unable to run scripts or load anything.
+HTML_PREVIEW_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def get_message_or_404(message_id):
+    """The outbox message with this id, or 404."""
+    message = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.route("/outbox")
+@requires("outbox.manage")
+def outbox():
+    """The queued and delivered e-mails, newest first, filtered by status."""
+    status = request.args.get("status", "")
+    page = page_number()
+    messages, has_more = queries.outbox_page(status, page, OUTBOX_PAGE_SIZE)
+    return render_template("admin/outbox.html", messages=messages, has_more=has_more,
+                           page=page, status=status, counts=queries.status_counts(),
+                           labels=STATUS_LABELS)
+
+
+@bp.route("/outbox/<int:message_id>")
+@requires("outbox.manage")
+def outbox_message(message_id):
+    """One e-mail: its headers, delivery attempts, text body and attachments."""
+    message = get_message_or_404(message_id)
+    attachments = json.loads(message.attachments or "[]")
+    return render_template("admin/outbox_message.html", message=message, labels=STATUS_LABELS,
+                           attachments=[{"filename": a["filename"],
+                                         "size": len(a.get("content_b64", "")) * 3 // 4}
+                                        for a in attachments],
+                           can_retry=message.status in RETRYABLE)
+
+
+@bp.route("/outbox/<int:message_id>/html")
+@requires("outbox.manage")
+def outbox_message_html(message_id):
+    """The HTML body as the recipient sees it, sandboxed."""
+    message = get_message_or_404(message_id)
+    if not message.body_html:
+        abort(404)
+    response = make_response(message.body_html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = HTML_PREVIEW_CSP
+    return response
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@requires("outbox.manage")
+def retry_outbox_message(message_id):
+    """Send a failed or dead message again at the next delivery run."""
+    message = get_message_or_404(message_id)
+    if services.retry_message(_actor(), message):
+        flash(_("The message will be sent again within a minute."), "success")
+    else:
+        flash(_("Only a failed or given-up message can be retried."), "warning")
+    return redirect(url_for("admin.outbox_message", message_id=message.id))

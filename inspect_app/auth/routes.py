@@ -1,12 +1,14 @@
 """Sign-in, sign-out, password change, account settings and language switch."""
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import WorkflowError
 from ..web import apply_form_error, public, renew_session, requires, safe_next
-from . import bp, services, sessions
+from . import services, sessions
 from .forms import AccountForm, ChangePasswordForm, LanguageForm, LoginForm
+
+bp = Blueprint("auth", __name__)
 
 
 def _start_session(user):

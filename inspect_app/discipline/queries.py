@@ -9,12 +9,17 @@ from dataclasses import dataclass, field
 from peewee import JOIN, Case, fn
 
 from .. import clock
-from ..models import (AuditEvent, DisciplineCase, DisciplineCaseFinding, DisciplineMeasure,
-                      Finding, Unit)
-from ..policy import ADMIN, INSPECTOR, LEADER, can
+from ..models import (
+    AuditEvent,
+    DisciplineCase,
+    DisciplineCaseFinding,
+    DisciplineMeasure,
+    Finding,
+    Unit,
+)
+from ..policy import STAFF_ROLES, can
 from ..text import fold
 
-STAFF_ROLES = (ADMIN, INSPECTOR, LEADER)
 # The pseudo-status of the list filter: an open case past its processing deadline.
 OVERDUE = "overdue"
 # Cases no longer being processed, for good or for now, from their outcome date.

@@ -2,7 +2,7 @@
 with its steps, and the admin's measures."""
 import math
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,9 +15,11 @@ from ..policy import UNIT_HEAD, can
 from ..text import fold
 from ..units.services import active_units
 from ..web import apply_form_error, bounded_int, page_number, requires
-from . import bp, exports, queries, services
+from . import exports, queries, services
 from .forms import (CaseFilterForm, CaseForm, DecideForm, DeferForm, DismissForm,
                     ExtendForm, MeasureForm, ResumeForm, labels, measure_groups)
+
+bp = Blueprint("discipline", __name__)
 
 PER_PAGE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

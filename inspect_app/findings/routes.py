@@ -1,17 +1,27 @@
-"""Finding pages: record, show, report, review, extensions, cancel, reopen, review queue."""
-from flask import abort, flash, redirect, render_template, request, url_for
+"""Finding pages: the list and its exports, record, show, report, review, extensions, cancel,
+reopen, review queue."""
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..cache import cached
 from ..discipline import queries as discipline
 from ..errors import WorkflowError
-from ..models import (Attachment, Category, ExtensionRequest, Finding, Inspection, Response,
-                      Unit)
-from ..policy import can
-from ..web import apply_form_error, requires
-from . import bp, services
-from .forms import ExtensionForm, FindingForm, NoteForm, ReasonForm, ReportForm
+from ..kept_documents import send_document, viewer_scope
+from ..models import (CANCELLABLE_STATES, EXTENDABLE_STATES, RUNNING_STATES, Attachment,
+                      Category, ExtensionRequest, Finding, Inspection, Response, Unit)
+from ..policy import UNIT_HEAD, can
+from ..text import fold
+from ..web import apply_form_error, bounded_int, page_number, requires
+from . import exports, queries, services
+from .forms import (ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm,
+                    ReportForm, severity_choices, status_choices)
+
+bp = Blueprint("findings", __name__)
 
 # Each form on the finding page has its own prefix so field names and ids stay unique.
 FORM_PREFIXES = {"report": "report", "extension": "extension", "review": "review",
@@ -167,18 +177,18 @@ def _actions(finding, responses, pending_extension):
     last = responses[-1] if responses else None
     under_review = last if last and last.review == "pending" \
         and finding.status == "submitted" else None
-    extendable = finding.status in services.EXTENDABLE_STATES
+    extendable = finding.status in EXTENDABLE_STATES
     return {
         "edit": finding.status == "draft" and finding.inspection.status == "in_progress"
         and can(current_user, "findings.record", finding.inspection),
-        "report": finding.status in services.RUNNING_STATES
+        "report": finding.status in RUNNING_STATES
         and can(current_user, "findings.respond", finding),
         "extension": extendable and pending_extension is None
         and can(current_user, "findings.respond", finding),
         "review": under_review if can(current_user, "findings.review", finding) else None,
         "decision": pending_extension if extendable
         and can(current_user, "extensions.decide", finding) else None,
-        "cancel": finding.status in services.CANCELLABLE_STATES
+        "cancel": finding.status in CANCELLABLE_STATES
         and can(current_user, "findings.cancel", finding),
         "reopen": finding.status == "resolved" and can(current_user, "findings.cancel", finding),
     }
@@ -186,8 +196,8 @@ def _actions(finding, responses, pending_extension):
 
 def _show(finding, bound=None):
     """Render the finding page; bound is (name, form) for a form that was just posted."""
-    responses = services.responses_of(finding)
-    extensions = services.extensions_of(finding)
+    responses = queries.responses_of(finding)
+    extensions = queries.extensions_of(finding)
     pending = next((e for e in extensions if e.status == "pending"), None)
     actions = _actions(finding, responses, pending)
     # Only the forms of the actions shown are built: each costs a CSRF token.
@@ -201,8 +211,8 @@ def _show(finding, bound=None):
         extensions=extensions, files=_files_by_response(responses),
         finding_files=list(finding.attachments.order_by(Attachment.id)),
         actions=actions, today=today,
-        overdue=services.is_overdue(finding, today),
-        timeline=services.timeline(finding, responses, extensions),
+        overdue=queries.is_overdue(finding, today),
+        timeline=queries.timeline(finding, responses, extensions),
         discipline_cases=discipline.cases_of_finding(finding)
         if can(current_user, "discipline.manage") else [])
 
@@ -332,6 +342,97 @@ def reopen(finding_id):
 @requires("dashboard.view")
 def review_queue():
     """Reports waiting for a review (oldest first) and requests for more time."""
-    reports, extensions = services.review_queue()
+    reports, extensions = queries.review_queue()
     return render_template("findings/review_queue.html", reports=reports,
                            extensions=extensions)
+
+
+# --- the list and its exports ------------------------------------------------------
+
+
+PER_PAGE = 25
+# A text search is counted up to this many matches: counting a common word's tens of
+# thousands of matches means reading every finding's text, and nobody pages through them.
+SEARCH_COUNT_LIMIT = 1000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_form():
+    """The filter form read from the query string, its choices within the user's scope."""
+    user = current_user._get_current_object()
+    form = FindingFilterForm(request.args)
+    selected = request.args.get("inspection", type=bounded_int)
+    choices = cached(("finding filter choices", viewer_scope(user), selected,
+                      str(get_locale())),
+                     lambda: queries.filter_choices(user, selected))
+    form.fill_choices(choices, unit_head=user.role == UNIT_HEAD)
+    form.validate()
+    return form
+
+
+def _export_name(extension):
+    """A dated download name without accents, e.g. phat-hien-2026-03-01.csv."""
+    stem = "-".join(fold(_("findings")).split())
+    return f"{stem}-{clock.today().isoformat()}.{extension}"
+
+
+def _total(user, filters):
+    """(number of findings matching filters, whether there are more than that).
+
+    Kept until the data changes, so paging through a list counts it once.
+    """
+    limit = SEARCH_COUNT_LIMIT if filters.get("q") else None
+    key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit,
+           clock.today())
+    counted = cached(key, lambda: queries.count_findings(user, filters, limit=limit))
+    if limit and counted > limit:
+        return limit, True
+    return counted, False
+
+
+@bp.route("/findings")
+@requires("findings.list")
+def index():
+    """One page of the findings the user may see, filtered and searched."""
+    user = current_user._get_current_object()
+    form = _filter_form()
+    filters = form.filters()
+    total, more = _total(user, filters)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = page_number(pages)
+    rows = queries.findings_page(user, filters, page, PER_PAGE)
+    filter_args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("findings/index.html", form=form, rows=rows, total=total,
+                           more=more, page=page, pages=pages, filter_args=filter_args,
+                           labels=dict(severity_choices() + status_choices()))
+
+
+def _export(extension, mimetype, write):
+    """The whole filtered list as a file that write(rows, file) fills, kept until the data changes.
+
+    Its rows depend on the user's scope and the day, its labels on the language.
+    """
+    user = current_user._get_current_object()
+    filters = _filter_form().filters()
+    today, locale = clock.today(), str(get_locale())
+    key = [viewer_scope(user), sorted(filters.items()), locale, today]
+
+    def build(out):
+        """Write the rows, read while they are written."""
+        write(queries.findings_query(user, filters, today).iterator(), out)
+    return send_document(user, f"findings {extension}", key, build, _export_name(extension),
+                         mimetype)
+
+
+@bp.route("/findings/export.csv")
+@requires("findings.list")
+def export_csv():
+    """The whole filtered list as CSV."""
+    return _export("csv", "text/csv", lambda rows, out: out.writelines(exports.csv_chunks(rows)))
+
+
+@bp.route("/findings/export.xlsx")
+@requires("findings.list")
+def export_xlsx():
+    """The whole filtered list as an Excel workbook."""
+    return _export("xlsx", XLSX_TYPE, exports.write_xlsx)

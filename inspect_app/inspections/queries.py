@@ -116,3 +116,28 @@ def active_inspectors():
             .select()
             .where(User.role == INSPECTOR, User.active)
             .order_by(User.full_name))
+
+
+def conclusion_team(inspection):
+    """The inspection team's members (without the lead), by name."""
+    return list(User
+                .select()
+                .join(InspectionMember)
+                .where(InspectionMember.inspection == inspection)
+                .order_by(User.full_name))
+
+
+def conclusion_findings(inspection, unit=None):
+    """The findings the conclusion issued (to unit only, if given), in the conclusion's order.
+
+    Findings cancelled afterwards stay: the document shows the conclusion as issued.
+    """
+    query = (Finding
+             .select(Finding, Unit)
+             .join(Unit, on=(Finding.responsible_unit == Unit.id))
+             .where(Finding.inspection == inspection,
+                    Finding.status != "draft")
+             .order_by(Finding.ordinal.asc(nulls="last"), Finding.created_at, Finding.id))
+    if unit is not None:
+        query = query.where(Finding.responsible_unit == unit)
+    return list(query)

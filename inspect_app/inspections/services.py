@@ -9,7 +9,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
-from .. import attachments, audit, clock
+from .. import audit, clock
+from ..files import services as attachments
 from ..db import transaction
 from ..errors import WorkflowError
 from ..findings.services import finding_link, refresh_search_text

@@ -2,9 +2,16 @@
 
 enqueue(...) queues one e-mail; an OutboxBatch queues many in few queries.
 """
+import datetime as dt
 import json
 
+from .. import clock
 from ..models import OutboxMessage
+
+# Delivery stops (status dead) this long after a message was queued or retried.
+GIVE_UP_AFTER = dt.timedelta(hours=48)
+# The messages an admin may send again.
+RETRYABLE = ("failed", "dead")
 
 # An OutboxBatch writes at most this many rows, or this many characters of bodies, at once.
 BATCH_ROWS = 100
@@ -75,3 +82,12 @@ def _insert_new(rows):
     if new:
         OutboxMessage.insert_many(list(new.values())).execute()
     return len(new)
+
+
+def requeue(message_id):
+    """Make a failed or dead message due now, with a fresh time before giving up; whether it was."""
+    now = clock.now()
+    return bool(OutboxMessage
+                .update(status="pending", next_attempt_at=now, give_up_at=now + GIVE_UP_AFTER)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(RETRYABLE))
+                .execute())

@@ -20,12 +20,12 @@ from flask import current_app
 
 from .. import clock
 from ..models import OutboxMessage
+from .outbox import GIVE_UP_AFTER
 
 # Delays after the 1st, 2nd, 3rd and 4th failed attempt; then LATER_DELAY each time.
 RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5),
                 dt.timedelta(minutes=15), dt.timedelta(minutes=60))
 LATER_DELAY = dt.timedelta(hours=6)
-GIVE_UP_AFTER = dt.timedelta(hours=48)
 CLAIM_FOR = dt.timedelta(minutes=10)
 SMTP_TIMEOUT = 30
 BATCH_SIZE = 200

@@ -1,5 +1,5 @@
 """The home page: what the signed-in user works on."""
-from flask import render_template
+from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,13 +8,14 @@ from markupsafe import Markup
 from .. import clock
 from ..cache import cached
 from ..discipline import queries as discipline
-from ..findings import services as findings
-from ..findings_list.forms import status_choices
+from ..findings import queries as findings
+from ..findings.forms import status_choices
 from ..pdf import charts
 from ..policy import can
 from ..reports import queries
 from ..web import requires
-from . import bp
+
+bp = Blueprint("main", __name__)
 
 # The home page chart shows the units with most open findings.
 CHART_UNITS = 15
@@ -54,7 +55,7 @@ def home():
                                resolved_total=findings.resolved_count(unit))
     if can(current_user, "dashboard.view"):
         today = clock.today()
-        return render_template("dashboard/home.html", labels=dict(status_choices()),
+        return render_template("main/dashboard.html", labels=dict(status_choices()),
                                home_units=HOME_UNITS, unit_chart=unit_chart_svg(today),
                                **staff_figures(today))
     return render_template("main/home.html")

@@ -19,10 +19,10 @@ from reportlab.platypus import (CondPageBreak, HRFlowable, KeepTogether, Paragra
                                 Table)
 
 from .. import settings
-from ..reports import queries
+from ..inspections import queries
 from ..text import nfc
 from . import fonts, layout
-from .text import bold, date, date_line, markup, para
+from .paragraphs import bold, date, date_line, markup, para
 
 LEFT_COLUMN = 58 * mm
 RIGHT_COLUMN = layout.FRAME_WIDTH - LEFT_COLUMN

@@ -8,7 +8,7 @@ from .. import settings
 from ..reports.monthly import monthly_summary
 from ..text import nfc
 from . import charts, layout
-from .text import date, number, para, percent, points
+from .paragraphs import date, number, para, percent, points
 
 def _heading(section, styles):
     """A section's heading, on a new page when too little room is left for it."""

@@ -8,7 +8,7 @@ from .. import settings
 from ..reports.unit_report import unit_report
 from ..text import nfc
 from . import layout
-from .text import bold, date, markup, number, para, percent
+from .paragraphs import bold, date, markup, number, para, percent
 
 
 def status_text(row):

@@ -14,7 +14,7 @@ from ..cache import cached
 from ..kept_documents import send_document
 from ..models import Unit
 from ..pdf import charts, documents
-from ..pdf.text import percent, points
+from ..pdf.paragraphs import percent, points
 from ..policy import can
 from ..web import requires
 from . import queries

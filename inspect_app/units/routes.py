@@ -1,5 +1,5 @@
 """The admin's pages for units: list, create, edit, deactivate."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
@@ -7,8 +7,10 @@ from peewee import JOIN
 from ..errors import WorkflowError
 from ..models import Unit, UnitKind
 from ..web import apply_form_error, requires
-from . import bp, services
+from . import services
 from .forms import UnitForm, UnitKindForm
+
+bp = Blueprint("units", __name__)
 
 
 def get_unit_or_404(unit_id):

@@ -4,9 +4,8 @@ import io
 
 from flask_babel import gettext as _
 
-from ..admin.forms import severity_choices
+from .forms import severity_choices, status_choices
 from ..spreadsheet import write_workbook
-from .forms import status_choices
 
 UTF8_BOM = "\ufeff"
 CSV_BATCH = 500

@@ -16,7 +16,7 @@ from pypdf.errors import LimitReachedError
 from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject,
                            StreamObject)
 
-from .errors import WorkflowError
+from ..errors import WorkflowError
 
 # Allowed extensions and the content type the file is served with.
 ALLOWED = {
