@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import audit
+from . import audit, labels
 from .errors import WorkflowError
 from .kept_documents import RETRY_AFTER_SECONDS, DocumentBusy
 from .policy import can
@@ -195,6 +195,8 @@ def init_app(app):
     """
     app.url_map.converters["int"] = IdConverter
     app.context_processor(_template_helpers)
+    # Pages and e-mails (rendered outside requests too) name states the same way.
+    app.jinja_env.globals["labels"] = labels
     app.before_request(_remember_remote_addr)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)

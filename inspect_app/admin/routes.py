@@ -3,7 +3,6 @@ import json
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN
 
@@ -15,8 +14,7 @@ from ..models import Category, OutboxMessage, Unit, User
 from ..units.services import active_units
 from ..web import apply_form_error, page_number, requires
 from . import queries, services
-from .forms import (AuditFilterForm, CategoryForm, UserForm, role_choices, settings_form,
-                    severity_choices)
+from .forms import AuditFilterForm, CategoryForm, UserForm, settings_form
 
 bp = Blueprint("admin", __name__)
 
@@ -45,9 +43,7 @@ def users():
              .order_by(User.active.desc(), User.username))
     if role:
         query = query.where(User.role == role)
-    choices = role_choices()
-    return render_template("admin/users.html", users=query, role=role, role_choices=choices,
-                           role_labels=dict(choices))
+    return render_template("admin/users.html", users=query, role=role)
 
 
 def _unit_or_none(unit_id):
@@ -176,8 +172,7 @@ def audit_log():
 def categories():
     """The finding categories."""
     rows = Category.select().order_by(Category.area, Category.code)
-    return render_template("admin/categories.html", categories=rows,
-                           severity_labels=dict(severity_choices()))
+    return render_template("admin/categories.html", categories=rows)
 
 
 def _edit_category(category):
@@ -217,12 +212,6 @@ def edit_category(category_id):
 
 
 OUTBOX_PAGE_SIZE = 50
-STATUS_LABELS = {
-    "pending": _l("Waiting"),
-    "sent": _l("Sent"),
-    "failed": _l("Failed, will retry"),
-    "dead": _l("Given up"),
-}
 # The stored HTML body is shown on its own, unable to run scripts or load anything.
 HTML_PREVIEW_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
@@ -243,8 +232,7 @@ def outbox():
     page = page_number()
     messages, has_more = queries.outbox_page(status, page, OUTBOX_PAGE_SIZE)
     return render_template("admin/outbox.html", messages=messages, has_more=has_more,
-                           page=page, status=status, counts=queries.status_counts(),
-                           labels=STATUS_LABELS)
+                           page=page, status=status, counts=queries.status_counts())
 
 
 @bp.route("/outbox/<int:message_id>")
@@ -253,7 +241,7 @@ def outbox_message(message_id):
     """One e-mail: its headers, delivery attempts, text body and attachments."""
     message = get_message_or_404(message_id)
     attachments = json.loads(message.attachments or "[]")
-    return render_template("admin/outbox_message.html", message=message, labels=STATUS_LABELS,
+    return render_template("admin/outbox_message.html", message=message,
                            attachments=[{"filename": a["filename"],
                                          "size": len(a.get("content_b64", "")) * 3 // 4}
                                         for a in attachments],

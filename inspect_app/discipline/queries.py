@@ -17,11 +17,10 @@ from ..models import (
     Finding,
     Unit,
 )
+from ..labels import OVERDUE
 from ..policy import STAFF_ROLES, can
 from ..text import fold
 
-# The pseudo-status of the list filter: an open case past its processing deadline.
-OVERDUE = "overdue"
 # Cases no longer being processed, for good or for now, from their outcome date.
 SETTLED_STATES = ("decided", "dismissed", "deferred")
 

@@ -17,7 +17,7 @@ from ..units.services import active_units
 from ..web import apply_form_error, bounded_int, page_number, requires
 from . import exports, queries, services
 from .forms import (CaseFilterForm, CaseForm, DecideForm, DeferForm, DismissForm,
-                    ExtendForm, MeasureForm, ResumeForm, labels, measure_groups)
+                    ExtendForm, MeasureForm, ResumeForm, measure_groups)
 
 bp = Blueprint("discipline", __name__)
 
@@ -28,8 +28,6 @@ STEP_FORMS = {"extend": ExtendForm, "decide": DecideForm, "dismiss": DismissForm
               "defer": DeferForm, "resume": ResumeForm}
 
 
-# Every template (and macro) may name person types, case states and deferral grounds.
-bp.add_app_template_global(labels, "discipline_labels")
 
 
 def _actor():

@@ -12,12 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import BaseForm, LongSelectField, required_message
 from ..web import bounded_int
-from .queries import OVERDUE
-
-
-def severity_choices():
-    """The severities with their names in the user's language."""
-    return [("high", _l("High")), ("medium", _l("Medium")), ("low", _l("Low"))]
+from ..labels import FINDING_STATUS, SEVERITY, choices
 
 
 class FindingForm(BaseForm):
@@ -25,7 +20,7 @@ class FindingForm(BaseForm):
 
     category = SelectField(_l("Category"), coerce=bounded_int,
                            validators=[DataRequired(required_message())])
-    severity = SelectField(_l("Severity"), choices=severity_choices(), default="medium")
+    severity = SelectField(_l("Severity"), choices=choices(SEVERITY), default="medium")
     title = StringField(_l("Finding"), validators=[DataRequired(required_message()),
                                                    Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Length(max=10000)])
@@ -76,16 +71,6 @@ class ReasonForm(BaseForm):
                                                      Length(max=5000)])
 
 
-def status_choices(include_draft=True):
-    """The finding states, plus the derived "overdue", with their names."""
-    choices = [("draft", _l("Draft")), ("open", _l("Open")),
-               ("submitted", _l("Submitted")),
-               ("changes_requested", _l("Changes requested")),
-               ("resolved", _l("Resolved")), ("cancelled", _l("Cancelled")),
-               (OVERDUE, _l("Overdue"))]
-    return choices if include_draft else choices[1:]
-
-
 class FindingFilterForm(BaseForm):
     """Search words and filters of the findings list."""
 
@@ -101,18 +86,20 @@ class FindingFilterForm(BaseForm):
     deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
     deadline_to = DateField(_l("Deadline to"), validators=[Optional()])
 
-    def fill_choices(self, choices, unit_head):
-        """Offer choices ({"units", "categories", "inspections"}: [(id, label)])."""
+    def fill_choices(self, offered, unit_head):
+        """Offer the choices offered ({"units", "categories", "inspections"}: [(id, label)])."""
         everything = _l("(all)")
         if unit_head:
             # A unit head's list holds only their unit: the unit filter would be noise.
             del self.unit
         else:
-            self.unit.choices = [(0, everything)] + choices["units"]
-        self.status.choices = [("", everything)] + status_choices(not unit_head)
-        self.severity.choices = [("", everything)] + severity_choices()
-        self.category.choices = [(0, everything)] + choices["categories"]
-        self.inspection.choices = [(0, everything)] + choices["inspections"]
+            self.unit.choices = [(0, everything)] + offered["units"]
+        # A unit head never sees drafts.
+        states = [key for key in FINDING_STATUS if not (unit_head and key == "draft")]
+        self.status.choices = [("", everything)] + choices(FINDING_STATUS, states)
+        self.severity.choices = [("", everything)] + choices(SEVERITY)
+        self.category.choices = [(0, everything)] + offered["categories"]
+        self.inspection.choices = [(0, everything)] + offered["inspections"]
 
     def filters(self):
         """The filters to apply: every field that holds a valid value."""

@@ -7,6 +7,7 @@ from peewee import JOIN, Case
 
 from .. import clock
 from ..formatting import format_date
+from ..labels import OVERDUE
 from ..models import (
     EXTENDABLE_STATES,
     RUNNING_STATES,
@@ -22,8 +23,6 @@ from ..models import (
 from ..policy import STAFF_ROLES
 from ..text import fold
 
-# The pseudo-status of the findings filter: a running finding past its deadline.
-OVERDUE = "overdue"
 
 
 def overdue_condition(today):

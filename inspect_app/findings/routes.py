@@ -19,7 +19,7 @@ from ..text import fold
 from ..web import apply_form_error, bounded_int, page_number, requires
 from . import exports, queries, services
 from .forms import (ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm,
-                    ReportForm, severity_choices, status_choices)
+                    ReportForm)
 
 bp = Blueprint("findings", __name__)
 
@@ -403,8 +403,7 @@ def index():
     rows = queries.findings_page(user, filters, page, PER_PAGE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("findings/index.html", form=form, rows=rows, total=total,
-                           more=more, page=page, pages=pages, filter_args=filter_args,
-                           labels=dict(severity_choices() + status_choices()))
+                           more=more, page=page, pages=pages, filter_args=filter_args)
 
 
 def _export(extension, mimetype, write):

@@ -18,7 +18,7 @@ from ..units.services import active_units
 from ..web import apply_form_error, bounded_int, flash_error, page_number, requires
 from . import queries, services
 from .forms import (AttachmentForm, CancelForm, ConclusionForm, InspectionFilterForm,
-                    InspectionForm, PlanForm, kind_labels, plan_status_labels, status_labels)
+                    InspectionForm, PlanForm)
 
 bp = Blueprint("inspections", __name__)
 
@@ -40,11 +40,6 @@ def get_inspection_or_404(inspection_id):
     return inspection
 
 
-def _labels():
-    """The state and kind names the inspection templates show."""
-    return {"status_labels": status_labels(), "kind_labels": kind_labels()}
-
-
 @bp.route("/inspections")
 @requires("inspections.list")
 def index():
@@ -61,7 +56,7 @@ def index():
             "kind": form.kind.data} if valid else {}))
     return render_template("inspections/index.html", form=form, inspections=rows,
                            total=total, page=page,
-                           pages=max(math.ceil(total / queries.PER_PAGE), 1), **_labels())
+                           pages=max(math.ceil(total / queries.PER_PAGE), 1))
 
 
 def _calendar_month(text):
@@ -84,7 +79,7 @@ def calendar():
                            weeks=queries.month_weeks(month.year, month.month, inspections),
                            previous=previous if previous.in_range else None,
                            following=following if following.in_range else None,
-                           today=clock.today(), **_labels())
+                           today=clock.today())
 
 
 def _fill_form(form, inspection):
@@ -173,7 +168,7 @@ def show(inspection_id):
         "inspections/show.html", inspection=inspection, members=queries.team(inspection),
         findings=queries.inspection_findings(inspection, include_drafts=staff),
         files=list(files), cancel_form=CancelForm(), attachment_form=AttachmentForm(),
-        may_conclude=can(current_user, "inspections.conclude", inspection), **_labels())
+        may_conclude=can(current_user, "inspections.conclude", inspection))
 
 
 def _act(inspection, step, done_message):
@@ -246,7 +241,7 @@ def conclusion(inspection_id):
                     "have been notified.", count=len(issued)), "success")
             return redirect(url_for("inspections.show", inspection_id=inspection.id))
     return render_template("inspections/conclusion.html", form=form, inspection=inspection,
-                           drafts=list(services.draft_findings(inspection)), **_labels())
+                           drafts=list(services.draft_findings(inspection)))
 
 
 @bp.route("/inspections/<int:inspection_id>/conclusion.pdf")
@@ -306,8 +301,7 @@ def get_plan_or_404(plan_id):
 @requires("plans.view")
 def plans():
     """Every annual plan with its number of inspections."""
-    return render_template("inspections/plans/index.html", plans=queries.plans_with_counts(),
-                           plan_status_labels=plan_status_labels())
+    return render_template("inspections/plans/index.html", plans=queries.plans_with_counts())
 
 
 def _edit_plan(plan):
@@ -348,9 +342,7 @@ def plan_show(plan_id):
     """One plan and its inspections."""
     plan = get_plan_or_404(plan_id)
     return render_template("inspections/plans/show.html", plan=plan,
-                           inspections=queries.plan_inspections(plan),
-                           plan_status_labels=plan_status_labels(),
-                           status_labels=status_labels(), kind_labels=kind_labels())
+                           inspections=queries.plan_inspections(plan))
 
 
 @bp.route("/plans/<int:plan_id>/approve", methods=["POST"])

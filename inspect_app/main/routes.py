@@ -9,7 +9,6 @@ from .. import clock
 from ..cache import cached
 from ..discipline import queries as discipline
 from ..findings import queries as findings
-from ..findings.forms import status_choices
 from ..pdf import charts
 from ..policy import can
 from ..reports import queries
@@ -55,7 +54,6 @@ def home():
                                resolved_total=findings.resolved_count(unit))
     if can(current_user, "dashboard.view"):
         today = clock.today()
-        return render_template("main/dashboard.html", labels=dict(status_choices()),
-                               home_units=HOME_UNITS, unit_chart=unit_chart_svg(today),
+        return render_template("main/dashboard.html", home_units=HOME_UNITS, unit_chart=unit_chart_svg(today),
                                **staff_figures(today))
     return render_template("main/home.html")
