@@ -1,4 +1,4 @@
-"""The application factory: extensions, blueprints and CLI; nothing else."""
+"""The application factory: extensions, blueprints, documents and CLI; nothing else."""
 import datetime as dt
 import os
 from pathlib import Path
@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import clock, db, formatting, i18n, logs, web
 from .auth.sessions import login_manager
 from .config import FIXED, from_environment
+from .pdf import documents
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -40,6 +41,7 @@ def create_app(config=None):
     login_manager.init_app(app)
     formatting.init_app(app)
     web.init_app(app)
+    documents.register_attachments()
     _register_blueprints(app)
     _register_cli(app)
     return app

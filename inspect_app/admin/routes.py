@@ -242,7 +242,7 @@ def outbox_message(message_id):
     message = get_message_or_404(message_id)
     attachments = json.loads(message.attachments or "[]")
     return render_template("admin/outbox_message.html", message=message,
-                           attachments=[{"filename": a["filename"],
+                           attachments=[{"filename": a.get("filename", a.get("document")),
                                          "size": len(a.get("content_b64", "")) * 3 // 4}
                                         for a in attachments],
                            can_retry=message.status in RETRYABLE)

@@ -15,9 +15,9 @@ from ..db import transaction
 from ..errors import WorkflowError
 from ..findings.services import finding_link, refresh_search_text
 from ..mail.compose import app_link, enqueue_for_users
+from ..mail.outbox import document_attachment
 from ..models import (INSPECTION_KINDS, PLAN_STATES, Finding, Inspection, InspectionMember,
                       Plan, Unit, User)
-from ..pdf import documents
 from ..policy import INSPECTOR, UNIT_HEAD, can
 from ..text import fold, nfc
 from ..transitions import claim
@@ -407,12 +407,10 @@ def _unit_document(inspection, unit):
     open neither, so it gets the extract of its own findings and no such link.
     """
     if unit.id == inspection.unit_id:
-        return (documents.attachment(documents.conclusion_filename(inspection),
-                                     documents.conclusion_pdf(inspection)),
+        return (document_attachment("conclusion", inspection_id=inspection.id),
                 app_link("inspections.show", inspection_id=inspection.id))
-    return (documents.attachment(documents.extract_filename(inspection, unit),
-                                 documents.conclusion_extract_pdf(inspection, unit)),
-            None)
+    return (document_attachment("conclusion_extract", inspection_id=inspection.id,
+                                unit_id=unit.id), None)
 
 
 def _notify_units(inspection, findings):
@@ -428,7 +426,7 @@ def _notify_units(inspection, findings):
                  .where(User.role == UNIT_HEAD, User.active, User.unit.in_(list(by_unit)))
                  .order_by(User.id)):
         heads.setdefault(user.unit_id, []).append(user)
-    # The findings are open by now: the documents show the conclusion as issued.
+    # The documents are drawn after the commit, from the conclusion as issued.
     for unit_id, unit_findings in by_unit.items():
         unit = unit_findings[0].responsible_unit
         document, inspection_url = _unit_document(inspection, unit)
