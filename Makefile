@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CATALOGS := inspect_app/translations
 
-.PHONY: run test test-pg translations extract-messages clean samples bench
+.PHONY: run test test-pg lint translations extract-messages clean samples bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,13 @@ run: $(VENV)/.runtime translations
 	@echo "Serving http://127.0.0.1:$(PORT)"
 	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.dev translations
+test: $(VENV)/.dev translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The layers of docs/architecture.md (.importlinter) and ruff's checks (ruff.toml).
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The same suite on PostgreSQL: a throwaway cluster from Debian's postgresql binaries
 # (PG_BIN), or the server in TEST_DATABASE_URL (its user must be allowed to create databases).

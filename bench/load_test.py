@@ -154,8 +154,8 @@ def wait_healthy(base):
 def stored(env, acknowledged):
     """Acknowledged reports missing from the database or their file from the upload folder."""
     from inspect_app import create_app
-    from inspect_app.files import services as attachments
     from inspect_app.db import db
+    from inspect_app.files import services as attachments
     from inspect_app.models import Attachment, Response
 
     app = create_app()

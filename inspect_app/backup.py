@@ -22,8 +22,8 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app
 
 from . import cache, clock, schema
-from .files import services as attachments
 from .db import db, is_sqlite
+from .files import services as attachments
 from .models import DataVersion
 
 FORMAT = 1

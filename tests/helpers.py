@@ -1,9 +1,12 @@
-"""Small helpers shared by the test modules: translations, page text and HTML parsing."""
+"""Small helpers shared by the test modules: translations, page text, HTML parsing, uploads."""
 import html
+import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from flask_babel import force_locale, gettext
+from werkzeug.datastructures import FileStorage
 
 
 def tr(app, msgid, locale="vi", **variables):
@@ -107,3 +110,14 @@ def settings_form_data(**changes):
     from inspect_app import settings
 
     return {**settings.all_values(), **changes}
+
+
+def upload(name, data):
+    """A file as the browser sends it."""
+    return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
+def stored_files(app):
+    """The files in the upload folder."""
+    folder = Path(app.config["UPLOAD_DIR"])
+    return sorted(folder.iterdir()) if folder.exists() else []

@@ -13,20 +13,13 @@ and by another inspector for B, a submitted finding with a pending report, a pen
 extension request, an evidence file and a disciplinary case. So "the inspector" is on
 unit A's team and not on unit B's.
 """
-import datetime as dt
 
 import pytest
 
-from inspect_app import clock
-from inspect_app.files import services as attachments
-from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, \
-    UnitKind
-from inspect_app.mail.outbox import enqueue
-from inspect_app.reports.monthly import Month
-from tests.factories import (PASSWORD, make_case, make_concluded_inspection, make_finding,
-                             make_plan, make_unit, make_user)
+from tests.factories import (
+    PASSWORD,
+)
 from tests.test_access import db_state
-from tests.test_attachments import PDF, upload
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
 ROLES = ["anonymous", "head_a", "head_b", "leader", "inspector", "admin"]
@@ -181,52 +174,6 @@ HOSTILE_POST = {
 LAST = ("auth.logout",)
 
 
-# --- the world --------------------------------------------------------------------------
-
-
-def _unit_objects(head_name, unit, lead):
-    """A concluded inspection of unit with a submitted finding, a pending report and
-    extension request, an evidence file and a disciplinary case."""
-    head = make_user(head_name, role="unit_head", unit=unit)
-    inspection = make_concluded_inspection(unit=unit, lead=lead,
-                                           start=clock.today() - dt.timedelta(days=20))
-    inspection.conclusion_date = clock.today() - dt.timedelta(days=10)
-    inspection.save()
-    finding = make_finding(unit=unit, inspection=inspection, status="submitted",
-                           deadline=clock.today() + dt.timedelta(days=30))
-    response = Response.create(finding=finding, author=head, body="Đã khắc phục",
-                               submitted_on=clock.today())
-    extension = ExtensionRequest.create(
-        finding=finding, requested_by=head, reason="Cần thêm thời gian",
-        requested_deadline=clock.today() + dt.timedelta(days=60),
-        previous_deadline=finding.deadline)
-    attachment = attachments.store(upload("minh chứng.pdf", PDF), head, finding=finding)
-    case = make_case(unit=unit)
-    return {"inspection_id": inspection.id, "finding_id": finding.id,
-            "response_id": response.id, "extension_id": extension.id,
-            "attachment_id": attachment.id, "case_id": case.id, "unit_id": unit.id,
-            "code": unit.code}
-
-
-@pytest.fixture
-def world(app):
-    """{"A": ids, "B": ids}: every URL argument, addressing unit A's or unit B's objects."""
-    make_user("admin", role="admin")
-    make_user("leader", role="leader")
-    inspector = make_user("inspector", role="inspector")
-    other_inspector = make_user("inspector_b", role="inspector")
-    shared = {"plan_id": make_plan().id, "user_id": make_user("target").id,
-              "kind_id": UnitKind.select().first().id,
-              "category_id": Category.select().first().id,
-              "discipline_measure_id": DisciplineMeasure.select().first().id,
-              "message_id": enqueue("matrix", ["a@example.vn"], "Thư", "Nội dung",
-                                    "<p>Nội dung</p>").id,
-              "month": str(Month.of(clock.today()).previous())}
-    unit_a, unit_b = make_unit("DV-A", "Xã A"), make_unit("DV-B", "Xã B")
-    return {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
-            "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)}}
-
-
 def rules(app):
     """Every rule but static, with the methods it accepts (HEAD and OPTIONS aside)."""
     return sorted(((rule, sorted(rule.methods - {"HEAD", "OPTIONS"}))
@@ -280,9 +227,9 @@ def test_every_route_has_an_expectation(app):
 
 @pytest.mark.parametrize("unit", ["A", "B"])
 @pytest.mark.parametrize("role", ROLES)
-def test_get_answers_match_the_matrix(app, client, world, role, unit):
+def test_get_answers_match_the_matrix(app, client, access_world, role, unit):
     sign_in(client, role)
-    ids = world[unit]
+    ids = access_world[unit]
     wrong = []
     for rule, methods in rules(app):
         if "GET" not in methods:
@@ -296,10 +243,10 @@ def test_get_answers_match_the_matrix(app, client, world, role, unit):
 
 @pytest.mark.parametrize("unit", ["A", "B"])
 @pytest.mark.parametrize("role", ROLES)
-def test_post_answers_match_the_matrix_and_refusals_change_nothing(app, client, world,
+def test_post_answers_match_the_matrix_and_refusals_change_nothing(app, client, access_world,
                                                                    role, unit):
     sign_in(client, role)
-    ids = world[unit]
+    ids = access_world[unit]
     posts = [rule for rule, methods in rules(app) if "POST" in methods]
     refused = [r for r in posts if expected(r, role, unit) != OK]
     allowed = sorted((r for r in posts if expected(r, role, unit) == OK),

@@ -9,8 +9,15 @@ import time_machine
 from inspect_app import audit, settings
 from inspect_app.models import AuditEvent, Setting, Unit, UnitKind, User
 from tests.factories import PASSWORD, make_unit, make_user
-from tests.helpers import (field_errors, flashes, location, one_time_password,
-                           settings_form_data, text, tr)
+from tests.helpers import (
+    field_errors,
+    flashes,
+    location,
+    one_time_password,
+    settings_form_data,
+    text,
+    tr,
+)
 
 SEEDED_KINDS = {"xa", "phuong", "thi_tran", "dac_khu", "phong_ban", "so_nganh", "dvsn"}
 

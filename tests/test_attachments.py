@@ -10,14 +10,12 @@ from urllib.parse import quote
 import pytest
 from flask_babel import force_locale
 from openpyxl import Workbook
-from werkzeug.datastructures import FileStorage
 
-from inspect_app.files import services as attachments
 from inspect_app.errors import WorkflowError
+from inspect_app.files import services as attachments
 from inspect_app.models import Attachment
-from tests.factories import (PDF_BYTES, make_finding, make_object_stream_pdf, make_unit,
-                             make_user)
-from tests.helpers import location
+from tests.factories import PDF_BYTES, make_finding, make_object_stream_pdf, make_unit, make_user
+from tests.helpers import location, stored_files, upload
 
 PDF = PDF_BYTES
 
@@ -130,21 +128,10 @@ HIDDEN_SCRIPT_PDF = make_object_stream_pdf({
     4: b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>"})
 
 
-def upload(name, data):
-    """A file as the browser sends it."""
-    return FileStorage(stream=io.BytesIO(data), filename=name)
-
-
 def english(app, error):
     """A refusal's message in English."""
     with app.test_request_context(), force_locale("en"):
         return str(error.message)
-
-
-def stored_files(app):
-    """The files in the upload folder."""
-    folder = Path(app.config["UPLOAD_DIR"])
-    return sorted(folder.iterdir()) if folder.exists() else []
 
 
 @pytest.fixture

@@ -25,11 +25,25 @@ from inspect_app import clock
 from inspect_app.discipline import services as discipline
 from inspect_app.discipline.queries import measures_offered
 from inspect_app.findings import services as findings
-from inspect_app.models import (Attachment, AuditEvent, ExtensionRequest, Finding,
-                                OutboxMessage, Response)
-from tests.factories import (PASSWORD, PDF_BYTES, issue_findings, make_inspection,
-                             make_inspection_in_progress, make_plan, make_unit, make_user,
-                             record_draft)
+from inspect_app.models import (
+    Attachment,
+    AuditEvent,
+    ExtensionRequest,
+    Finding,
+    OutboxMessage,
+    Response,
+)
+from tests.factories import (
+    PASSWORD,
+    PDF_BYTES,
+    issue_findings,
+    make_inspection,
+    make_inspection_in_progress,
+    make_plan,
+    make_unit,
+    make_user,
+    record_draft,
+)
 from tests.helpers import flashes, location, text, tr
 
 BURST = 8

@@ -30,16 +30,26 @@ import time_machine
 from flask import template_rendered
 from pypdf import PdfReader
 
-from inspect_app.findings.services import (accept_report, decide_extension, request_changes,
-                                           request_extension, submit_report)
+from inspect_app.findings.services import (
+    accept_report,
+    decide_extension,
+    request_changes,
+    request_extension,
+    submit_report,
+)
 from inspect_app.inspections.services import issue_conclusion
-from inspect_app.models import (DisciplineCase, Finding, Inspection, OutboxMessage, Unit,
-                                User)
+from inspect_app.models import DisciplineCase, Finding, Inspection, OutboxMessage, Unit, User
 from inspect_app.pdf import documents
 from inspect_app.policy import can
 from inspect_app.reports.monthly import Month
-from tests.factories import (PASSWORD, make_case, make_inspection_in_progress, make_unit,
-                             make_user, record_draft)
+from tests.factories import (
+    PASSWORD,
+    make_case,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+    record_draft,
+)
 from tests.helpers import tr
 from tests.smtp import smtp_config
 
@@ -107,7 +117,8 @@ def world(app, rendered_emails):
     }
     # The service changes the inspection's row, not the object handed to it.
     return {"unit_a": unit_a, "unit_b": unit_b,
-            "inspection": Inspection.get_by_id(inspection.id), "findings": findings, "cases": cases, **people}
+            "inspection": Inspection.get_by_id(inspection.id), "findings": findings,
+            "cases": cases, **people}
 
 
 def work_on_findings(world):

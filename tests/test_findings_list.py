@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from playhouse.test_utils import count_queries
 
 from inspect_app import clock
-from inspect_app.models import Category, Inspection
 from inspect_app.findings import queries
+from inspect_app.models import Category, Inspection
 from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
 from tests.helpers import text
 

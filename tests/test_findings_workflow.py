@@ -5,12 +5,26 @@ import io
 import pytest
 import time_machine
 
-from inspect_app.findings import queries, services
-from inspect_app.models import (Attachment, AuditEvent, Category, ExtensionRequest, Finding,
-                                OutboxMessage, Response)
 from inspect_app.errors import WorkflowError
-from tests.factories import (PASSWORD, PDF_BYTES, issue_findings, make_inspection_in_progress,
-                             make_unit, make_user, record_draft)
+from inspect_app.findings import queries, services
+from inspect_app.models import (
+    Attachment,
+    AuditEvent,
+    Category,
+    ExtensionRequest,
+    Finding,
+    OutboxMessage,
+    Response,
+)
+from tests.factories import (
+    PASSWORD,
+    PDF_BYTES,
+    issue_findings,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+    record_draft,
+)
 from tests.helpers import field_errors, flashes, location, text, tr
 
 # 10:00 in Hanoi on 10 January 2030; the inspection started on 5 January.

@@ -10,11 +10,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspect_app import clock
-from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, \
-    UnitKind, User
-from tests.factories import (PASSWORD, make_case, make_concluded_inspection, make_finding,
-                             make_inspection_in_progress, make_plan, make_unit, make_user,
-                             record_draft)
+from inspect_app.models import (
+    Category,
+    DisciplineMeasure,
+    ExtensionRequest,
+    Response,
+    UnitKind,
+    User,
+)
+from tests.factories import (
+    PASSWORD,
+    make_case,
+    make_concluded_inspection,
+    make_finding,
+    make_inspection_in_progress,
+    make_plan,
+    make_unit,
+    make_user,
+    record_draft,
+)
 from tests.helpers import csrf_token
 from tests.test_access import db_state
 

@@ -17,12 +17,19 @@ import time_machine
 from openpyxl import load_workbook
 
 from inspect_app import kept_documents
-from inspect_app.findings import exports
+from inspect_app.findings import exports, queries
 from inspect_app.models import DocumentBuild, User
 from inspect_app.pdf import documents
-from inspect_app.findings import queries
-from tests.factories import (PASSWORD, issue_findings, make_case, make_inspection_in_progress,
-                             make_issued_finding, make_unit, make_user, record_draft)
+from tests.factories import (
+    PASSWORD,
+    issue_findings,
+    make_case,
+    make_inspection_in_progress,
+    make_issued_finding,
+    make_unit,
+    make_user,
+    record_draft,
+)
 from tests.helpers import text, tr
 from tests.test_pdf import pdf_text
 

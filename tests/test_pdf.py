@@ -16,8 +16,7 @@ from inspect_app.pdf import charts, documents
 from inspect_app.pdf.paragraphs import date_line
 from inspect_app.reports.monthly import monthly_summary
 from inspect_app.reports.unit_report import unit_report
-from tests.factories import (make_inspection, make_issued_finding, make_unit, make_user,
-                             record_draft)
+from tests.factories import make_inspection, make_issued_finding, make_unit, make_user, record_draft
 from tests.helpers import tr
 
 # 10:00 in Hanoi on 5 December 2026, the day the conclusion is issued.

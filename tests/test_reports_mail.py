@@ -9,10 +9,10 @@ import time_machine
 from inspect_app import settings
 from inspect_app.admin.services import save_settings
 from inspect_app.errors import WorkflowError
+from inspect_app.jobs.monthly_mail import months_to_send, send_monthly_summaries
 from inspect_app.mail import outbox
 from inspect_app.models import OutboxMessage
 from inspect_app.reports.monthly import monthly_summary
-from inspect_app.jobs.monthly_mail import months_to_send, send_monthly_summaries
 from tests.factories import make_issued_finding, make_unit, make_user
 from tests.helpers import tr
 from tests.test_pdf import pdf_text

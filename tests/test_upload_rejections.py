@@ -8,10 +8,15 @@ import io
 import pytest
 
 from inspect_app.models import Attachment, Finding, Response
-from tests.factories import (PASSWORD, make_finding, make_inspection_in_progress, make_unit,
-                             make_user)
-from tests.helpers import field_errors, flashes, text, tr
-from tests.test_attachments import PDF, REFUSALS, stored_files
+from tests.factories import (
+    PASSWORD,
+    make_finding,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+)
+from tests.helpers import field_errors, flashes, stored_files, text, tr
+from tests.test_attachments import PDF, REFUSALS
 
 # Werkzeug's test client drops the backslashes of a Windows path while encoding the form,
 # so that case is checked in tests/test_attachments.py only.

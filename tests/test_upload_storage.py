@@ -4,12 +4,19 @@ from urllib.parse import quote
 
 import pytest
 
-from inspect_app.files import services as attachments
 from inspect_app.db import transaction
+from inspect_app.files import services as attachments
 from inspect_app.models import Attachment
-from tests.factories import (PASSWORD, PDF_BYTES, make_finding, make_inspection_in_progress,
-                             make_unit, make_user)
-from tests.test_attachments import SAMPLES, stored_files, upload
+from tests.factories import (
+    PASSWORD,
+    PDF_BYTES,
+    make_finding,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+)
+from tests.helpers import stored_files, upload
+from tests.test_attachments import SAMPLES
 
 PNG = SAMPLES["ảnh chụp.png"]
 

@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..labels import LANGUAGE, ROLE, SEVERITY, choices
 from ..forms import BaseForm, required_message
+from ..labels import LANGUAGE, ROLE, SEVERITY, choices
 from ..web import bounded_int
 
 

@@ -1,7 +1,16 @@
 """The admin's pages: users, settings, finding categories, the audit trail and the outbox."""
 import json
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN

@@ -9,7 +9,6 @@ from ..mail import outbox
 from ..models import SEVERITIES, Category, Setting
 
 
-
 def _check_value(spec, value):
     """Refuse a value that does not fit its setting's kind."""
     parts = [p.strip() for p in value.split(",") if p.strip()]

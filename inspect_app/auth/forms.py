@@ -3,9 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ..labels import LANGUAGE, choices
 from ..forms import BaseForm, required_message
-
+from ..labels import LANGUAGE, choices
 
 
 class LoginForm(BaseForm):

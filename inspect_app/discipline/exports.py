@@ -1,8 +1,8 @@
 """The filtered disciplinary cases as an Excel workbook."""
 from flask_babel import gettext as _
 
-from ..spreadsheet import write_workbook
 from ..labels import CASE_STATUS, DEFERRAL_GROUND, PERSON_TYPE, plain
+from ..spreadsheet import write_workbook
 
 
 def header():

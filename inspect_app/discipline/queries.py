@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, Case, fn
 
 from .. import clock
+from ..labels import OVERDUE
 from ..models import (
     AuditEvent,
     DisciplineCase,
@@ -17,7 +18,6 @@ from ..models import (
     Finding,
     Unit,
 )
-from ..labels import OVERDUE
 from ..policy import STAFF_ROLES, can
 from ..text import fold
 

@@ -16,8 +16,17 @@ from ..text import fold
 from ..units.services import active_units
 from ..web import apply_form_error, bounded_int, page_number, requires
 from . import exports, queries, services
-from .forms import (CaseFilterForm, CaseForm, DecideForm, DeferForm, DismissForm,
-                    ExtendForm, MeasureForm, ResumeForm, measure_groups)
+from .forms import (
+    CaseFilterForm,
+    CaseForm,
+    DecideForm,
+    DeferForm,
+    DismissForm,
+    ExtendForm,
+    MeasureForm,
+    ResumeForm,
+    measure_groups,
+)
 
 bp = Blueprint("discipline", __name__)
 

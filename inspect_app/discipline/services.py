@@ -9,8 +9,17 @@ from .. import audit, clock
 from ..db import transaction
 from ..errors import WorkflowError
 from ..formatting import format_date
-from ..models import (DEFERRAL_GROUNDS, PERSON_TYPES, PROCESSING_DAYS, AuditEvent,
-                      DisciplineCase, DisciplineCaseFinding, DisciplineMeasure, Finding, User)
+from ..models import (
+    DEFERRAL_GROUNDS,
+    PERSON_TYPES,
+    PROCESSING_DAYS,
+    AuditEvent,
+    DisciplineCase,
+    DisciplineCaseFinding,
+    DisciplineMeasure,
+    Finding,
+    User,
+)
 from ..policy import can
 from ..text import fold
 from ..transitions import claim

@@ -13,8 +13,7 @@ import zlib
 import pypdf
 from flask_babel import lazy_gettext as _l
 from pypdf.errors import LimitReachedError
-from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject,
-                           StreamObject)
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from ..errors import WorkflowError
 

@@ -4,10 +4,10 @@ import os
 from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user
 
-from .services import open_stored
 from ..models import Attachment
 from ..policy import can
 from ..web import requires
+from .services import open_stored
 
 bp = Blueprint("files", __name__)
 

@@ -16,9 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..db import on_commit
 from ..errors import WorkflowError
-from .checks import ALLOWED, check_content
 from ..models import Attachment
 from ..text import nfc
+from .checks import ALLOWED, check_content
 
 MAX_NAME_LENGTH = 200
 # Invisible characters a name could use to display as something else ("evil\u202efdp.png"

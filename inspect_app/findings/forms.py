@@ -11,8 +11,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import BaseForm, LongSelectField, required_message
-from ..web import bounded_int
 from ..labels import FINDING_STATUS, SEVERITY, choices
+from ..web import bounded_int
 
 
 class FindingForm(BaseForm):

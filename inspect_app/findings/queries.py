@@ -24,7 +24,6 @@ from ..policy import STAFF_ROLES
 from ..text import fold
 
 
-
 def overdue_condition(today):
     """The findings overdue on today: deadline passed while the unit still has to act."""
     return (Finding.deadline < today) & Finding.status.in_(RUNNING_STATES)

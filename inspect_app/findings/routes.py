@@ -12,14 +12,23 @@ from ..cache import cached
 from ..discipline import queries as discipline
 from ..errors import WorkflowError
 from ..kept_documents import send_document, viewer_scope
-from ..models import (CANCELLABLE_STATES, EXTENDABLE_STATES, RUNNING_STATES, Attachment,
-                      Category, ExtensionRequest, Finding, Inspection, Response, Unit)
+from ..models import (
+    CANCELLABLE_STATES,
+    EXTENDABLE_STATES,
+    RUNNING_STATES,
+    Attachment,
+    Category,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    Response,
+    Unit,
+)
 from ..policy import UNIT_HEAD, can
 from ..text import fold
 from ..web import apply_form_error, bounded_int, page_number, requires
 from . import exports, queries, services
-from .forms import (ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm,
-                    ReportForm)
+from .forms import ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm, ReportForm
 
 bp = Blueprint("findings", __name__)
 

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import audit, clock, settings
-from ..files import services as attachments
 from ..db import transaction
 from ..errors import WorkflowError
+from ..files import services as attachments
 from ..mail.compose import app_link, enqueue_for_users
 from ..models import (
     CANCELLABLE_STATES,

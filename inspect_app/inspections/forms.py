@@ -1,15 +1,20 @@
 """Forms for plans, inspections, their status actions, the conclusion and files."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, required_message
 from ..labels import INSPECTION_KIND, INSPECTION_STATUS, choices
 from ..web import bounded_int
-
 
 YEAR_RANGE = NumberRange(min=2000, max=2100)
 

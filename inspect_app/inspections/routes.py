@@ -17,8 +17,14 @@ from ..reports.monthly import Month
 from ..units.services import active_units
 from ..web import apply_form_error, bounded_int, flash_error, page_number, requires
 from . import queries, services
-from .forms import (AttachmentForm, CancelForm, ConclusionForm, InspectionFilterForm,
-                    InspectionForm, PlanForm)
+from .forms import (
+    AttachmentForm,
+    CancelForm,
+    ConclusionForm,
+    InspectionFilterForm,
+    InspectionForm,
+    PlanForm,
+)
 
 bp = Blueprint("inspections", __name__)
 

@@ -10,14 +10,22 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
 from .. import audit, clock
-from ..files import services as attachments
 from ..db import transaction
 from ..errors import WorkflowError
+from ..files import services as attachments
 from ..findings.services import finding_link, refresh_search_text
 from ..mail.compose import app_link, enqueue_for_users
 from ..mail.outbox import document_attachment
-from ..models import (INSPECTION_KINDS, PLAN_STATES, Finding, Inspection, InspectionMember,
-                      Plan, Unit, User)
+from ..models import (
+    INSPECTION_KINDS,
+    PLAN_STATES,
+    Finding,
+    Inspection,
+    InspectionMember,
+    Plan,
+    Unit,
+    User,
+)
 from ..policy import INSPECTOR, UNIT_HEAD, can
 from ..text import fold, nfc
 from ..transitions import claim

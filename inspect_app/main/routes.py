@@ -54,6 +54,6 @@ def home():
                                resolved_total=findings.resolved_count(unit))
     if can(current_user, "dashboard.view"):
         today = clock.today()
-        return render_template("main/dashboard.html", home_units=HOME_UNITS, unit_chart=unit_chart_svg(today),
-                               **staff_figures(today))
+        return render_template("main/dashboard.html", home_units=HOME_UNITS,
+                               unit_chart=unit_chart_svg(today), **staff_figures(today))
     return render_template("main/home.html")

@@ -34,8 +34,8 @@ from .inspections import (
                          Response,
 )
 from .jobs import REMINDER_KINDS, SCHEDULER_LEASE, JobRun, ReminderLog, SchedulerLease
-from .org import LOCALES, ROLES, Setting, Unit, UnitKind, User
 from .mail import OUTBOX_STATES, OutboxMessage
+from .org import LOCALES, ROLES, Setting, Unit, UnitKind, User
 from .signin import LoginThrottle, UserSession
 
 ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, InspectionMember,
@@ -44,13 +44,14 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
               UserSession, LoginThrottle, DocumentBuild]
 
-__all__ = ["ALL_MODELS", "CANCELLABLE_STATES", "EXTENDABLE_STATES", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
+__all__ = ["ALL_MODELS", "CANCELLABLE_STATES", "CASE_STATES", "DEFERRAL_GROUNDS",
+           "DisciplineCase", "EXTENDABLE_STATES",
            "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
            "DataVersion", "DocumentBuild",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",
            "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember", "JobRun",
            "LOCALES", "LoginThrottle", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",
-           "REMINDER_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog", "RUNNING_STATES", "SCHEDULER_LEASE",
-           "Response", "SEVERITIES", "SchedulerLease", "Setting",
+           "REMINDER_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog", "RUNNING_STATES",
+           "SCHEDULER_LEASE", "Response", "SEVERITIES", "SchedulerLease", "Setting",
            "TRACKED_TABLES", "Unit", "UnitKind", "User", "UserSession"]

@@ -15,8 +15,7 @@ from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer,
-                                Table)
+from reportlab.platypus import CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer, Table
 
 from .. import settings
 from ..inspections import queries

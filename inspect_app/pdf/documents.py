@@ -10,9 +10,10 @@ from .unit_report import report_pdf, unit_report_pdf
 
 PDF_TYPE = "application/pdf"
 
-__all__ = ["PDF_TYPE", "attachment", "register_attachments", "conclusion_extract_pdf", "conclusion_filename",
+__all__ = ["PDF_TYPE", "attachment", "conclusion_extract_pdf", "conclusion_filename",
            "conclusion_pdf", "extract_filename", "monthly_filename", "monthly_summary_pdf",
-           "report_pdf", "summary_pdf", "unit_filename", "unit_report_pdf"]
+           "register_attachments", "report_pdf", "summary_pdf", "unit_filename",
+           "unit_report_pdf"]
 
 
 def _slug(text):

@@ -10,6 +10,7 @@ from ..text import nfc
 from . import charts, layout
 from .paragraphs import date, number, para, percent, points
 
+
 def _heading(section, styles):
     """A section's heading, on a new page when too little room is left for it."""
     return [CondPageBreak(layout.TABLE_ROOM), para(section.title, styles["table_heading"])]

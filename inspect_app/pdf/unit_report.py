@@ -5,8 +5,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
 from .. import settings
-from ..reports.unit_report import unit_report
 from ..labels import FINDING_STATUS
+from ..reports.unit_report import unit_report
 from ..text import nfc
 from . import layout
 from .paragraphs import bold, date, markup, number, para, percent
