@@ -76,6 +76,11 @@ def requires(action):
     return decorator
 
 
+def current_actor():
+    """The signed-in user as a model instance, for the services and the audit trail."""
+    return current_user._get_current_object()
+
+
 def flash_error(error):
     """Show a refused action's message to the user."""
     flash(str(error.message), "danger")

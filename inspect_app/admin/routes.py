@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import JOIN
 
 from .. import settings
@@ -21,7 +20,7 @@ from ..errors import WorkflowError
 from ..mail.outbox import RETRYABLE
 from ..models import Category, OutboxMessage, Unit, User
 from ..units.services import active_units
-from ..web import apply_form_error, page_number, requires
+from ..web import apply_form_error, current_actor, page_number, requires
 from . import queries, services
 from .forms import AuditFilterForm, CategoryForm, UserForm, settings_form
 
@@ -35,10 +34,6 @@ def get_user_or_404(user_id):
         abort(404)
     return user
 
-
-def _actor():
-    """The signed-in admin as a model instance."""
-    return current_user._get_current_object()
 
 
 @bp.route("/users")
@@ -69,7 +64,7 @@ def create_user():
     if form.validate_on_submit():
         one_time = accounts.generate_one_time_password()
         try:
-            user = accounts.create_user(_actor(), form.username.data, form.full_name.data,
+            user = accounts.create_user(current_actor(), form.username.data, form.full_name.data,
                                         form.role.data, one_time,
                                         unit=_unit_or_none(form.unit.data),
                                         email=form.email.data, locale=form.locale.data,
@@ -95,7 +90,7 @@ def edit_user(user_id):
         form.unit.data = user.unit_id or 0
     if form.validate_on_submit():
         try:
-            accounts.update_user(_actor(), user, form.full_name.data, form.role.data,
+            accounts.update_user(current_actor(), user, form.full_name.data, form.role.data,
                                  _unit_or_none(form.unit.data), form.email.data,
                                  form.locale.data)
         except WorkflowError as error:
@@ -111,7 +106,7 @@ def edit_user(user_id):
 def deactivate_user(user_id):
     """Deactivate an account, ending its sessions."""
     try:
-        accounts.set_user_active(_actor(), get_user_or_404(user_id), False)
+        accounts.set_user_active(current_actor(), get_user_or_404(user_id), False)
     except WorkflowError as error:
         flash(str(error.message), "danger")
     else:
@@ -123,7 +118,7 @@ def deactivate_user(user_id):
 @requires("users.manage")
 def activate_user(user_id):
     """Reactivate an account."""
-    accounts.set_user_active(_actor(), get_user_or_404(user_id), True)
+    accounts.set_user_active(current_actor(), get_user_or_404(user_id), True)
     flash(_("The account has been reactivated."), "success")
     return redirect(url_for("admin.users"))
 
@@ -133,7 +128,7 @@ def activate_user(user_id):
 def reset_password(user_id):
     """Give an account a one-time password, shown once on this page only."""
     user = get_user_or_404(user_id)
-    one_time = accounts.reset_password(_actor(), user)
+    one_time = accounts.reset_password(current_actor(), user)
     return render_template("admin/one_time_password.html", user=user, password=one_time)
 
 
@@ -145,7 +140,7 @@ def settings_page():
     if form.validate_on_submit():
         values = {spec.key: (form[spec.key].data or "").strip() for spec in settings.SPECS}
         try:
-            services.save_settings(_actor(), values)
+            services.save_settings(current_actor(), values)
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
@@ -189,7 +184,7 @@ def _edit_category(category):
     form = CategoryForm(obj=category if category.id else None)
     if form.validate_on_submit():
         try:
-            services.save_category(_actor(), category, form.code.data, form.name.data,
+            services.save_category(current_actor(), category, form.code.data, form.name.data,
                                    form.area.data, form.default_severity.data,
                                    form.active.data)
         except WorkflowError as error:
@@ -275,7 +270,7 @@ def outbox_message_html(message_id):
 def retry_outbox_message(message_id):
     """Send a failed or dead message again at the next delivery run."""
     message = get_message_or_404(message_id)
-    if services.retry_message(_actor(), message):
+    if services.retry_message(current_actor(), message):
         flash(_("The message will be sent again within a minute."), "success")
     else:
         flash(_("Only a failed or given-up message can be retried."), "warning")

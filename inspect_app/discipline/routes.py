@@ -14,7 +14,7 @@ from ..models import DisciplineMeasure, Finding, Unit
 from ..policy import UNIT_HEAD, can
 from ..text import fold
 from ..units.services import active_units
-from ..web import apply_form_error, bounded_int, page_number, requires
+from ..web import apply_form_error, bounded_int, current_actor, page_number, requires
 from . import exports, queries, services
 from .forms import (
     CaseFilterForm,
@@ -35,13 +35,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The forms of the case page, each posted to /discipline/<id>/<name>, prefixed by name.
 STEP_FORMS = {"extend": ExtendForm, "decide": DecideForm, "dismiss": DismissForm,
               "defer": DeferForm, "resume": ResumeForm}
-
-
-
-
-def _actor():
-    """The signed-in user as a model instance (for services)."""
-    return current_user._get_current_object()
 
 
 def get_case_or_404(case_id):
@@ -83,7 +76,7 @@ def index():
 @requires("discipline.view")
 def export_xlsx():
     """The whole filtered list as an Excel workbook."""
-    user = _actor()
+    user = current_actor()
     filters = _filter_form().filters()
     today, locale = clock.today(), str(get_locale())
 
@@ -136,7 +129,7 @@ def create():
     if form.validate_on_submit():
         try:
             findings = services.findings_from_codes(form.findings.data)
-            case = services.open_case(_actor(), findings=findings, **_case_fields(form))
+            case = services.open_case(current_actor(), findings=findings, **_case_fields(form))
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
@@ -163,7 +156,7 @@ def edit(case_id):
     if form.validate_on_submit():
         try:
             findings = services.findings_from_codes(form.findings.data)
-            services.update_case(_actor(), case, findings=findings, **_case_fields(form))
+            services.update_case(current_actor(), case, findings=findings, **_case_fields(form))
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
@@ -237,15 +230,15 @@ def _step(case_id, name, run, done_message):
 def extend(case_id):
     """Extend the processing time once."""
     return _step(case_id, "extend",
-                 lambda case, f: services.extend_deadline(_actor(), case, f.new_deadline.data,
-                                                          f.reason.data),
+                 lambda case, f: services.extend_deadline(current_actor(), case,
+                                                          f.new_deadline.data, f.reason.data),
                  _("The processing time has been extended."))
 
 
 def _record_decision(case, form):
     """Record the decision posted in form, with the measure it names."""
     measure = DisciplineMeasure.get_or_none(DisciplineMeasure.id == form.measure.data)
-    return services.decide_case(_actor(), case, measure, form.decision_no.data,
+    return services.decide_case(current_actor(), case, measure, form.decision_no.data,
                                 form.decision_date.data, form.issuing_authority.data)
 
 
@@ -262,7 +255,7 @@ def decide(case_id):
 def dismiss(case_id):
     """Close the case without a disciplinary measure."""
     return _step(case_id, "dismiss",
-                 lambda case, f: services.dismiss_case(_actor(), case, f.reason.data),
+                 lambda case, f: services.dismiss_case(current_actor(), case, f.reason.data),
                  _("The case has been closed without a disciplinary measure."))
 
 
@@ -271,7 +264,7 @@ def dismiss(case_id):
 def defer(case_id):
     """Defer the case on a legal ground."""
     return _step(case_id, "defer",
-                 lambda case, f: services.defer_case(_actor(), case, f.ground.data,
+                 lambda case, f: services.defer_case(current_actor(), case, f.ground.data,
                                                      f.note.data),
                  _("The case has been deferred."))
 
@@ -281,7 +274,7 @@ def defer(case_id):
 def resume(case_id):
     """Take a deferred case up again."""
     return _step(case_id, "resume",
-                 lambda case, f: services.resume_case(_actor(), case, f.note.data),
+                 lambda case, f: services.resume_case(current_actor(), case, f.note.data),
                  _("The case has been resumed."))
 
 
@@ -300,7 +293,7 @@ def _edit_measure(measure):
     form = MeasureForm(obj=measure if measure.id else None)
     if form.validate_on_submit():
         try:
-            services.save_measure(_actor(), measure, form.code.data, form.name.data,
+            services.save_measure(current_actor(), measure, form.code.data, form.name.data,
                                   form.person_type.data, form.legal_basis.data,
                                   form.valid_from.data, form.valid_to.data, form.note.data,
                                   form.sort_order.data or 0, form.active.data)

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..policy import UNIT_HEAD, can
 from ..text import fold
-from ..web import apply_form_error, bounded_int, page_number, requires
+from ..web import apply_form_error, bounded_int, current_actor, page_number, requires
 from . import exports, queries, services
 from .forms import ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm, ReportForm
 
@@ -38,10 +38,6 @@ FORM_PREFIXES = {"report": "report", "extension": "extension", "review": "review
 FORM_CLASSES = {"report": ReportForm, "extension": ExtensionForm, "review": NoteForm,
                 "decision": NoteForm, "cancel": ReasonForm, "reopen": ReasonForm}
 
-
-def _actor():
-    """The signed-in user as a model instance (for services)."""
-    return current_user._get_current_object()
 
 
 def _authorize(action, obj):
@@ -129,7 +125,7 @@ def create(inspection_id):
         form.responsible_unit.data = inspection.unit_id
     if form.validate_on_submit():
         try:
-            finding = services.record_finding(_actor(), inspection, **_finding_fields(form))
+            finding = services.record_finding(current_actor(), inspection, **_finding_fields(form))
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
@@ -155,7 +151,7 @@ def edit(finding_id):
         form.responsible_unit.data = finding.responsible_unit_id
     if form.validate_on_submit():
         try:
-            services.update_finding(_actor(), finding, **_finding_fields(form))
+            services.update_finding(current_actor(), finding, **_finding_fields(form))
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
@@ -259,7 +255,7 @@ def respond(finding_id):
     _authorize("findings.respond", finding)
     form = _bound("report")
     return _run(finding, "report", form,
-                lambda f: services.submit_report(_actor(), finding, f.body.data,
+                lambda f: services.submit_report(current_actor(), finding, f.body.data,
                                                  request.files.getlist(f.files.name)),
                 _("Your report has been sent to the inspectors."))
 
@@ -272,7 +268,7 @@ def request_extension(finding_id):
     _authorize("findings.respond", finding)
     form = _bound("extension")
     return _run(finding, "extension", form,
-                lambda f: services.request_extension(_actor(), finding,
+                lambda f: services.request_extension(current_actor(), finding,
                                                      f.requested_deadline.data,
                                                      f.reason.data),
                 _("Your request for more time has been sent."))
@@ -285,7 +281,7 @@ def accept(response_id):
     response = get_response_or_404(response_id)
     form = _bound("review")
     return _run(response.finding, "review", form,
-                lambda f: services.accept_report(_actor(), response, f.note.data),
+                lambda f: services.accept_report(current_actor(), response, f.note.data),
                 _("The report has been accepted and the finding is resolved."))
 
 
@@ -296,7 +292,7 @@ def request_changes(response_id):
     response = get_response_or_404(response_id)
     form = _bound("review")
     return _run(response.finding, "review", form,
-                lambda f: services.request_changes(_actor(), response, f.note.data),
+                lambda f: services.request_changes(current_actor(), response, f.note.data),
                 _("The unit has been asked to complete its report."))
 
 
@@ -306,7 +302,7 @@ def _decide(extension_id, approve, done_message):
     _authorize("extensions.decide", extension.finding)
     form = _bound("decision")
     return _run(extension.finding, "decision", form,
-                lambda f: services.decide_extension(_actor(), extension, approve,
+                lambda f: services.decide_extension(current_actor(), extension, approve,
                                                     f.note.data),
                 done_message)
 
@@ -332,7 +328,7 @@ def cancel(finding_id):
     finding = get_finding_or_404(finding_id)
     form = _bound("cancel")
     return _run(finding, "cancel", form,
-                lambda f: services.cancel_finding(_actor(), finding, f.reason.data),
+                lambda f: services.cancel_finding(current_actor(), finding, f.reason.data),
                 _("The finding has been cancelled."))
 
 
@@ -343,7 +339,7 @@ def reopen(finding_id):
     finding = get_finding_or_404(finding_id)
     form = _bound("reopen")
     return _run(finding, "reopen", form,
-                lambda f: services.reopen_finding(_actor(), finding, f.reason.data),
+                lambda f: services.reopen_finding(current_actor(), finding, f.reason.data),
                 _("The finding has been reopened."))
 
 
@@ -368,7 +364,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _filter_form():
     """The filter form read from the query string, its choices within the user's scope."""
-    user = current_user._get_current_object()
+    user = current_actor()
     form = FindingFilterForm(request.args)
     selected = request.args.get("inspection", type=bounded_int)
     choices = cached(("finding filter choices", viewer_scope(user), selected,
@@ -403,7 +399,7 @@ def _total(user, filters):
 @requires("findings.list")
 def index():
     """One page of the findings the user may see, filtered and searched."""
-    user = current_user._get_current_object()
+    user = current_actor()
     form = _filter_form()
     filters = form.filters()
     total, more = _total(user, filters)
@@ -420,7 +416,7 @@ def _export(extension, mimetype, write):
 
     Its rows depend on the user's scope and the day, its labels on the language.
     """
-    user = current_user._get_current_object()
+    user = current_actor()
     filters = _filter_form().filters()
     today, locale = clock.today(), str(get_locale())
     key = [viewer_scope(user), sorted(filters.items()), locale, today]

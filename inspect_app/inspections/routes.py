@@ -15,7 +15,7 @@ from ..pdf import documents
 from ..policy import can
 from ..reports.monthly import Month
 from ..units.services import active_units
-from ..web import apply_form_error, bounded_int, flash_error, page_number, requires
+from ..web import apply_form_error, bounded_int, current_actor, flash_error, page_number, requires
 from . import queries, services
 from .forms import (
     AttachmentForm,
@@ -28,10 +28,6 @@ from .forms import (
 
 bp = Blueprint("inspections", __name__)
 
-
-def _actor():
-    """The signed-in user as a model instance (for services)."""
-    return current_user._get_current_object()
 
 
 def get_inspection_or_404(inspection_id):
@@ -131,7 +127,7 @@ def _edit(inspection):
     _fill_form(form, inspection)
     if form.validate_on_submit():
         try:
-            inspection, overlaps = services.save_inspection(_actor(), inspection,
+            inspection, overlaps = services.save_inspection(current_actor(), inspection,
                                                             **_form_values(form))
         except WorkflowError as error:
             apply_form_error(form, error)
@@ -193,7 +189,7 @@ def _act(inspection, step, done_message):
 def start(inspection_id):
     """planned → in progress."""
     return _act(get_inspection_or_404(inspection_id),
-                lambda i: services.start_inspection(_actor(), i),
+                lambda i: services.start_inspection(current_actor(), i),
                 _("The inspection is now in progress."))
 
 
@@ -203,7 +199,7 @@ def cancel(inspection_id):
     """Cancel the inspection with a reason."""
     form = CancelForm()
     return _act(get_inspection_or_404(inspection_id),
-                lambda i: services.cancel_inspection(_actor(), i, form.reason.data or ""),
+                lambda i: services.cancel_inspection(current_actor(), i, form.reason.data or ""),
                 _("The inspection has been cancelled."))
 
 
@@ -219,7 +215,7 @@ def close(inspection_id):
     """concluded → closed, when every finding is resolved or cancelled."""
     inspection = get_inspection_or_404(inspection_id)
     _require_conclude(inspection)
-    return _act(inspection, lambda i: services.close_inspection(_actor(), i),
+    return _act(inspection, lambda i: services.close_inspection(current_actor(), i),
                 _("The inspection has been closed."))
 
 
@@ -238,7 +234,7 @@ def conclusion(inspection_id):
         form.conclusion_date.data = clock.today()
     if form.validate_on_submit():
         try:
-            issued = services.issue_conclusion(_actor(), inspection, form.conclusion_no.data,
+            issued = services.issue_conclusion(current_actor(), inspection, form.conclusion_no.data,
                                                form.conclusion_date.data, form.summary.data)
         except WorkflowError as error:
             apply_form_error(form, error)
@@ -284,7 +280,7 @@ def upload(inspection_id):
             flash(str(error), "danger")
     else:
         try:
-            services.attach_file(_actor(), inspection, form.file.data)
+            services.attach_file(current_actor(), inspection, form.file.data)
         except WorkflowError as error:
             flash_error(error)
         else:
@@ -317,7 +313,7 @@ def _edit_plan(plan):
         form.year.data = clock.today().year
     if form.validate_on_submit():
         try:
-            services.save_plan(current_user._get_current_object(), plan, form.year.data,
+            services.save_plan(current_actor(), plan, form.year.data,
                                form.title.data, form.decision_no.data or "",
                                form.decision_date.data)
         except WorkflowError as error:
@@ -357,7 +353,7 @@ def plan_approve(plan_id):
     """Mark the plan approved."""
     plan = get_plan_or_404(plan_id)
     try:
-        services.approve_plan(current_user._get_current_object(), plan)
+        services.approve_plan(current_actor(), plan)
     except WorkflowError as error:
         flash_error(error)
     else:

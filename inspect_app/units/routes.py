@@ -1,12 +1,11 @@
 """The admin's pages for units: list, create, edit, deactivate."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import JOIN
 
 from ..errors import WorkflowError
 from ..models import Unit, UnitKind
-from ..web import apply_form_error, requires
+from ..web import apply_form_error, current_actor, requires
 from . import services
 from .forms import UnitForm, UnitKindForm
 
@@ -51,7 +50,7 @@ def _edit(unit):
     if form.validate_on_submit():
         parent = Unit.get_or_none(Unit.id == form.parent.data) if form.parent.data else None
         try:
-            services.save_unit(current_user._get_current_object(), unit, form.code.data,
+            services.save_unit(current_actor(), unit, form.code.data,
                                form.name.data, UnitKind.get_by_id(form.kind.data),
                                parent, form.email.data)
         except WorkflowError as error:
@@ -80,7 +79,7 @@ def edit(unit_id):
 @requires("units.manage")
 def deactivate(unit_id):
     """Take a unit out of use; its records stay."""
-    services.set_unit_active(current_user._get_current_object(), get_unit_or_404(unit_id),
+    services.set_unit_active(current_actor(), get_unit_or_404(unit_id),
                              False)
     flash(_("The unit has been deactivated."), "success")
     return redirect(url_for("units.index"))
@@ -90,7 +89,7 @@ def deactivate(unit_id):
 @requires("units.manage")
 def activate(unit_id):
     """Put a unit back in use."""
-    services.set_unit_active(current_user._get_current_object(), get_unit_or_404(unit_id),
+    services.set_unit_active(current_actor(), get_unit_or_404(unit_id),
                              True)
     flash(_("The unit has been reactivated."), "success")
     return redirect(url_for("units.index"))
@@ -109,7 +108,7 @@ def _edit_kind(kind):
     form = UnitKindForm(obj=kind if kind.id else None)
     if form.validate_on_submit():
         try:
-            services.save_unit_kind(current_user._get_current_object(), kind,
+            services.save_unit_kind(current_actor(), kind,
                                     form.code.data, form.label.data, form.active.data)
         except WorkflowError as error:
             apply_form_error(form, error)
