@@ -232,3 +232,27 @@ def apply_form_error(form, error):
         field.errors = list(field.errors) + [str(error.message)]
     else:
         flash_error(error)
+
+
+def run_step(form, call, done, back, page=None):
+    """Answer a page that changes something: validate, call the service, say how it went.
+
+    form is the posted form, or None for a button without fields. call(form), or call()
+    without a form, runs the service. On success the message done is flashed and the user
+    goes to back: a URL, or a function of what call returned that gives one (a new record's
+    page). A form that is not valid, or that the service refuses, is shown again by
+    page(form) with its errors, a refusal beside the field it names; without a form the
+    refusal is flashed and the user goes back.
+    """
+    if form is not None and not form.validate_on_submit():
+        return page(form)
+    try:
+        result = call() if form is None else call(form)
+    except WorkflowError as error:
+        if form is None:
+            flash_error(error)
+            return redirect(back)
+        apply_form_error(form, error)
+        return page(form)
+    flash(done, "success")
+    return redirect(back(result) if callable(back) else back)

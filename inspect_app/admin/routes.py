@@ -20,7 +20,7 @@ from ..errors import WorkflowError
 from ..mail.outbox import RETRYABLE
 from ..models import Category, OutboxMessage, Unit, User
 from ..units.services import active_units
-from ..web import apply_form_error, current_actor, page_number, requires
+from ..web import apply_form_error, current_actor, page_number, requires, run_step
 from . import queries, services
 from .forms import AuditFilterForm, CategoryForm, UserForm, settings_form
 
@@ -88,30 +88,20 @@ def edit_user(user_id):
     form.fill_choices(active_units())
     if request.method == "GET":
         form.unit.data = user.unit_id or 0
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(current_actor(), user, form.full_name.data, form.role.data,
-                                 _unit_or_none(form.unit.data), form.email.data,
-                                 form.locale.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The account has been saved."), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user)
+    return run_step(form, lambda f: accounts.update_user(current_actor(), user, f.full_name.data,
+                                                         f.role.data, _unit_or_none(f.unit.data),
+                                                         f.email.data, f.locale.data),
+                    _("The account has been saved."), url_for("admin.users"),
+                    lambda f: render_template("admin/user_edit.html", form=f, user=user))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @requires("users.manage")
 def deactivate_user(user_id):
     """Deactivate an account, ending its sessions."""
-    try:
-        accounts.set_user_active(current_actor(), get_user_or_404(user_id), False)
-    except WorkflowError as error:
-        flash(str(error.message), "danger")
-    else:
-        flash(_("The account has been deactivated."), "success")
-    return redirect(url_for("admin.users"))
+    user = get_user_or_404(user_id)
+    return run_step(None, lambda: accounts.set_user_active(current_actor(), user, False),
+                    _("The account has been deactivated."), url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>/activate", methods=["POST"])
@@ -137,16 +127,13 @@ def reset_password(user_id):
 def settings_page():
     """The settings used in documents, reminders and reports."""
     form = settings_form(settings.SPECS, settings.all_values())
-    if form.validate_on_submit():
-        values = {spec.key: (form[spec.key].data or "").strip() for spec in settings.SPECS}
-        try:
-            services.save_settings(current_actor(), values)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The settings have been saved."), "success")
-            return redirect(url_for("admin.settings_page"))
-    return render_template("admin/settings.html", form=form)
+
+    def save(form):
+        """Save every setting as the form gives it."""
+        return services.save_settings(current_actor(), {
+            spec.key: (form[spec.key].data or "").strip() for spec in settings.SPECS})
+    return run_step(form, save, _("The settings have been saved."), url_for("admin.settings_page"),
+                    lambda f: render_template("admin/settings.html", form=f))
 
 
 @bp.route("/audit")
@@ -182,17 +169,12 @@ def categories():
 def _edit_category(category):
     """Show and handle the category form for a new or existing category."""
     form = CategoryForm(obj=category if category.id else None)
-    if form.validate_on_submit():
-        try:
-            services.save_category(current_actor(), category, form.code.data, form.name.data,
-                                   form.area.data, form.default_severity.data,
-                                   form.active.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The category has been saved."), "success")
-            return redirect(url_for("admin.categories"))
-    return render_template("admin/category_edit.html", form=form, category=category)
+    return run_step(form, lambda f: services.save_category(current_actor(), category, f.code.data,
+                                                           f.name.data, f.area.data,
+                                                           f.default_severity.data, f.active.data),
+                    _("The category has been saved."), url_for("admin.categories"),
+                    lambda f: render_template("admin/category_edit.html", form=f,
+                                              category=category))
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])
