@@ -1,5 +1,6 @@
 """Request plumbing shared by every area: sign-in gate, policy decorator, headers, errors."""
 import functools
+import math
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
@@ -55,6 +56,56 @@ def page_number(last=MAX_PAGE):
     except ValueError:
         return 1
     return max(min(page, last, MAX_PAGE), 1)
+
+
+class Pager:
+    """One page of a list: its rows, its number, and the way to the others.
+
+    A list counted on every page knows its pages and total; one too long for that knows
+    only whether more rows follow (has_more).
+    """
+
+    def __init__(self, rows, page, pages=None, total=None, has_more=False):
+        self.rows, self.page, self.pages, self.total = rows, page, pages, total
+        self.has_more = page < pages if pages is not None else has_more
+
+    @property
+    def has_previous(self):
+        """Whether pages come before this one."""
+        return self.page > 1
+
+    def url(self, page):
+        """The URL of the list at page, with the other query arguments as they are."""
+        return url_for(request.endpoint,
+                       **{**request.view_args, **request.args.to_dict(), "page": page})
+
+
+def paginate(rows_of, per_page, count, probe=False):
+    """The page of a list the query string asks for, as a Pager; past the end, the last page.
+
+    rows_of(page) reads the rows of a page of per_page rows, count() how many the list has.
+    A list too long to count on every page (probe) has rows_of read one row more than a
+    page, to know whether more follow, and is counted only when asked for a page past its
+    end, to find the last page.
+    """
+    if not probe:
+        total = count()
+        pages = max(1, math.ceil(total / per_page))
+        page = page_number(pages)
+        return Pager(rows_of(page), page, pages=pages, total=total)
+    page = page_number()
+    rows = rows_of(page)
+    if not rows and page > 1:
+        page = max(1, math.ceil(count() / per_page))
+        rows = rows_of(page)
+    return Pager(rows[:per_page], page, has_more=len(rows) > per_page)
+
+
+def paginate_query(query, per_page, probe=False):
+    """paginate() a peewee query in its order, counting it as it stands."""
+    limit = per_page + 1 if probe else per_page
+    return paginate(lambda page: list(query.offset((page - 1) * per_page).limit(limit)),
+                    per_page, query.count, probe)
 
 
 def public(view):
@@ -185,12 +236,8 @@ def _template_helpers():
     def current_locale():
         return str(get_locale() or "vi")
 
-    def url_with(**changes):
-        args = {**request.view_args, **request.args.to_dict(), **changes}
-        return url_for(request.endpoint, **args)
-
     return {"can": lambda action, obj=None: can(current_user, action, obj),
-            "nav_items": nav_items, "current_locale": current_locale, "url_with": url_with}
+            "nav_items": nav_items, "current_locale": current_locale}
 
 
 def init_app(app):

@@ -20,11 +20,15 @@ from ..errors import WorkflowError
 from ..mail.outbox import RETRYABLE
 from ..models import Category, OutboxMessage, Unit, User
 from ..units.services import active_units
-from ..web import apply_form_error, current_actor, page_number, requires, run_step
+from ..web import apply_form_error, current_actor, paginate_query, requires, run_step
 from . import queries, services
 from .forms import AuditFilterForm, CategoryForm, UserForm, settings_form
 
 bp = Blueprint("admin", __name__)
+
+# The audit trail and the outbox grow without end: their pages are not counted (probe).
+AUDIT_PAGE_SIZE = 50
+OUTBOX_PAGE_SIZE = 50
 
 
 def get_user_or_404(user_id):
@@ -144,18 +148,16 @@ def audit_log():
     form.entity.choices = [("", _("(all)"))] + [(e, e) for e in queries.audit_entities()]
     form.actor.choices = [(0, _("(all)"))] + [
         (u.id, u.username) for u in User.select().order_by(User.username)]
-    page = page_number()
     form.validate()
 
     def value(field):
         """A filter's value, ignored when that filter alone is invalid."""
         return None if field.errors else field.data
 
-    events, has_more = queries.audit_events(
-        entity=value(form.entity), actor_id=value(form.actor),
-        day_from=value(form.day_from), day_to=value(form.day_to), page=page)
-    return render_template("admin/audit.html", form=form, events=events, page=page,
-                           has_more=has_more)
+    events = queries.audit_events(entity=value(form.entity), actor_id=value(form.actor),
+                                  day_from=value(form.day_from), day_to=value(form.day_to))
+    return render_template("admin/audit.html", form=form,
+                           pager=paginate_query(events, AUDIT_PAGE_SIZE, probe=True))
 
 
 @bp.route("/categories")
@@ -197,7 +199,6 @@ def edit_category(category_id):
 # --- the outbox -----------------------------------------------------------------------
 
 
-OUTBOX_PAGE_SIZE = 50
 # The stored HTML body is shown on its own, unable to run scripts or load anything.
 HTML_PREVIEW_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
@@ -215,10 +216,9 @@ def get_message_or_404(message_id):
 def outbox():
     """The queued and delivered e-mails, newest first, filtered by status."""
     status = request.args.get("status", "")
-    page = page_number()
-    messages, has_more = queries.outbox_page(status, page, OUTBOX_PAGE_SIZE)
-    return render_template("admin/outbox.html", messages=messages, has_more=has_more,
-                           page=page, status=status, counts=queries.status_counts())
+    pager = paginate_query(queries.outbox_messages(status), OUTBOX_PAGE_SIZE, probe=True)
+    return render_template("admin/outbox.html", pager=pager, status=status,
+                           counts=queries.status_counts())
 
 
 @bp.route("/outbox/<int:message_id>")

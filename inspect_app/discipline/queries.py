@@ -194,12 +194,6 @@ def cases_query(user, filters, today=None):
     return _filtered(_scoped(query, user), filters, today)
 
 
-def filtered_cases(user, filters, page, per_page=25, today=None):
-    """(rows of the page, total matching) of the cases list."""
-    query = cases_query(user, filters, today)
-    return list(query.paginate(page, per_page)), query.count()
-
-
 def finding_codes(cases, user):
     """{case id: [codes of the findings user may see]} for the cases of a query, in one query."""
     ids = cases.clone().select(DisciplineCase.id).order_by()

@@ -1,6 +1,5 @@
 """Discipline pages: the list and its export, opening and editing a case, the case page
 with its steps, and the admin's measures."""
-import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -13,7 +12,7 @@ from ..models import DisciplineMeasure, Finding, Unit
 from ..policy import UNIT_HEAD, can
 from ..text import fold
 from ..units.services import active_units
-from ..web import bounded_int, current_actor, page_number, requires, run_step
+from ..web import bounded_int, current_actor, paginate_query, requires, run_step
 from . import exports, queries, services
 from .forms import (
     CaseFilterForm,
@@ -63,11 +62,9 @@ def _filter_form():
 def index():
     """One page of the cases the user may see, filtered and searched."""
     form = _filter_form()
-    page = page_number()
-    rows, total = queries.filtered_cases(current_user, form.filters(), page, PER_PAGE)
+    pager = paginate_query(queries.cases_query(current_user, form.filters()), PER_PAGE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
-    return render_template("discipline/index.html", form=form, rows=rows, total=total,
-                           page=page, pages=max(1, math.ceil(total / PER_PAGE)),
+    return render_template("discipline/index.html", form=form, pager=pager,
                            filter_args=filter_args)
 
 

@@ -1,6 +1,5 @@
 """Finding pages: the list and its exports, record, show, report, review, extensions, cancel,
 reopen, review queue."""
-import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -25,7 +24,7 @@ from ..models import (
 )
 from ..policy import UNIT_HEAD, can
 from ..text import fold
-from ..web import bounded_int, current_actor, page_number, requires, run_step
+from ..web import bounded_int, current_actor, paginate, requires, run_step
 from . import exports, queries, services
 from .forms import ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm, ReportForm
 
@@ -387,12 +386,11 @@ def index():
     form = _filter_form()
     filters = form.filters()
     total, more = _total(user, filters)
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = page_number(pages)
-    rows = queries.findings_page(user, filters, page, PER_PAGE)
+    pager = paginate(lambda page: queries.findings_page(user, filters, page, PER_PAGE),
+                     PER_PAGE, lambda: total)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
-    return render_template("findings/index.html", form=form, rows=rows, total=total,
-                           more=more, page=page, pages=pages, filter_args=filter_args)
+    return render_template("findings/index.html", form=form, pager=pager, more=more,
+                           filter_args=filter_args)
 
 
 def _export(extension, mimetype, write):

@@ -1,6 +1,5 @@
 """Plans and inspections: the annual plans, the inspections list, calendar, create/edit, the
 inspection page and its actions."""
-import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +19,7 @@ from ..web import (
     bounded_int,
     current_actor,
     flash_error,
-    page_number,
+    paginate_query,
     requires,
     run_step,
 )
@@ -35,6 +34,8 @@ from .forms import (
 )
 
 bp = Blueprint("inspections", __name__)
+
+PER_PAGE = 25
 
 
 
@@ -64,14 +65,12 @@ def index():
              else Unit.select().where(Unit.id == current_user.unit_id))
     form.fill_choices(units)
     valid = form.validate()
-    page = page_number()
-    rows, total = queries.filtered_inspections(
-        current_user, page=page,
+    inspections = queries.filtered_inspections(
+        current_user,
         **({"year": form.year.data, "unit_id": form.unit.data, "status": form.status.data,
             "kind": form.kind.data} if valid else {}))
-    return render_template("inspections/index.html", form=form, inspections=rows,
-                           total=total, page=page,
-                           pages=max(math.ceil(total / queries.PER_PAGE), 1))
+    return render_template("inspections/index.html", form=form,
+                           pager=paginate_query(inspections, PER_PAGE))
 
 
 def _calendar_month(text):
