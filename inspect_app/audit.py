@@ -29,6 +29,31 @@ def diff(before, after):
             if before.get(key) != value}
 
 
+class Tracked:
+    """A row's audited fields before a change; save() writes the row and its history.
+
+    Take it where the change starts: after the row is claimed, inside the transaction,
+    so that the values compared are those the change starts from. extra holds values
+    kept outside the row (a team, linked findings), the same keys given again to save().
+    """
+
+    def __init__(self, obj, fields, **extra):
+        self.obj, self.fields = obj, fields
+        self.created = obj.id is None
+        self.before = {} if self.created else {**snapshot(obj, fields), **extra}
+
+    def save(self, actor, store=None, **extra):
+        """If anything changed: store() (obj.save by default), then its create or update event.
+
+        Returns the changes, {} when nothing changed and nothing was written.
+        """
+        changes = diff(self.before, {**snapshot(self.obj, self.fields), **extra})
+        if changes:
+            (store or self.obj.save)()
+            record(actor, "create" if self.created else "update", self.obj, changes)
+        return changes
+
+
 def entity_name(obj):
     """The audit name of a model instance's table."""
     return obj._meta.table_name

@@ -68,12 +68,17 @@ def _required_text(value, field, message):
     return value
 
 
-def _save(actor, case, action, changes, findings=None):
-    """Save case (and its findings when given) with an audit event, in the caller's transaction."""
+def _store(case, findings=None):
+    """Save case (and its findings when given), in the caller's transaction."""
     case.updated_at = clock.now()
     case.save()
     if findings is not None:
         _link_findings(case, findings)
+
+
+def _save(actor, case, action, changes, findings=None):
+    """Save case (and its findings when given) with an audit event, in the caller's transaction."""
+    _store(case, findings)
     audit.record(actor, action, case, changes)
     return case
 
@@ -182,15 +187,13 @@ def update_case(actor, case, official_name, official_position, person_type, unit
     with transaction():
         case = _claim(case, ("open", "deferred"),
                       _l("A decided or closed case can no longer be edited."))
-        before = {**audit.snapshot(case, CASE_FIELDS),
-                  "findings": sorted(link.finding_id for link in case.finding_links)}
+        tracked = audit.Tracked(case, CASE_FIELDS,
+                                findings=sorted(link.finding_id for link in case.finding_links))
         _fill(case, official_name, official_position, person_type, unit, violation, opened_on)
         _check_findings_unit(findings, unit)
-        changes = audit.diff(before, {**audit.snapshot(case, CASE_FIELDS),
-                                      "findings": sorted(f.id for f in findings)})
-        if not changes:
-            return case
-        return _save(actor, case, "update", changes, findings)
+        tracked.save(actor, lambda: _store(case, findings),
+                     findings=sorted(f.id for f in findings))
+        return case
 
 
 # --- the processing time ---------------------------------------------------------------
@@ -355,16 +358,12 @@ def save_measure(actor, measure, code, name, person_type, legal_basis, valid_fro
         raise WorkflowError(_l("Decisions have imposed this measure: its code, name, person "
                                "type and legal basis stay as they are. Add a new measure "
                                "instead."), field="name")
-    before = audit.snapshot(measure, MEASURE_FIELDS) if measure.id else {}
+    tracked = audit.Tracked(measure, MEASURE_FIELDS)
     measure.code, measure.name, measure.person_type, measure.legal_basis = identity
     measure.valid_from, measure.valid_to = valid_from, valid_to
     measure.note, measure.sort_order, measure.active = (note or "").strip(), sort_order, active
-    changes = audit.diff(before, audit.snapshot(measure, MEASURE_FIELDS))
-    if changes:
-        with transaction():
-            action = "update" if measure.id else "create"
-            measure.save()
-            audit.record(actor, action, measure, changes)
+    with transaction():
+        tracked.save(actor)
     return measure
 
 
