@@ -187,7 +187,7 @@ def _show(case, bound=None):
                            actions=actions,
                            overdue=queries.is_overdue(case, today),
                            findings=queries.findings_of_case(case, current_user),
-                           timeline=services.timeline(case))
+                           timeline=queries.timeline(case))
 
 
 @bp.route("/discipline/<int:case_id>")

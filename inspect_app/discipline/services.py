@@ -1,9 +1,8 @@
-"""Disciplinary cases: open, edit, extend, decide, dismiss, defer, resume; measures; timeline."""
+"""Disciplinary cases: open, edit, extend, decide, dismiss, defer, resume; measures."""
 import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
 
 from .. import audit, clock
 from ..db import transaction
@@ -13,12 +12,10 @@ from ..models import (
     DEFERRAL_GROUNDS,
     PERSON_TYPES,
     PROCESSING_DAYS,
-    AuditEvent,
     DisciplineCase,
     DisciplineCaseFinding,
     DisciplineMeasure,
     Finding,
-    User,
 )
 from ..policy import can
 from ..text import fold
@@ -33,16 +30,6 @@ MEASURE_FIELDS = ("code", "name", "person_type", "legal_basis", "valid_from", "v
 MEASURE_IDENTITY = ("code", "name", "person_type", "legal_basis")
 MEASURE_CODE = re.compile(r"^[a-z0-9_]+$")
 FINDING_CODE_SEPARATORS = re.compile(r"[,;\n]+")
-
-TIMELINE_TEXT = {
-    "create": _l("Opened the case"),
-    "update": _l("Edited the case"),
-    "extend": _l("Extended the processing time"),
-    "decide": _l("Recorded the disciplinary decision"),
-    "dismiss": _l("Closed the case without a disciplinary measure"),
-    "defer": _l("Deferred the case"),
-    "resume": _l("Resumed the case"),
-}
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -366,36 +353,3 @@ def save_measure(actor, measure, code, name, person_type, legal_basis, valid_fro
         tracked.save(actor)
     return measure
 
-
-# --- reading ---------------------------------------------------------------------------
-
-
-def _entry_note(event, changes, case):
-    """(note, new deadline) shown under a timeline entry."""
-    if event.action == "decide" and case.measure is not None:
-        # A decision is final, so the case still holds what was decided.
-        decision = [case.measure.name, case.decision_no, format_date(case.decision_date)]
-        return " · ".join(decision), None
-    deadline = changes.get("deadline", [None, None])[-1] \
-        if event.action in ("extend", "resume") else None
-    return changes.get("reason", ""), deadline
-
-
-def timeline(case):
-    """The case's history as plain dicts (at, actor, kind, text, note, deadline, ground)."""
-    events = (AuditEvent
-              .select(AuditEvent, User)
-              .join(User, JOIN.LEFT_OUTER)
-              .where(AuditEvent.entity == audit.entity_name(case),
-                     AuditEvent.entity_id == case.id)
-              .order_by(AuditEvent.at, AuditEvent.id))
-    entries = []
-    for event in events:
-        changes = event.changed_fields
-        note, deadline = _entry_note(event, changes, case)
-        entries.append({"at": event.at, "actor": event.actor.full_name if event.actor else "",
-                        "kind": event.action,
-                        "text": TIMELINE_TEXT.get(event.action, TIMELINE_TEXT["update"]),
-                        "note": note, "ground": changes.get("ground", ""),
-                        "deadline": dt.date.fromisoformat(deadline) if deadline else None})
-    return entries
