@@ -39,7 +39,6 @@ def get_user_or_404(user_id):
     return user
 
 
-
 @bp.route("/users")
 @requires("users.manage")
 def users():
@@ -132,10 +131,10 @@ def settings_page():
     """The settings used in documents, reminders and reports."""
     form = settings_form(settings.SPECS, settings.all_values())
 
-    def save(form):
+    def save(posted):
         """Save every setting as the form gives it."""
         return services.save_settings(current_actor(), {
-            spec.key: (form[spec.key].data or "").strip() for spec in settings.SPECS})
+            spec.key: (posted[spec.key].data or "").strip() for spec in settings.SPECS})
     return run_step(form, save, _("The settings have been saved."), url_for("admin.settings_page"),
                     lambda f: render_template("admin/settings.html", form=f))
 

@@ -57,7 +57,6 @@ def save_category(actor, category, code, name, area, default_severity, active=Tr
     return category
 
 
-
 def retry_message(actor, message):
     """Queue a failed or dead message again now, with a fresh time before giving up."""
     with transaction():

@@ -61,8 +61,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.change_password(current_actor(),
-                                            form.current_password.data,
+            user = services.change_password(current_actor(), form.current_password.data,
                                             form.new_password.data)
         except WorkflowError as error:
             apply_form_error(form, error)

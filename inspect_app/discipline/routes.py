@@ -275,12 +275,12 @@ def _edit_measure(measure):
     """Show and handle the measure form for a new or existing measure."""
     form = MeasureForm(obj=measure if measure.id else None)
 
-    def save(form):
+    def save(posted):
         """Save the measure as the form gives it."""
-        return services.save_measure(current_actor(), measure, form.code.data, form.name.data,
-                                     form.person_type.data, form.legal_basis.data,
-                                     form.valid_from.data, form.valid_to.data, form.note.data,
-                                     form.sort_order.data or 0, form.active.data)
+        return services.save_measure(current_actor(), measure, posted.code.data, posted.name.data,
+                                     posted.person_type.data, posted.legal_basis.data,
+                                     posted.valid_from.data, posted.valid_to.data, posted.note.data,
+                                     posted.sort_order.data or 0, posted.active.data)
     return run_step(form, save, _("The disciplinary measure has been saved."),
                     url_for("discipline.measures"),
                     lambda f: render_template("discipline/measure_edit.html", form=f,

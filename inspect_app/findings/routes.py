@@ -37,7 +37,6 @@ FORM_CLASSES = {"report": ReportForm, "extension": ExtensionForm, "review": Note
                 "decision": NoteForm, "cancel": ReasonForm, "reopen": ReasonForm}
 
 
-
 def _authorize(action, obj):
     """403 unless the current user may perform action on obj."""
     if not can(current_user, action, obj):

@@ -38,7 +38,6 @@ bp = Blueprint("inspections", __name__)
 PER_PAGE = 25
 
 
-
 def get_inspection_or_404(inspection_id):
     """The inspection with this id if the current user may see it, else 404."""
     inspection = (Inspection

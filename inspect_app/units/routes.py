@@ -47,11 +47,11 @@ def _edit(unit):
         others = others.where(Unit.id != unit.id)
     form.fill_choices(services.active_kinds(), others)
 
-    def save(form):
+    def save(posted):
         """Save the unit as the form gives it."""
-        parent = Unit.get_or_none(Unit.id == form.parent.data) if form.parent.data else None
-        return services.save_unit(current_actor(), unit, form.code.data, form.name.data,
-                                  UnitKind.get_by_id(form.kind.data), parent, form.email.data)
+        parent = Unit.get_or_none(Unit.id == posted.parent.data) if posted.parent.data else None
+        return services.save_unit(current_actor(), unit, posted.code.data, posted.name.data,
+                                  UnitKind.get_by_id(posted.kind.data), parent, posted.email.data)
     return run_step(form, save, _("The unit has been saved."), url_for("units.index"),
                     lambda f: render_template("units/edit.html", form=f, unit=unit))
 
@@ -74,8 +74,7 @@ def edit(unit_id):
 @requires("units.manage")
 def deactivate(unit_id):
     """Take a unit out of use; its records stay."""
-    services.set_unit_active(current_actor(), get_unit_or_404(unit_id),
-                             False)
+    services.set_unit_active(current_actor(), get_unit_or_404(unit_id), False)
     flash(_("The unit has been deactivated."), "success")
     return redirect(url_for("units.index"))
 
@@ -84,8 +83,7 @@ def deactivate(unit_id):
 @requires("units.manage")
 def activate(unit_id):
     """Put a unit back in use."""
-    services.set_unit_active(current_actor(), get_unit_or_404(unit_id),
-                             True)
+    services.set_unit_active(current_actor(), get_unit_or_404(unit_id), True)
     flash(_("The unit has been reactivated."), "success")
     return redirect(url_for("units.index"))
 
