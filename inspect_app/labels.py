@@ -53,6 +53,31 @@ DEFERRAL_GROUND = {
     "criminal_proceedings": _l("Detention or criminal proceedings"),
 }
 
+# What a finding's or a case's history says each recorded action did.
+FINDING_TIMELINE = {
+    "create": _l("Recorded the finding"),
+    "update": _l("Edited the finding"),
+    "issue": _l("Issued the finding with the conclusion"),
+    "submit_report": _l("Submitted a remediation report"),
+    "accept_report": _l("Accepted the remediation report"),
+    "request_changes": _l("Asked for changes to the remediation report"),
+    "request_extension": _l("Asked for a later deadline"),
+    "approve_extension": _l("Approved the later deadline"),
+    "reject_extension": _l("Rejected the later deadline"),
+    "cancel": _l("Cancelled the finding"),
+    "reopen": _l("Reopened the finding"),
+}
+
+CASE_TIMELINE = {
+    "create": _l("Opened the case"),
+    "update": _l("Edited the case"),
+    "extend": _l("Extended the processing time"),
+    "decide": _l("Recorded the disciplinary decision"),
+    "dismiss": _l("Closed the case without a disciplinary measure"),
+    "defer": _l("Deferred the case"),
+    "resume": _l("Resumed the case"),
+}
+
 OUTBOX_STATUS = {"pending": _l("Waiting"), "sent": _l("Sent"),
                  "failed": _l("Failed, will retry"), "dead": _l("Given up")}
 

@@ -6,11 +6,9 @@ from peewee import JOIN, fn
 from .. import clock
 from ..models import OUTBOX_STATES, AuditEvent, OutboxMessage, User
 
-AUDIT_PAGE_SIZE = 50
 
-
-def audit_events(entity=None, actor_id=None, day_from=None, day_to=None, page=1):
-    """One page of audit events, newest first, filtered; and whether more follow."""
+def audit_events(entity=None, actor_id=None, day_from=None, day_to=None):
+    """The audit events, newest first, filtered."""
     query = (AuditEvent
              .select(AuditEvent, User)
              .join(User, join_type=JOIN.LEFT_OUTER)
@@ -24,8 +22,7 @@ def audit_events(entity=None, actor_id=None, day_from=None, day_to=None, page=1)
     if day_to:
         next_day = day_to + dt.timedelta(days=1)
         query = query.where(AuditEvent.at < clock.start_of_day_utc(next_day))
-    rows = list(query.paginate(page, AUDIT_PAGE_SIZE + 1))
-    return rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
+    return query
 
 
 def audit_entities():
@@ -44,8 +41,8 @@ def status_counts():
     return counts
 
 
-def outbox_page(status, page, page_size):
-    """One page of the outbox, newest first, in status if given: (messages, whether more).
+def outbox_messages(status):
+    """The outbox, newest first, in status if given.
 
     Only the listed columns are read: bodies and attachments (PDFs in base64) stay behind.
     """
@@ -56,5 +53,4 @@ def outbox_page(status, page, page_size):
              .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
     if status in OUTBOX_STATES:
         query = query.where(OutboxMessage.status == status)
-    rows = list(query.paginate(page, page_size + 1))
-    return rows[:page_size], len(rows) > page_size
+    return query

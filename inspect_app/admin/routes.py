@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import JOIN
 
 from .. import settings
@@ -21,11 +20,15 @@ from ..errors import WorkflowError
 from ..mail.outbox import RETRYABLE
 from ..models import Category, OutboxMessage, Unit, User
 from ..units.services import active_units
-from ..web import apply_form_error, page_number, requires
+from ..web import apply_form_error, current_actor, paginate_query, requires, run_step
 from . import queries, services
 from .forms import AuditFilterForm, CategoryForm, UserForm, settings_form
 
 bp = Blueprint("admin", __name__)
+
+# The audit trail and the outbox grow without end: their pages are not counted (probe).
+AUDIT_PAGE_SIZE = 50
+OUTBOX_PAGE_SIZE = 50
 
 
 def get_user_or_404(user_id):
@@ -34,11 +37,6 @@ def get_user_or_404(user_id):
     if user is None:
         abort(404)
     return user
-
-
-def _actor():
-    """The signed-in admin as a model instance."""
-    return current_user._get_current_object()
 
 
 @bp.route("/users")
@@ -69,7 +67,7 @@ def create_user():
     if form.validate_on_submit():
         one_time = accounts.generate_one_time_password()
         try:
-            user = accounts.create_user(_actor(), form.username.data, form.full_name.data,
+            user = accounts.create_user(current_actor(), form.username.data, form.full_name.data,
                                         form.role.data, one_time,
                                         unit=_unit_or_none(form.unit.data),
                                         email=form.email.data, locale=form.locale.data,
@@ -93,37 +91,27 @@ def edit_user(user_id):
     form.fill_choices(active_units())
     if request.method == "GET":
         form.unit.data = user.unit_id or 0
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(_actor(), user, form.full_name.data, form.role.data,
-                                 _unit_or_none(form.unit.data), form.email.data,
-                                 form.locale.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The account has been saved."), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user)
+    return run_step(form, lambda f: accounts.update_user(current_actor(), user, f.full_name.data,
+                                                         f.role.data, _unit_or_none(f.unit.data),
+                                                         f.email.data, f.locale.data),
+                    _("The account has been saved."), url_for("admin.users"),
+                    lambda f: render_template("admin/user_edit.html", form=f, user=user))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @requires("users.manage")
 def deactivate_user(user_id):
     """Deactivate an account, ending its sessions."""
-    try:
-        accounts.set_user_active(_actor(), get_user_or_404(user_id), False)
-    except WorkflowError as error:
-        flash(str(error.message), "danger")
-    else:
-        flash(_("The account has been deactivated."), "success")
-    return redirect(url_for("admin.users"))
+    user = get_user_or_404(user_id)
+    return run_step(None, lambda: accounts.set_user_active(current_actor(), user, False),
+                    _("The account has been deactivated."), url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>/activate", methods=["POST"])
 @requires("users.manage")
 def activate_user(user_id):
     """Reactivate an account."""
-    accounts.set_user_active(_actor(), get_user_or_404(user_id), True)
+    accounts.set_user_active(current_actor(), get_user_or_404(user_id), True)
     flash(_("The account has been reactivated."), "success")
     return redirect(url_for("admin.users"))
 
@@ -133,7 +121,7 @@ def activate_user(user_id):
 def reset_password(user_id):
     """Give an account a one-time password, shown once on this page only."""
     user = get_user_or_404(user_id)
-    one_time = accounts.reset_password(_actor(), user)
+    one_time = accounts.reset_password(current_actor(), user)
     return render_template("admin/one_time_password.html", user=user, password=one_time)
 
 
@@ -142,16 +130,13 @@ def reset_password(user_id):
 def settings_page():
     """The settings used in documents, reminders and reports."""
     form = settings_form(settings.SPECS, settings.all_values())
-    if form.validate_on_submit():
-        values = {spec.key: (form[spec.key].data or "").strip() for spec in settings.SPECS}
-        try:
-            services.save_settings(_actor(), values)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The settings have been saved."), "success")
-            return redirect(url_for("admin.settings_page"))
-    return render_template("admin/settings.html", form=form)
+
+    def save(posted):
+        """Save every setting as the form gives it."""
+        return services.save_settings(current_actor(), {
+            spec.key: (posted[spec.key].data or "").strip() for spec in settings.SPECS})
+    return run_step(form, save, _("The settings have been saved."), url_for("admin.settings_page"),
+                    lambda f: render_template("admin/settings.html", form=f))
 
 
 @bp.route("/audit")
@@ -162,18 +147,16 @@ def audit_log():
     form.entity.choices = [("", _("(all)"))] + [(e, e) for e in queries.audit_entities()]
     form.actor.choices = [(0, _("(all)"))] + [
         (u.id, u.username) for u in User.select().order_by(User.username)]
-    page = page_number()
     form.validate()
 
     def value(field):
         """A filter's value, ignored when that filter alone is invalid."""
         return None if field.errors else field.data
 
-    events, has_more = queries.audit_events(
-        entity=value(form.entity), actor_id=value(form.actor),
-        day_from=value(form.day_from), day_to=value(form.day_to), page=page)
-    return render_template("admin/audit.html", form=form, events=events, page=page,
-                           has_more=has_more)
+    events = queries.audit_events(entity=value(form.entity), actor_id=value(form.actor),
+                                  day_from=value(form.day_from), day_to=value(form.day_to))
+    return render_template("admin/audit.html", form=form,
+                           pager=paginate_query(events, AUDIT_PAGE_SIZE, probe=True))
 
 
 @bp.route("/categories")
@@ -187,17 +170,12 @@ def categories():
 def _edit_category(category):
     """Show and handle the category form for a new or existing category."""
     form = CategoryForm(obj=category if category.id else None)
-    if form.validate_on_submit():
-        try:
-            services.save_category(_actor(), category, form.code.data, form.name.data,
-                                   form.area.data, form.default_severity.data,
-                                   form.active.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The category has been saved."), "success")
-            return redirect(url_for("admin.categories"))
-    return render_template("admin/category_edit.html", form=form, category=category)
+    return run_step(form, lambda f: services.save_category(current_actor(), category, f.code.data,
+                                                           f.name.data, f.area.data,
+                                                           f.default_severity.data, f.active.data),
+                    _("The category has been saved."), url_for("admin.categories"),
+                    lambda f: render_template("admin/category_edit.html", form=f,
+                                              category=category))
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])
@@ -220,7 +198,6 @@ def edit_category(category_id):
 # --- the outbox -----------------------------------------------------------------------
 
 
-OUTBOX_PAGE_SIZE = 50
 # The stored HTML body is shown on its own, unable to run scripts or load anything.
 HTML_PREVIEW_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
@@ -238,10 +215,9 @@ def get_message_or_404(message_id):
 def outbox():
     """The queued and delivered e-mails, newest first, filtered by status."""
     status = request.args.get("status", "")
-    page = page_number()
-    messages, has_more = queries.outbox_page(status, page, OUTBOX_PAGE_SIZE)
-    return render_template("admin/outbox.html", messages=messages, has_more=has_more,
-                           page=page, status=status, counts=queries.status_counts())
+    pager = paginate_query(queries.outbox_messages(status), OUTBOX_PAGE_SIZE, probe=True)
+    return render_template("admin/outbox.html", pager=pager, status=status,
+                           counts=queries.status_counts())
 
 
 @bp.route("/outbox/<int:message_id>")
@@ -275,7 +251,7 @@ def outbox_message_html(message_id):
 def retry_outbox_message(message_id):
     """Send a failed or dead message again at the next delivery run."""
     message = get_message_or_404(message_id)
-    if services.retry_message(_actor(), message):
+    if services.retry_message(current_actor(), message):
         flash(_("The message will be sent again within a minute."), "success")
     else:
         flash(_("Only a failed or given-up message can be retried."), "warning")

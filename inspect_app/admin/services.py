@@ -49,17 +49,12 @@ def save_category(actor, category, code, name, area, default_severity, active=Tr
         raise WorkflowError(_l("This code is already used."), field="code")
     if default_severity not in SEVERITIES:
         raise WorkflowError(_l("Not a valid choice."), field="default_severity")
-    before = audit.snapshot(category, CATEGORY_FIELDS) if category.id else {}
+    tracked = audit.Tracked(category, CATEGORY_FIELDS)
     with transaction():
         category.code, category.name, category.area = code, name.strip(), area.strip()
         category.default_severity, category.active = default_severity, active
-        changes = audit.diff(before, audit.snapshot(category, CATEGORY_FIELDS))
-        if changes:
-            action = "update" if category.id else "create"
-            category.save()
-            audit.record(actor, action, category, changes)
+        tracked.save(actor)
     return category
-
 
 
 def retry_message(actor, message):

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
-from .. import clock
-from ..labels import OVERDUE
+from .. import audit, clock
+from ..formatting import format_date
+from ..labels import CASE_TIMELINE, DEFERRAL_GROUND, OVERDUE
 from ..models import (
     AuditEvent,
     DisciplineCase,
@@ -194,12 +195,6 @@ def cases_query(user, filters, today=None):
     return _filtered(_scoped(query, user), filters, today)
 
 
-def filtered_cases(user, filters, page, per_page=25, today=None):
-    """(rows of the page, total matching) of the cases list."""
-    query = cases_query(user, filters, today)
-    return list(query.paginate(page, per_page)), query.count()
-
-
 def finding_codes(cases, user):
     """{case id: [codes of the findings user may see]} for the cases of a query, in one query."""
     ids = cases.clone().select(DisciplineCase.id).order_by()
@@ -353,3 +348,26 @@ def month_summary(first_day, last_day):
             for name in UNIT_FIGURES:
                 setattr(summary, name, getattr(summary, name) + row[name])
     return summary
+
+
+# --- a case's history ------------------------------------------------------------------
+
+
+def _entry(event, changes, case):
+    """What the case's timeline shows for event: text, note, new deadline and legal ground."""
+    text = CASE_TIMELINE.get(event.action, CASE_TIMELINE["update"])
+    ground = changes.get("ground", "")
+    detail = DEFERRAL_GROUND.get(ground, ground)
+    if event.action == "decide" and case.measure is not None:
+        # A decision is final, so the case still holds what was decided.
+        decision = [case.measure.name, case.decision_no, format_date(case.decision_date)]
+        return {"text": text, "note": " · ".join(decision), "detail": detail}
+    deadline = changes.get("deadline", [None, None])[-1] \
+        if event.action in ("extend", "resume") else None
+    return {"text": text, "note": changes.get("reason", ""), "detail": detail,
+            "deadline": dt.date.fromisoformat(deadline) if deadline else None}
+
+
+def timeline(case):
+    """The case's history as audit.timeline entries, a deferral's legal ground as detail."""
+    return audit.timeline(case, lambda event, changes: _entry(event, changes, case))

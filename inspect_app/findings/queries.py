@@ -2,16 +2,14 @@
 history, the review queue and a unit's home."""
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from peewee import JOIN, Case
 
-from .. import clock
+from .. import audit, clock
 from ..formatting import format_date
-from ..labels import OVERDUE
+from ..labels import FINDING_TIMELINE, OVERDUE
 from ..models import (
     EXTENDABLE_STATES,
     RUNNING_STATES,
-    AuditEvent,
     Category,
     ExtensionRequest,
     Finding,
@@ -165,21 +163,6 @@ def is_overdue(finding, today):
 DUE_SOON_DAYS = 7
 
 
-TIMELINE_TEXT = {
-    "create": _l("Recorded the finding"),
-    "update": _l("Edited the finding"),
-    "issue": _l("Issued the finding with the conclusion"),
-    "submit_report": _l("Submitted a remediation report"),
-    "accept_report": _l("Accepted the remediation report"),
-    "request_changes": _l("Asked for changes to the remediation report"),
-    "request_extension": _l("Asked for a later deadline"),
-    "approve_extension": _l("Approved the later deadline"),
-    "reject_extension": _l("Rejected the later deadline"),
-    "cancel": _l("Cancelled the finding"),
-    "reopen": _l("Reopened the finding"),
-}
-
-
 def responses_of(finding):
     """The finding's reports, oldest first, with author and reviewer (their names)."""
     Reviewer = User.alias()
@@ -222,31 +205,27 @@ def _entry_details(event, changes, responses, extensions):
     return "", None
 
 
+def _entry_text(event, changes):
+    """What the timeline says the event did."""
+    text = FINDING_TIMELINE.get(event.action)
+    if text is None:
+        # Steps recorded by other areas (the conclusion) read by the state they set.
+        opened = changes.get("status", [None, None])[-1] == "open"
+        text = FINDING_TIMELINE["issue"] if opened else FINDING_TIMELINE["update"]
+    return text
+
+
 def timeline(finding, responses=None, extensions=None):
-    """The finding's history as plain dicts (at, actor, kind, text, note, deadline)."""
+    """The finding's history as audit.timeline entries (at, actor, kind, text, note, deadline)."""
     responses = {r.id: r for r in (responses if responses is not None
                                    else responses_of(finding))}
     extensions = {e.id: e for e in (extensions if extensions is not None
                                     else extensions_of(finding))}
-    events = (AuditEvent
-              .select(AuditEvent, User.id, User.full_name)
-              .join(User, join_type=JOIN.LEFT_OUTER)
-              .where(AuditEvent.entity == "finding",
-                     AuditEvent.entity_id == finding.id)
-              .order_by(AuditEvent.at, AuditEvent.id))
-    entries = []
-    for event in events:
-        changes = event.changed_fields
+
+    def describe(event, changes):
         note, deadline = _entry_details(event, changes, responses, extensions)
-        text = TIMELINE_TEXT.get(event.action)
-        if text is None:
-            # Steps recorded by other areas (the conclusion) read by the state they set.
-            opened = changes.get("status", [None, None])[-1] == "open"
-            text = TIMELINE_TEXT["issue"] if opened else TIMELINE_TEXT["update"]
-        entries.append({"at": event.at, "actor": event.actor.full_name if event.actor else "",
-                        "kind": event.action, "text": text, "note": note,
-                        "deadline": deadline})
-    return entries
+        return {"text": _entry_text(event, changes), "note": note, "deadline": deadline}
+    return audit.timeline(finding, describe)
 
 
 def review_queue():

@@ -139,13 +139,10 @@ def update_finding(actor, finding, category, severity, title, description, recom
         inspection = _claim_recording(actor, finding.inspection)
         finding = claim(Finding.status, finding.id, ("draft",),
                         _l("Only a draft finding can be edited."))
-        before = audit.snapshot(finding, EDITABLE_FIELDS)
+        tracked = audit.Tracked(finding, EDITABLE_FIELDS)
         _fill(finding, inspection, category, severity, title, description, recommendation,
               responsible_unit, official_name, official_position, deadline, deadline_days)
-        changes = audit.diff(before, audit.snapshot(finding, EDITABLE_FIELDS))
-        if changes:
-            finding.save()
-            audit.record(actor, "update", finding, changes)
+        tracked.save(actor)
     return finding
 
 

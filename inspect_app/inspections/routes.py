@@ -1,6 +1,5 @@
 """Plans and inspections: the annual plans, the inspections list, calendar, create/edit, the
 inspection page and its actions."""
-import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +14,15 @@ from ..pdf import documents
 from ..policy import can
 from ..reports.monthly import Month
 from ..units.services import active_units
-from ..web import apply_form_error, bounded_int, flash_error, page_number, requires
+from ..web import (
+    apply_form_error,
+    bounded_int,
+    current_actor,
+    flash_error,
+    paginate_query,
+    requires,
+    run_step,
+)
 from . import queries, services
 from .forms import (
     AttachmentForm,
@@ -28,10 +35,7 @@ from .forms import (
 
 bp = Blueprint("inspections", __name__)
 
-
-def _actor():
-    """The signed-in user as a model instance (for services)."""
-    return current_user._get_current_object()
+PER_PAGE = 25
 
 
 def get_inspection_or_404(inspection_id):
@@ -46,6 +50,11 @@ def get_inspection_or_404(inspection_id):
     return inspection
 
 
+def _inspection_url(inspection):
+    """The inspection's page."""
+    return url_for("inspections.show", inspection_id=inspection.id)
+
+
 @bp.route("/inspections")
 @requires("inspections.list")
 def index():
@@ -55,14 +64,12 @@ def index():
              else Unit.select().where(Unit.id == current_user.unit_id))
     form.fill_choices(units)
     valid = form.validate()
-    page = page_number()
-    rows, total = queries.filtered_inspections(
-        current_user, page=page,
+    inspections = queries.filtered_inspections(
+        current_user,
         **({"year": form.year.data, "unit_id": form.unit.data, "status": form.status.data,
             "kind": form.kind.data} if valid else {}))
-    return render_template("inspections/index.html", form=form, inspections=rows,
-                           total=total, page=page,
-                           pages=max(math.ceil(total / queries.PER_PAGE), 1))
+    return render_template("inspections/index.html", form=form,
+                           pager=paginate_query(inspections, PER_PAGE))
 
 
 def _calendar_month(text):
@@ -131,7 +138,7 @@ def _edit(inspection):
     _fill_form(form, inspection)
     if form.validate_on_submit():
         try:
-            inspection, overlaps = services.save_inspection(_actor(), inspection,
+            inspection, overlaps = services.save_inspection(current_actor(), inspection,
                                                             **_form_values(form))
         except WorkflowError as error:
             apply_form_error(form, error)
@@ -142,7 +149,7 @@ def _edit(inspection):
                         "time or on a similar topic: %(list)s.",
                         list="; ".join(f"{o.title} ({format_date(o.start_date)})"
                                        for o in overlaps)), "warning")
-            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+            return redirect(_inspection_url(inspection))
     return render_template("inspections/edit.html", form=form, inspection=inspection)
 
 
@@ -177,24 +184,13 @@ def show(inspection_id):
         may_conclude=can(current_user, "inspections.conclude", inspection))
 
 
-def _act(inspection, step, done_message):
-    """Run a status change on the inspection, flash its outcome and go back to its page."""
-    try:
-        step(inspection)
-    except WorkflowError as error:
-        flash_error(error)
-    else:
-        flash(done_message, "success")
-    return redirect(url_for("inspections.show", inspection_id=inspection.id))
-
-
 @bp.route("/inspections/<int:inspection_id>/start", methods=["POST"])
 @requires("inspections.manage")
 def start(inspection_id):
     """planned → in progress."""
-    return _act(get_inspection_or_404(inspection_id),
-                lambda i: services.start_inspection(_actor(), i),
-                _("The inspection is now in progress."))
+    inspection = get_inspection_or_404(inspection_id)
+    return run_step(None, lambda: services.start_inspection(current_actor(), inspection),
+                    _("The inspection is now in progress."), _inspection_url(inspection))
 
 
 @bp.route("/inspections/<int:inspection_id>/cancel", methods=["POST"])
@@ -202,9 +198,10 @@ def start(inspection_id):
 def cancel(inspection_id):
     """Cancel the inspection with a reason."""
     form = CancelForm()
-    return _act(get_inspection_or_404(inspection_id),
-                lambda i: services.cancel_inspection(_actor(), i, form.reason.data or ""),
-                _("The inspection has been cancelled."))
+    inspection = get_inspection_or_404(inspection_id)
+    return run_step(None, lambda: services.cancel_inspection(current_actor(), inspection,
+                                                             form.reason.data or ""),
+                    _("The inspection has been cancelled."), _inspection_url(inspection))
 
 
 def _require_conclude(inspection):
@@ -219,8 +216,8 @@ def close(inspection_id):
     """concluded → closed, when every finding is resolved or cancelled."""
     inspection = get_inspection_or_404(inspection_id)
     _require_conclude(inspection)
-    return _act(inspection, lambda i: services.close_inspection(_actor(), i),
-                _("The inspection has been closed."))
+    return run_step(None, lambda: services.close_inspection(current_actor(), inspection),
+                    _("The inspection has been closed."), _inspection_url(inspection))
 
 
 @bp.route("/inspections/<int:inspection_id>/conclusion", methods=["GET", "POST"])
@@ -232,20 +229,20 @@ def conclusion(inspection_id):
     if inspection.status != "in_progress":
         flash(_("The conclusion can be issued only while the inspection is in progress."),
               "danger")
-        return redirect(url_for("inspections.show", inspection_id=inspection.id))
+        return redirect(_inspection_url(inspection))
     form = ConclusionForm()
     if request.method == "GET":
         form.conclusion_date.data = clock.today()
     if form.validate_on_submit():
         try:
-            issued = services.issue_conclusion(_actor(), inspection, form.conclusion_no.data,
+            issued = services.issue_conclusion(current_actor(), inspection, form.conclusion_no.data,
                                                form.conclusion_date.data, form.summary.data)
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
             flash(_("The conclusion has been issued with %(count)d findings; the units "
                     "have been notified.", count=len(issued)), "success")
-            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+            return redirect(_inspection_url(inspection))
     return render_template("inspections/conclusion.html", form=form, inspection=inspection,
                            drafts=list(services.draft_findings(inspection)))
 
@@ -284,15 +281,20 @@ def upload(inspection_id):
             flash(str(error), "danger")
     else:
         try:
-            services.attach_file(_actor(), inspection, form.file.data)
+            services.attach_file(current_actor(), inspection, form.file.data)
         except WorkflowError as error:
             flash_error(error)
         else:
             flash(_("The file has been attached."), "success")
-    return redirect(url_for("inspections.show", inspection_id=inspection.id) + "#files")
+    return redirect(_inspection_url(inspection) + "#files")
 
 
 # --- annual plans ---------------------------------------------------------------------
+
+
+def _plan_url(plan):
+    """The plan's page."""
+    return url_for("inspections.plan_show", plan_id=plan.id)
 
 
 def get_plan_or_404(plan_id):
@@ -315,17 +317,11 @@ def _edit_plan(plan):
     form = PlanForm(obj=plan if plan.id else None)
     if request.method == "GET" and not plan.id:
         form.year.data = clock.today().year
-    if form.validate_on_submit():
-        try:
-            services.save_plan(current_user._get_current_object(), plan, form.year.data,
-                               form.title.data, form.decision_no.data or "",
-                               form.decision_date.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The plan has been saved."), "success")
-            return redirect(url_for("inspections.plan_show", plan_id=plan.id))
-    return render_template("inspections/plans/edit.html", form=form, plan=plan)
+    return run_step(form, lambda f: services.save_plan(current_actor(), plan, f.year.data,
+                                                       f.title.data, f.decision_no.data or "",
+                                                       f.decision_date.data),
+                    _("The plan has been saved."), _plan_url,
+                    lambda f: render_template("inspections/plans/edit.html", form=f, plan=plan))
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -356,10 +352,5 @@ def plan_show(plan_id):
 def plan_approve(plan_id):
     """Mark the plan approved."""
     plan = get_plan_or_404(plan_id)
-    try:
-        services.approve_plan(current_user._get_current_object(), plan)
-    except WorkflowError as error:
-        flash_error(error)
-    else:
-        flash(_("The plan has been approved."), "success")
-    return redirect(url_for("inspections.plan_show", plan_id=plan.id))
+    return run_step(None, lambda: services.approve_plan(current_actor(), plan),
+                    _("The plan has been approved."), _plan_url(plan))

@@ -76,14 +76,10 @@ def save_plan(actor, plan, year, title, decision_no="", decision_date=None):
         if plan.id and year != plan.year and _inspections_outside_year(plan, year):
             raise WorkflowError(_l("Some of this plan's inspections start in another year."),
                                 field="year")
-        before = audit.snapshot(plan, PLAN_FIELDS) if plan.id else {}
+        tracked = audit.Tracked(plan, PLAN_FIELDS)
         plan.year, plan.title = year, title
         plan.decision_no, plan.decision_date = nfc(decision_no).strip(), decision_date
-        changes = audit.diff(before, audit.snapshot(plan, PLAN_FIELDS))
-        if changes:
-            action = "update" if plan.id else "create"
-            plan.save()
-            audit.record(actor, action, plan, changes)
+        tracked.save(actor)
     return plan
 
 
@@ -134,33 +130,26 @@ def save_inspection(actor, inspection, *, unit, title, start_date, end_date, top
         _check_dates(start_date, end_date, plan)
         _check_follow_up(inspection, unit, kind, follow_up_of, start_date)
         members = _check_team(lead, members)
-        before = (_inspection_snapshot(inspection, [m.user_id for m in inspection.members])
-                  if inspection.id else {})
+        tracked = audit.Tracked(inspection, INSPECTION_FIELDS, members=_team_ids(inspection))
         inspection.plan, inspection.unit, inspection.title = plan, unit, title
         inspection.topics, inspection.kind = nfc(topics).strip(), kind
         inspection.follow_up_of = follow_up_of if kind == "follow_up" else None
         inspection.start_date, inspection.end_date = start_date, end_date
         inspection.lead, inspection.decision_date = lead, decision_date
         inspection.decision_no = nfc(decision_no).strip()
-        created = inspection.id is None
-        changes = audit.diff(before, _inspection_snapshot(inspection,
-                                                          [user.id for user in members]))
-        if changes:
-            inspection.save()
-            _replace_members(inspection, members)
-            audit.record(actor, "create" if created else "update", inspection, changes)
+        tracked.save(actor, lambda: _save_with_team(inspection, members),
+                     members=sorted(user.id for user in members))
     return inspection, find_overlaps(inspection)
 
 
-def _inspection_snapshot(inspection, member_ids):
-    """The audited fields of inspection, with its team members' ids."""
-    values = audit.snapshot(inspection, INSPECTION_FIELDS)
-    values["members"] = sorted(member_ids)
-    return values
+def _team_ids(inspection):
+    """The ids of the inspection's stored team members, none for a new inspection."""
+    return sorted(member.user_id for member in inspection.members) if inspection.id else []
 
 
-def _replace_members(inspection, members):
-    """Make the team members exactly members (the lead is kept on the inspection)."""
+def _save_with_team(inspection, members):
+    """Save the inspection and make its team members exactly members (the lead aside)."""
+    inspection.save()
     (InspectionMember
      .delete()
      .where(InspectionMember.inspection == inspection)
