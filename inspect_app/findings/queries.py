@@ -2,10 +2,12 @@
 history, the review queue and a unit's home."""
 import datetime as dt
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, Case
 
 from .. import clock
+from ..cache import cached
 from ..formatting import format_date
 from ..labels import OVERDUE
 from ..models import (
@@ -20,7 +22,7 @@ from ..models import (
     Unit,
     User,
 )
-from ..policy import STAFF_ROLES
+from ..policy import STAFF_ROLES, viewer_scope
 from ..text import fold
 
 
@@ -145,6 +147,20 @@ def filter_choices(user, selected_inspection=None):
         "inspections": [(i.id, f"{i.title} ({format_date(i.start_date)})")
                         for i in _inspections(user, selected_inspection)],
     }
+
+
+def cached_filter_choices(user, selected_inspection=None):
+    """filter_choices, kept until the data changes (per scope, inspection and language)."""
+    key = ("finding filter choices", viewer_scope(user), selected_inspection,
+           str(get_locale()))
+    return cached(key, lambda: filter_choices(user, selected_inspection))
+
+
+def cached_count(user, filters, today=None, limit=None):
+    """count_findings, kept until the data changes: paging through a list counts it once."""
+    today = today or clock.today()
+    key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit, today)
+    return cached(key, lambda: count_findings(user, filters, today, limit))
 
 
 def unit_heads(unit_id):
