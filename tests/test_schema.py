@@ -4,10 +4,17 @@ import datetime as dt
 import pytest
 from peewee import IntegrityError, SqliteDatabase
 
-from inspect_app import schema
+from inspect_app import cache, schema
 from inspect_app.db import db
-from inspect_app.models import ALL_MODELS, ExtensionRequest, UnitKind, User
-from tests.factories import make_finding, make_unit
+from inspect_app.models import (
+    ALL_MODELS,
+    AuditEvent,
+    DisciplineDeferral,
+    ExtensionRequest,
+    UnitKind,
+    User,
+)
+from tests.factories import make_case, make_finding, make_unit
 
 IGNORED_TABLES = {"schema_migration"}
 
@@ -163,4 +170,37 @@ def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_other
         assert stored(second).note and stored(second).decided_at is not None
         with pytest.raises(IntegrityError), db.atomic():
             ask(other)
+        db.close()
+
+
+def test_deferrals_migration_copies_the_audit_trails_deferrals_by_local_day(
+        make_app, monkeypatch):
+    """Deferrals recorded before 0013, of resumed cases too, become rows on their local day."""
+    app = make_app("before-0013.db")
+    every = schema.migration_files()
+    monkeypatch.setattr(schema, "migration_files",
+                        lambda: [path for path in every if path.stem < "0013"])
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        schema.upgrade()
+        resumed, deferred = make_case(), make_case(status="deferred")
+
+        def event(case, action, at, entity="discipline_case"):
+            AuditEvent.create(at=at, action=action, entity=entity, entity_id=case.id)
+
+        event(resumed, "defer", dt.datetime(2026, 10, 20, 3, 0))
+        event(resumed, "resume", dt.datetime(2026, 10, 25, 3, 0))
+        # 23:30 UTC on 31 October is 06:30 on 1 November in Hanoi.
+        event(resumed, "defer", dt.datetime(2026, 10, 31, 23, 30))
+        event(resumed, "resume", dt.datetime(2026, 11, 5, 3, 0))
+        event(deferred, "defer", dt.datetime(2026, 11, 10, 3, 0))
+        event(deferred, "defer", dt.datetime(2026, 11, 11, 3, 0), entity="finding")
+        version = cache.data_version()
+        monkeypatch.undo()
+        assert schema.upgrade() == [path.stem for path in every if path.stem >= "0013"]
+
+        assert sorted((row.case_id, row.deferred_on) for row in DisciplineDeferral.select()) \
+            == [(resumed.id, dt.date(2026, 10, 20)), (resumed.id, dt.date(2026, 11, 1)),
+                (deferred.id, dt.date(2026, 11, 10))]
+        assert cache.data_version() > version
         db.close()
