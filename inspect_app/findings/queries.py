@@ -156,9 +156,9 @@ def cached_filter_choices(user, selected_inspection=None):
     return cached(key, lambda: filter_choices(user, selected_inspection))
 
 
-def cached_count(user, filters, today=None, limit=None):
-    """count_findings, kept until the data changes: paging through a list counts it once."""
-    today = today or clock.today()
+def cached_count(user, filters, limit=None):
+    """count_findings of today, kept until the data changes (a list is counted once)."""
+    today = clock.today()
     key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit, today)
     return cached(key, lambda: count_findings(user, filters, today, limit))
 
