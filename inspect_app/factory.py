@@ -27,6 +27,8 @@ def create_app(config=None):
     app.config.update(from_environment(app.instance_path))
     app.config.update(config)
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    # Dates are counted (clock) and shown (Flask-Babel) in the one zone APP_TIMEZONE names.
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["APP_TIMEZONE"]
     # The cookie lives no longer than the server-side session it names (auth.sessions).
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
         hours=app.config["SESSION_MAX_HOURS"])

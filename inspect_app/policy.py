@@ -8,6 +8,11 @@ UNIT_HEAD = "unit_head"
 STAFF_ROLES = (ADMIN, INSPECTOR, LEADER)
 
 
+def viewer_scope(user):
+    """What the lists and exports a user sees hold: every unit's, or their unit's only."""
+    return "staff" if user.role in STAFF_ROLES else f"unit:{user.unit_id}"
+
+
 def _admin_only(user, obj):
     """Only administrators."""
     return user.role == ADMIN

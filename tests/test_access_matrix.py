@@ -16,10 +16,7 @@ unit A's team and not on unit B's.
 
 import pytest
 
-from tests.factories import (
-    PASSWORD,
-)
-from tests.test_access import db_state
+from tests.helpers import db_state, sign_in, url_rules
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
 ROLES = ["anonymous", "head_a", "head_b", "leader", "inspector", "admin"]
@@ -174,13 +171,6 @@ HOSTILE_POST = {
 LAST = ("auth.logout",)
 
 
-def rules(app):
-    """Every rule but static, with the methods it accepts (HEAD and OPTIONS aside)."""
-    return sorted(((rule, sorted(rule.methods - {"HEAD", "OPTIONS"}))
-                   for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
-                  key=lambda item: item[0].rule)
-
-
 def expected(rule, role, unit):
     """The answer the table gives for this request."""
     decision = EXPECTED[rule.endpoint]
@@ -209,18 +199,11 @@ def answer(response, rule, role):
     return OK
 
 
-def sign_in(client, role):
-    """Sign the client in as role (anonymous stays signed out)."""
-    if role != "anonymous":
-        response = client.post("/login", data={"username": role, "password": PASSWORD})
-        assert response.status_code == 302, role
-
-
 # --- the tests --------------------------------------------------------------------------
 
 
 def test_every_route_has_an_expectation(app):
-    endpoints = {rule.endpoint for rule, _methods in rules(app)}
+    endpoints = {rule.endpoint for rule, _methods in url_rules(app)}
     assert endpoints - set(EXPECTED) == set(), "add the new routes to EXPECTED"
     assert set(EXPECTED) - endpoints == set(), "EXPECTED names routes that are gone"
 
@@ -228,10 +211,11 @@ def test_every_route_has_an_expectation(app):
 @pytest.mark.parametrize("unit", ["A", "B"])
 @pytest.mark.parametrize("role", ROLES)
 def test_get_answers_match_the_matrix(app, client, access_world, role, unit):
-    sign_in(client, role)
+    if role != "anonymous":
+        sign_in(client, role)
     ids = access_world[unit]
     wrong = []
-    for rule, methods in rules(app):
+    for rule, methods in url_rules(app):
         if "GET" not in methods:
             continue
         url = rule.build({name: ids[name] for name in rule.arguments})[1]
@@ -245,9 +229,10 @@ def test_get_answers_match_the_matrix(app, client, access_world, role, unit):
 @pytest.mark.parametrize("role", ROLES)
 def test_post_answers_match_the_matrix_and_refusals_change_nothing(app, client, access_world,
                                                                    role, unit):
-    sign_in(client, role)
+    if role != "anonymous":
+        sign_in(client, role)
     ids = access_world[unit]
-    posts = [rule for rule, methods in rules(app) if "POST" in methods]
+    posts = [rule for rule, methods in url_rules(app) if "POST" in methods]
     refused = [r for r in posts if expected(r, role, unit) != OK]
     allowed = sorted((r for r in posts if expected(r, role, unit) == OK),
                      key=lambda r: r.endpoint in LAST)

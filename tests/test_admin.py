@@ -15,6 +15,7 @@ from tests.helpers import (
     location,
     one_time_password,
     settings_form_data,
+    sign_in,
     text,
     tr,
 )
@@ -26,8 +27,7 @@ SEEDED_KINDS = {"xa", "phuong", "thi_tran", "dac_khu", "phong_ban", "so_nganh", 
 def admin(client):
     """A signed-in administrator."""
     user = make_user("quantri", role="admin", full_name="Quản Trị")
-    response = client.post("/login", data={"username": "quantri", "password": PASSWORD})
-    assert location(response) == "/"
+    sign_in(client, user)
     return user
 
 

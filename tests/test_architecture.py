@@ -87,3 +87,23 @@ def test_importing_a_service_loads_no_web_code():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _test_modules_imported(source):
+    """The test modules (tests/test_*.py) a test source imports from."""
+    imported = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = "tests." * bool(node.level) + (node.module or "")
+            imported += [module] + [f"{module}.{alias.name}" for alias in node.names]
+    return sorted({name for name in imported
+                   if name.startswith("tests.") and name.split(".")[1].startswith("test_")})
+
+
+def test_no_test_module_imports_another():
+    """Shared test code lives in helpers.py, factories.py, uploads.py and conftest.py."""
+    found = {str(path.relative_to(ROOT)): _test_modules_imported(path.read_text())
+             for path in sorted((ROOT / "tests").rglob("*.py"))}
+    assert {path: names for path, names in found.items() if names} == {}

@@ -22,7 +22,7 @@ from inspect_app.models import ALL_MODELS, Attachment, DataVersion
 from inspect_app.pdf import documents
 from tests.conftest import ON_POSTGRESQL, ROOT
 from tests.factories import make_issued_finding, make_pdf, make_unit, make_user
-from tests.test_pdf import pdf_text
+from tests.helpers import pdf_text
 
 NOW = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.timezone.utc)
 

@@ -34,7 +34,6 @@ from inspect_app.models import (
     Response,
 )
 from tests.factories import (
-    PASSWORD,
     PDF_BYTES,
     issue_findings,
     make_inspection,
@@ -44,7 +43,7 @@ from tests.factories import (
     make_user,
     record_draft,
 )
-from tests.helpers import flashes, location, text, tr
+from tests.helpers import flashes, sign_in, text, tr
 
 BURST = 8
 DAY = dt.timedelta(days=1)
@@ -56,8 +55,7 @@ DAY = dt.timedelta(days=1)
 def session_cookie(app, user):
     """The session cookie of user, signed in once."""
     client = app.test_client()
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert location(response) == "/"
+    sign_in(client, user)
     return client.get_cookie("session").value
 
 

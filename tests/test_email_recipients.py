@@ -20,7 +20,6 @@ escape it.
 import base64
 import datetime as dt
 import html
-import io
 import json
 import re
 from pathlib import Path
@@ -28,7 +27,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from flask import template_rendered
-from pypdf import PdfReader
 
 from inspect_app.findings.services import (
     accept_report,
@@ -43,14 +41,13 @@ from inspect_app.pdf import documents
 from inspect_app.policy import can
 from inspect_app.reports.monthly import Month
 from tests.factories import (
-    PASSWORD,
     make_case,
     make_inspection_in_progress,
     make_unit,
     make_user,
     record_draft,
 )
-from tests.helpers import tr
+from tests.helpers import pdf_text, sign_in, tr
 from tests.smtp import smtp_config
 
 # 10:00 in Hanoi on the day the conclusion is issued, and on the day the jobs run.
@@ -152,11 +149,6 @@ def email_templates(app):
     return {path.name.removesuffix(".subject.txt") for path in folder.glob("*.subject.txt")}
 
 
-def pdf_text(data):
-    """The text of every page of a PDF."""
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
 def squashed(text):
     """text without any white space, so that no line break splits a code or a name."""
     return "".join(text.split())
@@ -195,9 +187,7 @@ class Walk:
         """A test client signed in as user."""
         if user.id not in self.clients:
             client = self.app.test_client()
-            response = client.post("/login", data={"username": user.username,
-                                                   "password": PASSWORD})
-            assert response.status_code == 302, f"{user.username} cannot sign in"
+            sign_in(client, user)
             self.clients[user.id] = client
         return self.clients[user.id]
 

@@ -17,7 +17,6 @@ from inspect_app.models import (
     Response,
 )
 from tests.factories import (
-    PASSWORD,
     PDF_BYTES,
     issue_findings,
     make_inspection_in_progress,
@@ -25,7 +24,7 @@ from tests.factories import (
     make_user,
     record_draft,
 )
-from tests.helpers import field_errors, flashes, location, text, tr
+from tests.helpers import field_errors, flashes, location, sign_in, text, tr
 
 # 10:00 in Hanoi on 10 January 2030; the inspection started on 5 January.
 T0 = dt.datetime(2030, 1, 10, 3, 0, tzinfo=dt.timezone.utc)
@@ -54,13 +53,6 @@ def world(app):
     inspection = make_inspection_in_progress(unit=unit, lead=lead)
     return {"unit": unit, "head": head, "other_head": other_head, "lead": lead,
             "inspector": inspector, "leader": leader, "inspection": inspection}
-
-
-def sign_in(client, user):
-    """Sign client in as user (signing out whoever was in)."""
-    client.post("/logout")
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert location(response) == "/"
 
 
 def reload(finding):

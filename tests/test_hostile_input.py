@@ -29,8 +29,7 @@ from tests.factories import (
     make_user,
     record_draft,
 )
-from tests.helpers import csrf_token
-from tests.test_access import db_state
+from tests.helpers import csrf_token, db_state, sign_in
 
 SAMPLES = [
     "", "   ", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
@@ -264,7 +263,7 @@ class TestCsrf:
 
 def test_editing_an_account_needs_no_username_field(app, client, world):
     """The edit page shows the username as text; a post without it still saves."""
-    client.post("/login", data={"username": "quantri", "password": PASSWORD})
+    sign_in(client, "quantri")
     response = client.post(f"/admin/users/{world['inspector'].id}",
                            data={"full_name": "Tên Mới", "role": "inspector", "unit": "0",
                                  "email": "", "locale": "vi"})

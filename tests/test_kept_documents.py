@@ -21,7 +21,6 @@ from inspect_app.findings import exports, queries
 from inspect_app.models import DocumentBuild, User
 from inspect_app.pdf import documents
 from tests.factories import (
-    PASSWORD,
     issue_findings,
     make_case,
     make_inspection_in_progress,
@@ -30,8 +29,7 @@ from tests.factories import (
     make_user,
     record_draft,
 )
-from tests.helpers import text, tr
-from tests.test_pdf import pdf_text
+from tests.helpers import pdf_text, sign_in, text, tr
 
 # 10:00 in Hanoi on 5 November 2026: October is over.
 NOW = dt.datetime(2026, 11, 5, 3, 0, tzinfo=dt.timezone.utc)
@@ -71,8 +69,7 @@ def world(app):
 def signed_in(app, username):
     """A new client signed in as username."""
     client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    sign_in(client, username)
     return client
 
 

@@ -16,8 +16,7 @@ from tests.factories import (
     make_unit,
     make_user,
 )
-from tests.helpers import field_errors, text, tr
-from tests.test_access_matrix import rules, sign_in
+from tests.helpers import field_errors, sign_in, text, tr, url_rules
 
 # Past a signed 64-bit integer (SQLite and PostgreSQL ids), and far past it.
 HUGE = [2**63, 2**64, 10**30]
@@ -52,7 +51,7 @@ def _int_arguments(rule):
 def test_every_id_route_answers_404_for_ids_out_of_range(app, client, access_world, role):
     sign_in(client, role)
     wrong, checked = [], 0
-    for rule, methods in rules(app):
+    for rule, methods in url_rules(app):
         numbers = _int_arguments(rule)
         if not numbers:
             continue
@@ -72,7 +71,7 @@ def _walk_with_numbers(app, client, access_world, value):
     """GET every page with every query-string number set to value; the 5xx answers."""
     query = "&".join(f"{name}={value}" for name in QUERY_NUMBERS)
     wrong = []
-    for rule, methods in rules(app):
+    for rule, methods in url_rules(app):
         if "GET" not in methods or rule.endpoint == "health.healthz":
             continue
         path = rule.build({name: access_world["A"][name] for name in rule.arguments})[1]

@@ -12,9 +12,9 @@ from .. import audit, clock
 from ..formatting import format_date
 from ..labels import CASE_TIMELINE, DEFERRAL_GROUND, OVERDUE
 from ..models import (
-    AuditEvent,
     DisciplineCase,
     DisciplineCaseFinding,
+    DisciplineDeferral,
     DisciplineMeasure,
     Finding,
     Unit,
@@ -313,19 +313,11 @@ def _unit_figures(first_day, last_day):
 
 
 def _deferrals_by_unit(first_day, last_day):
-    """{unit_id: deferrals recorded from first_day to last_day}, read from the audit trail.
-
-    A deferred case may have been resumed since, and its row no longer shows the deferral.
-    The audit trail is not a tracked table, but each deferral's event is written with the
-    case's change and never altered, so kept summaries (kept_documents) stay current.
-    """
-    rows = (AuditEvent
-            .select(DisciplineCase.unit, fn.COUNT(AuditEvent.id))
-            .join(DisciplineCase, on=(AuditEvent.entity_id == DisciplineCase.id))
-            .where(AuditEvent.entity == DisciplineCase._meta.table_name,
-                   AuditEvent.action == "defer",
-                   AuditEvent.at >= clock.start_of_day_utc(first_day),
-                   AuditEvent.at < clock.start_of_day_utc(last_day + dt.timedelta(days=1)))
+    """{unit_id: deferrals recorded from first_day to last_day}, of resumed cases too."""
+    rows = (DisciplineDeferral
+            .select(DisciplineCase.unit, fn.COUNT(DisciplineDeferral.id))
+            .join(DisciplineCase)
+            .where(DisciplineDeferral.deferred_on.between(first_day, last_day))
             .group_by(DisciplineCase.unit)
             .tuples())
     return dict(rows)

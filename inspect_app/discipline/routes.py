@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
-from ..kept_documents import send_document, viewer_scope
+from ..kept_documents import send_document
 from ..models import DisciplineMeasure, Finding, Unit
-from ..policy import UNIT_HEAD, can
+from ..policy import UNIT_HEAD, can, viewer_scope
 from ..text import fold
 from ..units.services import active_units
 from ..web import bounded_int, current_actor, paginate_query, requires, run_step

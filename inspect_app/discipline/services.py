@@ -14,6 +14,7 @@ from ..models import (
     PROCESSING_DAYS,
     DisciplineCase,
     DisciplineCaseFinding,
+    DisciplineDeferral,
     DisciplineMeasure,
     Finding,
 )
@@ -286,6 +287,7 @@ def defer_case(actor, case, ground, note=""):
                                 field="ground")
         case.status, case.deferral_ground = "deferred", ground
         case.outcome_reason, case.outcome_on = (note or "").strip(), clock.today()
+        DisciplineDeferral.create(case=case, deferred_on=case.outcome_on)
         return _save(actor, case, "defer", {"status": ["open", "deferred"], "ground": ground,
                                             "reason": case.outcome_reason})
 

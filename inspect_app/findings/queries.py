@@ -2,9 +2,11 @@
 history, the review queue and a unit's home."""
 import datetime as dt
 
+from flask_babel import get_locale
 from peewee import JOIN, Case
 
 from .. import audit, clock
+from ..cache import cached
 from ..formatting import format_date
 from ..labels import FINDING_TIMELINE, OVERDUE
 from ..models import (
@@ -18,7 +20,7 @@ from ..models import (
     Unit,
     User,
 )
-from ..policy import STAFF_ROLES
+from ..policy import STAFF_ROLES, viewer_scope
 from ..text import fold
 
 
@@ -143,6 +145,20 @@ def filter_choices(user, selected_inspection=None):
         "inspections": [(i.id, f"{i.title} ({format_date(i.start_date)})")
                         for i in _inspections(user, selected_inspection)],
     }
+
+
+def cached_filter_choices(user, selected_inspection=None):
+    """filter_choices, kept until the data changes (per scope, inspection and language)."""
+    key = ("finding filter choices", viewer_scope(user), selected_inspection,
+           str(get_locale()))
+    return cached(key, lambda: filter_choices(user, selected_inspection))
+
+
+def cached_count(user, filters, limit=None):
+    """count_findings of today, kept until the data changes (a list is counted once)."""
+    today = clock.today()
+    key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit, today)
+    return cached(key, lambda: count_findings(user, filters, today, limit))
 
 
 def unit_heads(unit_id):

@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
-from ..cache import cached
 from ..discipline import queries as discipline
-from ..kept_documents import send_document, viewer_scope
+from ..kept_documents import send_document
 from ..models import (
     CANCELLABLE_STATES,
     EXTENDABLE_STATES,
@@ -22,7 +21,7 @@ from ..models import (
     Response,
     Unit,
 )
-from ..policy import UNIT_HEAD, can
+from ..policy import UNIT_HEAD, can, viewer_scope
 from ..text import fold
 from ..web import bounded_int, current_actor, paginate, requires, run_step
 from . import exports, queries, services
@@ -349,9 +348,7 @@ def _filter_form():
     user = current_actor()
     form = FindingFilterForm(request.args)
     selected = request.args.get("inspection", type=bounded_int)
-    choices = cached(("finding filter choices", viewer_scope(user), selected,
-                      str(get_locale())),
-                     lambda: queries.filter_choices(user, selected))
+    choices = queries.cached_filter_choices(user, selected)
     form.fill_choices(choices, unit_head=user.role == UNIT_HEAD)
     form.validate()
     return form
@@ -364,14 +361,9 @@ def _export_name(extension):
 
 
 def _total(user, filters):
-    """(number of findings matching filters, whether there are more than that).
-
-    Kept until the data changes, so paging through a list counts it once.
-    """
+    """(number of findings matching filters, whether there are more than that)."""
     limit = SEARCH_COUNT_LIMIT if filters.get("q") else None
-    key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit,
-           clock.today())
-    counted = cached(key, lambda: queries.count_findings(user, filters, limit=limit))
+    counted = queries.cached_count(user, filters, limit=limit)
     if limit and counted > limit:
         return limit, True
     return counted, False

@@ -10,6 +10,7 @@ from .discipline import (
                          PROCESSING_DAYS,
                          DisciplineCase,
                          DisciplineCaseFinding,
+                         DisciplineDeferral,
                          DisciplineMeasure,
 )
 from .documents import DocumentBuild
@@ -42,11 +43,11 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
-              UserSession, LoginThrottle, DocumentBuild]
+              UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral]
 
 __all__ = ["ALL_MODELS", "CANCELLABLE_STATES", "CASE_STATES", "DEFERRAL_GROUNDS",
-           "DisciplineCase", "EXTENDABLE_STATES",
-           "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
+           "DisciplineCase", "EXTENDABLE_STATES", "DisciplineCaseFinding", "DisciplineDeferral",
+           "DisciplineMeasure", "MAX_PROCESSING_DAYS",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
            "DataVersion", "DocumentBuild",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",

@@ -89,6 +89,17 @@ class DisciplineCase(BaseModel):
         return self.opened_on + dt.timedelta(days=MAX_PROCESSING_DAYS + self.paused_days)
 
 
+class DisciplineDeferral(BaseModel):
+    """One deferral of a case, dated the local day it was recorded.
+
+    A resumed case's row no longer shows that it was deferred; the monthly summary counts
+    the month's deferrals from these rows.
+    """
+
+    case = ForeignKeyField(DisciplineCase, backref="deferrals", on_delete="CASCADE")
+    deferred_on = DateField(index=True)
+
+
 class DisciplineCaseFinding(BaseModel):
     """A finding a disciplinary case arose from."""
 

@@ -5,6 +5,8 @@ import datetime as dt
 from peewee import JOIN, Case, fn
 
 from .. import clock
+from ..cache import cached
+from ..discipline.queries import staff_counts as discipline_staff_counts
 from ..findings.queries import overdue_condition
 from ..models import (
     FINDING_STATES,
@@ -18,6 +20,8 @@ from ..models import (
 
 # The staff home page lists the deadlines of the next two weeks.
 UPCOMING_DAYS = 14
+# The home page chart shows the units with most open findings.
+HOME_CHART_UNITS = 15
 
 
 def _count_if(condition):
@@ -158,6 +162,14 @@ def staff_dashboard(today):
         "upcoming_until": today + dt.timedelta(UPCOMING_DAYS),
         "inspections": inspections_in_month(today.year, today.month),
     }
+
+
+def cached_staff_home(today):
+    """The staff home page's figures of today, kept until the data changes."""
+    def compute():
+        return {**staff_dashboard(today), "discipline": discipline_staff_counts(today),
+                "chart_rows": open_by_unit(today, HOME_CHART_UNITS)}
+    return cached(("staff home", today), compute)
 
 
 # --- the month's figures, as they stood at a cut-off ------------------------------------
@@ -366,6 +378,11 @@ def unit_standing(today):
         unit.update(on_time=row["on_time"], late=row["late"], rate=row["rate"],
                     rank=row["rank"])
     return list(units.values())
+
+
+def cached_unit_standing(today):
+    """unit_standing of today, kept until the data changes."""
+    return cached(("unit standing", today), lambda: unit_standing(today))
 
 
 def unit_open_findings(unit_id, today):
