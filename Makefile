@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CATALOGS := inspect_app/translations
 
-.PHONY: run test test-pg translations extract-messages clean samples bench
+.PHONY: run test test-pg lint translations extract-messages clean samples bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,13 @@ run: $(VENV)/.runtime translations
 	@echo "Serving http://127.0.0.1:$(PORT)"
 	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.dev translations
+test: $(VENV)/.dev translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The layers of docs/architecture.md (.importlinter) and ruff's checks (ruff.toml).
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The same suite on PostgreSQL: a throwaway cluster from Debian's postgresql binaries
 # (PG_BIN), or the server in TEST_DATABASE_URL (its user must be allowed to create databases).
@@ -45,7 +50,7 @@ samples: $(VENV)/.runtime translations
 	rm -rf $(SAMPLES_INSTANCE) build/samples
 	$(SAMPLES_ENV) $(FLASK) db upgrade
 	$(SAMPLES_ENV) $(FLASK) demo load
-	$(SAMPLES_ENV) $(BIN)/python -m inspect_app.pdf.samples build/samples
+	$(SAMPLES_ENV) $(FLASK) report samples --out build/samples
 
 # Benchmarks (bench/); their figures are recorded in docs/performance.md. The province
 # data are generated once into build/bench-*.sqlite; BENCH_ARGS=--regenerate remakes them.
@@ -57,7 +62,7 @@ bench: $(VENV)/.dev translations
 extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 \
 		--no-location --sort-output -o $(CATALOGS)/messages.pot .
-	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

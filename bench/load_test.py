@@ -129,7 +129,7 @@ def visit(base, username, findings, deadline, results, acknowledged):
             if visitor.report(findings[n], n):
                 acknowledged.append(findings[n])
             n += 1
-        visitor.request("findings_list", "/findings")
+        visitor.request("findings", "/findings")
 
 
 def start(args, env, log):
@@ -153,8 +153,9 @@ def wait_healthy(base):
 
 def stored(env, acknowledged):
     """Acknowledged reports missing from the database or their file from the upload folder."""
-    from inspect_app import attachments, create_app
+    from inspect_app import create_app
     from inspect_app.db import db
+    from inspect_app.files import services as attachments
     from inspect_app.models import Attachment, Response
 
     app = create_app()

@@ -293,9 +293,9 @@ def _after_yesterday(job):
 
 def _work(name, app):
     """{step: callable} of a measured piece of work."""
+    from inspect_app.jobs.monthly_mail import send_monthly_summaries
     from inspect_app.jobs.reminders import run_escalation, run_reminders
     from inspect_app.pdf.documents import monthly_summary_pdf
-    from inspect_app.reports.monthly_mail import send_monthly_summaries
 
     year, month = map(int, MONTH.split("-"))
     if name == "jobs":

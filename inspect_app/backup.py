@@ -21,8 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
-from . import attachments, cache, clock, schema
+from . import cache, clock, schema
 from .db import db, is_sqlite
+from .files import services as attachments
 from .models import DataVersion
 
 FORMAT = 1

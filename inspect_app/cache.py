@@ -3,9 +3,11 @@
 Each entry remembers the data version (models.DataVersion) it was computed at. The
 version is read before the figures are computed, so an entry never holds data older than
 its version; a change committed meanwhile raises the version and the next read computes
-again. A cached function may read only the tracked tables (models.TRACKED_TABLES), and its
-key must hold every other input (the day, the month, the unit). Each app has its own
-entries, as each app has its own database.
+again. A cached function may read only the tracked tables (models.TRACKED_TABLES;
+tests/test_cache_rule.py checks), and its key must hold every other input (the day, the
+month, the language, the viewer's scope). Each app has its own entries, as each app has its
+own database. The functions that cache sit beside the functions they cache
+(reports.monthly.cached_summary beside monthly_summary), not in routes.
 """
 import threading
 from collections import OrderedDict

@@ -64,6 +64,5 @@ FIXED = {
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_I18N_ENABLED": False,
     "BABEL_DEFAULT_LOCALE": "vi",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     "LANGUAGES": ("vi", "en"),
 }

@@ -79,7 +79,8 @@ def load():
 
 # Inspections and findings, dated relative to the day the demo is loaded so that every
 # screen (overdue, due soon, waiting for review, resolved on time and late) shows data.
-DEMO_PLAN_TITLE = "Kế hoạch kiểm tra công tác cải cách hành chính, kỷ luật kỷ cương hành chính năm {year}"
+DEMO_PLAN_TITLE = ("Kế hoạch kiểm tra công tác cải cách hành chính, kỷ luật kỷ cương hành "
+                   "chính năm {year}")
 
 
 def _days(n):
@@ -148,13 +149,19 @@ def _load_hoa_an(plan, people):
                           "Giải quyết thủ tục hành chính; bộ phận một cửa; kỷ luật, kỷ cương", -45)
     inspections.start_inspection(inspector, current)
     drafts = [
-        ("TTHC-TREHAN", "high", "Hồ sơ thủ tục hành chính giải quyết trễ hạn", {"deadline_days": 15}),
-        ("TTHC-XINLOI", "medium", "Chưa có văn bản xin lỗi đối với hồ sơ trễ hạn", {"deadline_days": 30}),
-        ("TTHC-MOTCUA", "medium", "Bộ phận một cửa chưa niêm yết đầy đủ thủ tục", {"deadline": _days(3)}),
+        ("TTHC-TREHAN", "high", "Hồ sơ thủ tục hành chính giải quyết trễ hạn",
+         {"deadline_days": 15}),
+        ("TTHC-XINLOI", "medium", "Chưa có văn bản xin lỗi đối với hồ sơ trễ hạn",
+         {"deadline_days": 30}),
+        ("TTHC-MOTCUA", "medium", "Bộ phận một cửa chưa niêm yết đầy đủ thủ tục",
+         {"deadline": _days(3)}),
         ("DVC-TRUCTUYEN", "medium", "Tỷ lệ hồ sơ trực tuyến thấp", {"deadline": _days(45)}),
-        ("SOHOA", "medium", "Chưa số hóa kết quả giải quyết thủ tục hành chính", {"deadline": _days(20)}),
-        ("KYLUAT-GIOGIAC", "high", "Công chức đi muộn, về sớm không có lý do", {"deadline_days": 15}),
-        ("VANBAN-DIENTU", "low", "Chưa sử dụng chữ ký số trên hệ thống iOffice", {"deadline": _days(10)}),
+        ("SOHOA", "medium", "Chưa số hóa kết quả giải quyết thủ tục hành chính",
+         {"deadline": _days(20)}),
+        ("KYLUAT-GIOGIAC", "high", "Công chức đi muộn, về sớm không có lý do",
+         {"deadline_days": 15}),
+        ("VANBAN-DIENTU", "low", "Chưa sử dụng chữ ký số trên hệ thống iOffice",
+         {"deadline": _days(10)}),
         ("CHIDAO-DIEUHANH", "medium", "Báo cáo định kỳ gửi chậm", {"deadline": _days(25)}),
     ]
     for category, severity, title, deadline in drafts:
@@ -164,7 +171,8 @@ def _load_hoa_an(plan, people):
     _report(head, issued["Chưa số hóa kết quả giải quyết thủ tục hành chính"],
             "Đã số hóa 80% kết quả giải quyết, phần còn lại hoàn thành trong tháng.")
     late = issued["Công chức đi muộn, về sớm không có lý do"]
-    findings.accept_report(inspector, _report(head, late, "Đã chấn chỉnh, lập sổ theo dõi giờ giấc."))
+    findings.accept_report(inspector,
+                           _report(head, late, "Đã chấn chỉnh, lập sổ theo dõi giờ giấc."))
     on_time = issued["Chưa sử dụng chữ ký số trên hệ thống iOffice"]
     findings.accept_report(inspector, _report(head, on_time, "Đã cấp và sử dụng chữ ký số."))
     again = issued["Báo cáo định kỳ gửi chậm"]
@@ -180,8 +188,9 @@ def _load_noi_vu(plan, people):
     inspections.start_inspection(inspector, inspection)
     _draft(inspector, inspection, "TOCHUC-BOMAY", "medium", "Đề án vị trí việc làm chưa cập nhật",
            "Rà soát, cập nhật đề án vị trí việc làm.", deadline_days=30)
-    _draft(inspector, inspection, "HOSO-LUUTRU", "low", "Hồ sơ cán bộ, công chức lưu trữ chưa khoa học",
-           "Sắp xếp lại hồ sơ theo quy định.", deadline_days=15)
+    _draft(inspector, inspection, "HOSO-LUUTRU", "low",
+           "Hồ sơ cán bộ, công chức lưu trữ chưa khoa học", "Sắp xếp lại hồ sơ theo quy định.",
+           deadline_days=15)
     issued = _conclude(inspector, inspection, "15/KL-UBND", 20)
     findings.request_extension(head, issued["Đề án vị trí việc làm chưa cập nhật"], _days(40),
                                "Chờ hướng dẫn của cấp trên về vị trí việc làm.")
@@ -193,9 +202,11 @@ def _load_other_states(plan, people):
     ongoing = _inspection(plan, inspector, "X-HOADINHDONG", "Kiểm tra công tác chuyển đổi số",
                           "Dịch vụ công trực tuyến; số hóa hồ sơ", -2)
     inspections.start_inspection(inspector, ongoing)
-    _draft(inspector, ongoing, "DVC-TRUCTUYEN", "medium", "Chưa hướng dẫn người dân nộp hồ sơ trực tuyến",
+    _draft(inspector, ongoing, "DVC-TRUCTUYEN", "medium",
+           "Chưa hướng dẫn người dân nộp hồ sơ trực tuyến",
            "Bố trí công chức hướng dẫn tại bộ phận một cửa.")
-    _draft(inspector, ongoing, "SOHOA", "low", "Kho lưu trữ chưa được số hóa", "Lập kế hoạch số hóa.")
+    _draft(inspector, ongoing, "SOHOA", "low", "Kho lưu trữ chưa được số hóa",
+           "Lập kế hoạch số hóa.")
     _inspection(plan, inspector, "X-HOAHOI", "Kiểm tra kỷ luật, kỷ cương hành chính",
                 "Kỷ luật, kỷ cương hành chính; văn hóa công vụ", 20)
     cancelled = _inspection(plan, inspector, "X-HOATRI", "Kiểm tra công tác văn thư",

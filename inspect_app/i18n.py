@@ -3,8 +3,6 @@ from flask import current_app, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
-from . import clock
-
 babel = Babel()
 
 
@@ -18,11 +16,9 @@ def select_locale():
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def select_timezone():
-    """Times are shown in APP_TIMEZONE."""
-    return clock.zone().key
-
-
 def init_app(app):
-    """Attach Flask-Babel with the catalogs in inspect_app/translations."""
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    """Attach Flask-Babel with the catalogs in inspect_app/translations.
+
+    Its time zone is BABEL_DEFAULT_TIMEZONE, which the factory sets to APP_TIMEZONE.
+    """
+    babel.init_app(app, locale_selector=select_locale)

@@ -32,7 +32,6 @@ from . import clock
 from .cache import data_version
 from .db import db
 from .models import DocumentBuild
-from .reports.queries import STAFF_ROLES
 
 FOLDER = "documents"
 TEMPORARY_PREFIX = "tmp-"
@@ -43,11 +42,6 @@ RETRY_AFTER_SECONDS = 10
 
 class DocumentBusy(Exception):
     """The user already has a document being built."""
-
-
-def viewer_scope(user):
-    """What the lists and exports a user sees hold: every unit's, or their unit's only."""
-    return "staff" if user.role in STAFF_ROLES else f"unit:{user.unit_id}"
 
 
 @functools.cache

@@ -4,6 +4,13 @@ ADMIN = "admin"
 INSPECTOR = "inspector"
 LEADER = "leader"
 UNIT_HEAD = "unit_head"
+# The roles that see every unit's records; a unit head sees only their own unit's.
+STAFF_ROLES = (ADMIN, INSPECTOR, LEADER)
+
+
+def viewer_scope(user):
+    """What the lists and exports a user sees hold: every unit's, or their unit's only."""
+    return "staff" if user.role in STAFF_ROLES else f"unit:{user.unit_id}"
 
 
 def _admin_only(user, obj):
@@ -13,7 +20,7 @@ def _admin_only(user, obj):
 
 def _staff(user, obj):
     """Administrators, inspectors and leaders."""
-    return user.role in (ADMIN, INSPECTOR, LEADER)
+    return user.role in STAFF_ROLES
 
 
 def _signed_in(user, obj):
@@ -45,7 +52,7 @@ def _on_team(user, inspection):
 
 def _view_inspection(user, inspection):
     """Staff see every inspection; a unit head only those of their unit."""
-    if user.role in (ADMIN, INSPECTOR, LEADER):
+    if user.role in STAFF_ROLES:
         return True
     return inspection is not None and _own_unit(user, inspection.unit_id)
 
@@ -59,7 +66,7 @@ def _conclude_inspection(user, inspection):
 
 def _view_finding(user, finding):
     """Staff see every finding; a unit head their unit's findings once issued."""
-    if user.role in (ADMIN, INSPECTOR, LEADER):
+    if user.role in STAFF_ROLES:
         return True
     return (finding is not None and finding.status != "draft"
             and _own_unit(user, finding.responsible_unit_id))
@@ -88,14 +95,14 @@ def _view_attachment(user, attachment):
 
 def _unit_report(user, unit):
     """Staff see every unit's remediation report; a unit head only their own unit's."""
-    if user.role in (ADMIN, INSPECTOR, LEADER):
+    if user.role in STAFF_ROLES:
         return True
     return unit is not None and _own_unit(user, unit.id)
 
 
 def _view_discipline(user, case):
     """Staff see every disciplinary case; a unit head only their own unit's, read-only."""
-    if user.role in (ADMIN, INSPECTOR, LEADER):
+    if user.role in STAFF_ROLES:
         return True
     if case is None:
         # The list itself: a unit head's is scoped to their unit.

@@ -1,5 +1,6 @@
 """Request plumbing shared by every area: sign-in gate, policy decorator, headers, errors."""
 import functools
+import math
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
@@ -9,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import audit
+from . import audit, labels
 from .errors import WorkflowError
 from .kept_documents import RETRY_AFTER_SECONDS, DocumentBusy
 from .policy import can
@@ -57,6 +58,56 @@ def page_number(last=MAX_PAGE):
     return max(min(page, last, MAX_PAGE), 1)
 
 
+class Pager:
+    """One page of a list: its rows, its number, and the way to the others.
+
+    A list counted on every page knows its pages and total; one too long for that knows
+    only whether more rows follow (has_more).
+    """
+
+    def __init__(self, rows, page, pages=None, total=None, has_more=False):
+        self.rows, self.page, self.pages, self.total = rows, page, pages, total
+        self.has_more = page < pages if pages is not None else has_more
+
+    @property
+    def has_previous(self):
+        """Whether pages come before this one."""
+        return self.page > 1
+
+    def url(self, page):
+        """The URL of the list at page, with the other query arguments as they are."""
+        return url_for(request.endpoint,
+                       **{**request.view_args, **request.args.to_dict(), "page": page})
+
+
+def paginate(rows_of, per_page, count, probe=False):
+    """The page of a list the query string asks for, as a Pager; past the end, the last page.
+
+    rows_of(page) reads the rows of a page of per_page rows, count() how many the list has.
+    A list too long to count on every page (probe) has rows_of read one row more than a
+    page, to know whether more follow, and is counted only when asked for a page past its
+    end, to find the last page.
+    """
+    if not probe:
+        total = count()
+        pages = max(1, math.ceil(total / per_page))
+        page = page_number(pages)
+        return Pager(rows_of(page), page, pages=pages, total=total)
+    page = page_number()
+    rows = rows_of(page)
+    if not rows and page > 1:
+        page = max(1, math.ceil(count() / per_page))
+        rows = rows_of(page)
+    return Pager(rows[:per_page], page, has_more=len(rows) > per_page)
+
+
+def paginate_query(query, per_page, probe=False):
+    """paginate() a peewee query in its order, counting it as it stands."""
+    limit = per_page + 1 if probe else per_page
+    return paginate(lambda page: list(query.offset((page - 1) * per_page).limit(limit)),
+                    per_page, query.count, probe)
+
+
 def public(view):
     """Mark a view as open to anonymous visitors (its policy decision)."""
     view.policy = "public"
@@ -74,6 +125,11 @@ def requires(action):
         wrapped.policy = action
         return wrapped
     return decorator
+
+
+def current_actor():
+    """The signed-in user as a model instance, for the services and the audit trail."""
+    return current_user._get_current_object()
 
 
 def flash_error(error):
@@ -157,7 +213,7 @@ def _workflow_error(error):
 NAV_ITEMS = [
     ("inspections.index", _l("Inspections"), "inspections.list"),
     ("inspections.plans", _l("Plans"), "plans.view"),
-    ("findings_list.index", _l("Findings"), "findings.list"),
+    ("findings.index", _l("Findings"), "findings.list"),
     ("reports.index", _l("Reports"), "reports.view"),
     ("discipline.index", _l("Discipline"), "discipline.view"),
     ("units.index", _l("Units"), "units.manage"),
@@ -180,12 +236,8 @@ def _template_helpers():
     def current_locale():
         return str(get_locale() or "vi")
 
-    def url_with(**changes):
-        args = {**request.view_args, **request.args.to_dict(), **changes}
-        return url_for(request.endpoint, **args)
-
     return {"can": lambda action, obj=None: can(current_user, action, obj),
-            "nav_items": nav_items, "current_locale": current_locale, "url_with": url_with}
+            "nav_items": nav_items, "current_locale": current_locale}
 
 
 def init_app(app):
@@ -195,6 +247,8 @@ def init_app(app):
     """
     app.url_map.converters["int"] = IdConverter
     app.context_processor(_template_helpers)
+    # Pages and e-mails (rendered outside requests too) name states the same way.
+    app.jinja_env.globals["labels"] = labels
     app.before_request(_remember_remote_addr)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)
@@ -225,3 +279,27 @@ def apply_form_error(form, error):
         field.errors = list(field.errors) + [str(error.message)]
     else:
         flash_error(error)
+
+
+def run_step(form, call, done, back, page=None):
+    """Answer a page that changes something: validate, call the service, say how it went.
+
+    form is the posted form, or None for a button without fields. call(form), or call()
+    without a form, runs the service. On success the message done is flashed and the user
+    goes to back: a URL, or a function of what call returned that gives one (a new record's
+    page). A form that is not valid, or that the service refuses, is shown again by
+    page(form) with its errors, a refusal beside the field it names; without a form the
+    refusal is flashed and the user goes back.
+    """
+    if form is not None and not form.validate_on_submit():
+        return page(form)
+    try:
+        result = call() if form is None else call(form)
+    except WorkflowError as error:
+        if form is None:
+            flash_error(error)
+            return redirect(back)
+        apply_form_error(form, error)
+        return page(form)
+    flash(done, "success")
+    return redirect(back(result) if callable(back) else back)

@@ -1,6 +1,13 @@
 """Settings, unit kinds, units, users and the audit trail."""
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 
 def upgrade(database, migrator):

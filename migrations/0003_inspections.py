@@ -1,6 +1,15 @@
 """Plans, inspections, categories (seeded), findings, reports, extensions, files, outbox."""
-from peewee import (BigIntegerField, BooleanField, CharField, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, Model, TextField)
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 CATEGORIES = [
     ("TTHC-NIEMYET", "TTHC", "Thủ tục hành chính không niêm yết, niêm yết không đầy đủ hoặc không cập nhật", "medium"),

@@ -1,8 +1,16 @@
 """Discipline: measures (seeded by legal basis and validity), cases and their findings."""
 import datetime as dt
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 DECREE_112 = "Nghị định 112/2020/NĐ-CP (sửa đổi bởi Nghị định 71/2023/NĐ-CP)"
 DECREE_172 = "Nghị định 172/2025/NĐ-CP"

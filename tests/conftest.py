@@ -3,6 +3,7 @@
 The suite runs on SQLite (`make test`) or, with TEST_DATABASE=postgresql (`make test-pg`),
 on PostgreSQL: a throwaway cluster, or the server in TEST_DATABASE_URL (see tests/pg.py).
 """
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -15,10 +16,24 @@ import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
-from inspect_app import create_app, schema
+from inspect_app import clock, create_app, schema
 from inspect_app.db import db
+from inspect_app.files import services as attachments
+from inspect_app.mail.outbox import enqueue
+from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, UnitKind
+from inspect_app.reports.monthly import Month
 from tests import pg
-from tests.factories import PASSWORD
+from tests.factories import (
+    PASSWORD,
+    PDF_BYTES,
+    make_case,
+    make_concluded_inspection,
+    make_finding,
+    make_plan,
+    make_unit,
+    make_user,
+)
+from tests.helpers import upload
 from tests.smtp import MailServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,3 +297,50 @@ def smtp_server():
     yield server
     server.stop()
 
+
+def _unit_objects(head_name, unit, lead):
+    """A concluded inspection of unit with a submitted finding, a pending report and
+    extension request, an evidence file and a disciplinary case."""
+    head = make_user(head_name, role="unit_head", unit=unit)
+    inspection = make_concluded_inspection(unit=unit, lead=lead,
+                                           start=clock.today() - dt.timedelta(days=20))
+    inspection.conclusion_date = clock.today() - dt.timedelta(days=10)
+    inspection.save()
+    finding = make_finding(unit=unit, inspection=inspection, status="submitted",
+                           deadline=clock.today() + dt.timedelta(days=30))
+    response = Response.create(finding=finding, author=head, body="Đã khắc phục",
+                               submitted_on=clock.today())
+    extension = ExtensionRequest.create(
+        finding=finding, requested_by=head, reason="Cần thêm thời gian",
+        requested_deadline=clock.today() + dt.timedelta(days=60),
+        previous_deadline=finding.deadline)
+    attachment = attachments.store(upload("minh chứng.pdf", PDF_BYTES), head, finding=finding)
+    case = make_case(unit=unit)
+    return {"inspection_id": inspection.id, "finding_id": finding.id,
+            "response_id": response.id, "extension_id": extension.id,
+            "attachment_id": attachment.id, "case_id": case.id, "unit_id": unit.id,
+            "code": unit.code}
+
+
+@pytest.fixture
+def access_world(app):
+    """{"A": ids, "B": ids}: every URL argument, addressing unit A's or unit B's objects.
+
+    Unit A's inspection is led by "inspector", unit B's by another inspector; each unit has
+    a head, a concluded inspection with a submitted finding, a pending report and extension
+    request, an evidence file and a disciplinary case (the access matrix's world).
+    """
+    make_user("admin", role="admin")
+    make_user("leader", role="leader")
+    inspector = make_user("inspector", role="inspector")
+    other_inspector = make_user("inspector_b", role="inspector")
+    shared = {"plan_id": make_plan().id, "user_id": make_user("target").id,
+              "kind_id": UnitKind.select().first().id,
+              "category_id": Category.select().first().id,
+              "discipline_measure_id": DisciplineMeasure.select().first().id,
+              "message_id": enqueue("matrix", ["a@example.vn"], "Thư", "Nội dung",
+                                    "<p>Nội dung</p>").id,
+              "month": str(Month.of(clock.today()).previous())}
+    unit_a, unit_b = make_unit("DV-A", "Xã A"), make_unit("DV-B", "Xã B")
+    return {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
+            "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)}}

@@ -1,9 +1,25 @@
-"""Small helpers shared by the test modules: translations, page text and HTML parsing."""
+"""Small helpers shared by the test modules: signing in, translations, page text, HTML
+parsing, rows of the database, URL rules, PDFs read back and uploads."""
 import html
+import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from flask_babel import force_locale, gettext
+from pypdf import PdfReader
+from werkzeug.datastructures import FileStorage
+
+from inspect_app.models import ALL_MODELS, UserSession
+from tests.factories import PASSWORD
+
+
+def sign_in(client, user):
+    """Sign client in as user (a User or a username), signing out whoever was in."""
+    username = getattr(user, "username", user)
+    client.post("/logout")
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert location(response) == "/", username
 
 
 def tr(app, msgid, locale="vi", **variables):
@@ -88,6 +104,11 @@ def field_errors(page, name):
     raise AssertionError(f"no field {name!r} on the page")
 
 
+def figures(page):
+    """{name: text} of the cells marked data-figure on a page."""
+    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', page))
+
+
 def flashes(page):
     """The texts of the flashed messages (alerts) on a page."""
     page = html.unescape(page)
@@ -107,3 +128,56 @@ def settings_form_data(**changes):
     from inspect_app import settings
 
     return {**settings.all_values(), **changes}
+
+
+def english(app, error):
+    """A refusal's (WorkflowError's) message in English."""
+    with app.test_request_context(), force_locale("en"):
+        return str(error.message)
+
+
+def db_state():
+    """Every row of every table, to prove a refused request changed nothing.
+
+    A session's last-seen time is left out: any request may refresh it (once a minute).
+    """
+    return {model.__name__: list(model
+                                 .select(*[field for field in model._meta.sorted_fields
+                                           if field is not UserSession.last_seen_at])
+                                 .order_by(model.id)
+                                 .tuples())
+            for model in ALL_MODELS}
+
+
+def url_rules(app):
+    """Every rule but static, with the methods it accepts (HEAD and OPTIONS aside)."""
+    return sorted(((rule, sorted(rule.methods - {"HEAD", "OPTIONS"}))
+                   for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
+                  key=lambda item: item[0].rule)
+
+
+def pdf_reader(data):
+    """A pypdf reader of PDF bytes."""
+    assert data.startswith(b"%PDF-")
+    return PdfReader(io.BytesIO(data))
+
+
+def page_texts(data):
+    """Each page's text with runs of white space made single spaces."""
+    return [" ".join(page.extract_text().split()) for page in pdf_reader(data).pages]
+
+
+def pdf_text(data):
+    """The whole document's text, white space made single spaces."""
+    return " ".join(page_texts(data))
+
+
+def upload(name, data):
+    """A file as the browser sends it."""
+    return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
+def stored_files(app):
+    """The files in the upload folder."""
+    folder = Path(app.config["UPLOAD_DIR"])
+    return sorted(folder.iterdir()) if folder.exists() else []

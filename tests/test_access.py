@@ -3,9 +3,9 @@ import pytest
 
 from inspect_app import policy, web
 from inspect_app.mail.outbox import enqueue
-from inspect_app.models import ALL_MODELS, Unit, UnitKind, User, UserSession
-from tests.factories import PASSWORD, make_unit, make_user
-from tests.helpers import location, settings_form_data, text, tr
+from inspect_app.models import ALL_MODELS, Unit, UnitKind, User
+from tests.factories import make_unit, make_user
+from tests.helpers import db_state, location, settings_form_data, sign_in, text, tr
 
 NON_ADMIN_ROLES = ["inspector", "leader", "unit_head"]
 
@@ -21,24 +21,6 @@ def url_for_rule(rule, ids=None):
     """The rule's URL with each argument taken from ids (by name), else 1."""
     ids = ids or {}
     return rule.build({name: ids.get(name, 1) for name in rule.arguments})[1]
-
-
-def db_state():
-    """Every row of every table, to prove a refused request changed nothing.
-
-    A session's last-seen time is left out: any request may refresh it (once a minute).
-    """
-    return {model.__name__: list(model
-                                 .select(*[field for field in model._meta.sorted_fields
-                                           if field is not UserSession.last_seen_at])
-                                 .order_by(model.id)
-                                 .tuples())
-            for model in ALL_MODELS}
-
-
-def sign_in(client, username):
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert location(response) == "/"
 
 
 @pytest.fixture

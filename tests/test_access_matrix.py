@@ -13,19 +13,10 @@ and by another inspector for B, a submitted finding with a pending report, a pen
 extension request, an evidence file and a disciplinary case. So "the inspector" is on
 unit A's team and not on unit B's.
 """
-import datetime as dt
 
 import pytest
 
-from inspect_app import attachments, clock
-from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, \
-    UnitKind
-from inspect_app.mail.outbox import enqueue
-from inspect_app.reports.monthly import Month
-from tests.factories import (PASSWORD, make_case, make_concluded_inspection, make_finding,
-                             make_plan, make_unit, make_user)
-from tests.test_access import db_state
-from tests.test_attachments import PDF, upload
+from tests.helpers import db_state, sign_in, url_rules
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
 ROLES = ["anonymous", "head_a", "head_b", "leader", "inspector", "admin"]
@@ -138,8 +129,8 @@ EXPECTED = {
     "inspections.upload": inspection_staff,
     "inspections.conclusion": concluding_team, "inspections.close": concluding_team,
     # findings
-    "findings_list.index": everyone, "findings_list.export_csv": everyone,
-    "findings_list.export_xlsx": everyone,
+    "findings.index": everyone, "findings.export_csv": everyone,
+    "findings.export_xlsx": everyone,
     "findings.show": staff_or_own_unit,
     "findings.create": manage_then_team, "findings.edit": manage_then_team,
     "findings.respond": responding_unit, "findings.request_extension": responding_unit,
@@ -180,59 +171,6 @@ HOSTILE_POST = {
 LAST = ("auth.logout",)
 
 
-# --- the world --------------------------------------------------------------------------
-
-
-def _unit_objects(head_name, unit, lead):
-    """A concluded inspection of unit with a submitted finding, a pending report and
-    extension request, an evidence file and a disciplinary case."""
-    head = make_user(head_name, role="unit_head", unit=unit)
-    inspection = make_concluded_inspection(unit=unit, lead=lead,
-                                           start=clock.today() - dt.timedelta(days=20))
-    inspection.conclusion_date = clock.today() - dt.timedelta(days=10)
-    inspection.save()
-    finding = make_finding(unit=unit, inspection=inspection, status="submitted",
-                           deadline=clock.today() + dt.timedelta(days=30))
-    response = Response.create(finding=finding, author=head, body="Đã khắc phục",
-                               submitted_on=clock.today())
-    extension = ExtensionRequest.create(
-        finding=finding, requested_by=head, reason="Cần thêm thời gian",
-        requested_deadline=clock.today() + dt.timedelta(days=60),
-        previous_deadline=finding.deadline)
-    attachment = attachments.store(upload("minh chứng.pdf", PDF), head, finding=finding)
-    case = make_case(unit=unit)
-    return {"inspection_id": inspection.id, "finding_id": finding.id,
-            "response_id": response.id, "extension_id": extension.id,
-            "attachment_id": attachment.id, "case_id": case.id, "unit_id": unit.id,
-            "code": unit.code}
-
-
-@pytest.fixture
-def world(app):
-    """{"A": ids, "B": ids}: every URL argument, addressing unit A's or unit B's objects."""
-    make_user("admin", role="admin")
-    make_user("leader", role="leader")
-    inspector = make_user("inspector", role="inspector")
-    other_inspector = make_user("inspector_b", role="inspector")
-    shared = {"plan_id": make_plan().id, "user_id": make_user("target").id,
-              "kind_id": UnitKind.select().first().id,
-              "category_id": Category.select().first().id,
-              "discipline_measure_id": DisciplineMeasure.select().first().id,
-              "message_id": enqueue("matrix", ["a@example.vn"], "Thư", "Nội dung",
-                                    "<p>Nội dung</p>").id,
-              "month": str(Month.of(clock.today()).previous())}
-    unit_a, unit_b = make_unit("DV-A", "Xã A"), make_unit("DV-B", "Xã B")
-    return {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
-            "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)}}
-
-
-def rules(app):
-    """Every rule but static, with the methods it accepts (HEAD and OPTIONS aside)."""
-    return sorted(((rule, sorted(rule.methods - {"HEAD", "OPTIONS"}))
-                   for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
-                  key=lambda item: item[0].rule)
-
-
 def expected(rule, role, unit):
     """The answer the table gives for this request."""
     decision = EXPECTED[rule.endpoint]
@@ -261,29 +199,23 @@ def answer(response, rule, role):
     return OK
 
 
-def sign_in(client, role):
-    """Sign the client in as role (anonymous stays signed out)."""
-    if role != "anonymous":
-        response = client.post("/login", data={"username": role, "password": PASSWORD})
-        assert response.status_code == 302, role
-
-
 # --- the tests --------------------------------------------------------------------------
 
 
 def test_every_route_has_an_expectation(app):
-    endpoints = {rule.endpoint for rule, _methods in rules(app)}
+    endpoints = {rule.endpoint for rule, _methods in url_rules(app)}
     assert endpoints - set(EXPECTED) == set(), "add the new routes to EXPECTED"
     assert set(EXPECTED) - endpoints == set(), "EXPECTED names routes that are gone"
 
 
 @pytest.mark.parametrize("unit", ["A", "B"])
 @pytest.mark.parametrize("role", ROLES)
-def test_get_answers_match_the_matrix(app, client, world, role, unit):
-    sign_in(client, role)
-    ids = world[unit]
+def test_get_answers_match_the_matrix(app, client, access_world, role, unit):
+    if role != "anonymous":
+        sign_in(client, role)
+    ids = access_world[unit]
     wrong = []
-    for rule, methods in rules(app):
+    for rule, methods in url_rules(app):
         if "GET" not in methods:
             continue
         url = rule.build({name: ids[name] for name in rule.arguments})[1]
@@ -295,11 +227,12 @@ def test_get_answers_match_the_matrix(app, client, world, role, unit):
 
 @pytest.mark.parametrize("unit", ["A", "B"])
 @pytest.mark.parametrize("role", ROLES)
-def test_post_answers_match_the_matrix_and_refusals_change_nothing(app, client, world,
+def test_post_answers_match_the_matrix_and_refusals_change_nothing(app, client, access_world,
                                                                    role, unit):
-    sign_in(client, role)
-    ids = world[unit]
-    posts = [rule for rule, methods in rules(app) if "POST" in methods]
+    if role != "anonymous":
+        sign_in(client, role)
+    ids = access_world[unit]
+    posts = [rule for rule, methods in url_rules(app) if "POST" in methods]
     refused = [r for r in posts if expected(r, role, unit) != OK]
     allowed = sorted((r for r in posts if expected(r, role, unit) == OK),
                      key=lambda r: r.endpoint in LAST)

@@ -9,8 +9,16 @@ import time_machine
 from inspect_app import audit, settings
 from inspect_app.models import AuditEvent, Setting, Unit, UnitKind, User
 from tests.factories import PASSWORD, make_unit, make_user
-from tests.helpers import (field_errors, flashes, location, one_time_password,
-                           settings_form_data, text, tr)
+from tests.helpers import (
+    field_errors,
+    flashes,
+    location,
+    one_time_password,
+    settings_form_data,
+    sign_in,
+    text,
+    tr,
+)
 
 SEEDED_KINDS = {"xa", "phuong", "thi_tran", "dac_khu", "phong_ban", "so_nganh", "dvsn"}
 
@@ -19,8 +27,7 @@ SEEDED_KINDS = {"xa", "phuong", "thi_tran", "dac_khu", "phong_ban", "so_nganh", 
 def admin(client):
     """A signed-in administrator."""
     user = make_user("quantri", role="admin", full_name="Quản Trị")
-    response = client.post("/login", data={"username": "quantri", "password": PASSWORD})
-    assert location(response) == "/"
+    sign_in(client, user)
     return user
 
 

@@ -6,8 +6,7 @@ from babel.messages.pofile import read_po
 from inspect_app.models import LoginThrottle, User, UserSession
 from tests.conftest import ROOT
 from tests.factories import PASSWORD, make_user
-from tests.helpers import (field_errors, flashes, input_value, location, one_time_password,
-                           text, tr)
+from tests.helpers import field_errors, flashes, input_value, location, one_time_password, text, tr
 
 NEW_PASSWORD = "mot-mat-khau-moi"
 

@@ -13,15 +13,16 @@ import pytest
 import time_machine
 from werkzeug.datastructures import FileStorage
 
-from inspect_app import attachments, cache
+from inspect_app import cache
 from inspect_app.admin.services import save_settings
 from inspect_app.backup import DATABASE_MEMBER
 from inspect_app.db import db
+from inspect_app.files import services as attachments
 from inspect_app.models import ALL_MODELS, Attachment, DataVersion
 from inspect_app.pdf import documents
 from tests.conftest import ON_POSTGRESQL, ROOT
 from tests.factories import make_issued_finding, make_pdf, make_unit, make_user
-from tests.test_pdf import pdf_text
+from tests.helpers import pdf_text
 
 NOW = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.timezone.utc)
 
@@ -212,10 +213,13 @@ def bad_archives(tmp_path):
     cases = {
         "not a tar": ("garbage.backup", None),
         "missing manifest": ("no-manifest.backup", [signed_dump]),
-        "manifest not JSON": ("bad-json.backup", [member("manifest.json", b"{not json"), signed_dump]),
-        "manifest a list": ("list.backup", [member("manifest.json", b"[1, 2]"), signed_dump]),
+        "manifest not JSON": ("bad-json.backup",
+                              [member("manifest.json", b"{not json"), signed_dump]),
+        "manifest a list": ("list.backup",
+                            [member("manifest.json", b"[1, 2]"), signed_dump]),
         "manifest of another format": ("format.backup", [
-            member("manifest.json", MANIFEST.replace(b'"format": 1', b'"format": 7')), signed_dump]),
+            member("manifest.json", MANIFEST.replace(b'"format": 1', b'"format": 7')),
+            signed_dump]),
         "manifest naming no database": ("nameless.backup", [
             member("manifest.json", b'{"format": 1, "created_at": "2026-12-05"}'), signed_dump]),
         "no database member": ("no-db.backup", [member("manifest.json", MANIFEST)]),

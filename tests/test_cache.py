@@ -127,7 +127,7 @@ def test_the_units_page_lists_every_unit_in_the_order_asked(app, client, auth):
 
 def test_the_unit_head_sees_the_latest_resolved_and_a_link_to_all(app, client, auth,
                                                                    monkeypatch):
-    monkeypatch.setattr("inspect_app.findings.services.HOME_RESOLVED", 2)
+    monkeypatch.setattr("inspect_app.findings.queries.HOME_RESOLVED", 2)
     unit = make_unit()
     for day in (1, 2, 3):
         make_finding(unit=unit, status="resolved", title=f"Đã xong ngày {day}",

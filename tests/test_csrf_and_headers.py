@@ -6,8 +6,7 @@ import pytest
 from inspect_app import settings, web
 from inspect_app.models import AuditEvent, LoginThrottle
 from tests.factories import PASSWORD, make_user
-from tests.helpers import (csrf_token, flashes, location, parse, settings_form_data, text,
-                           tr)
+from tests.helpers import csrf_token, flashes, location, parse, settings_form_data, text, tr
 
 
 @pytest.fixture

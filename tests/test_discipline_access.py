@@ -4,9 +4,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from inspect_app.models import ALL_MODELS, DisciplineCase, DisciplineCaseFinding
+from inspect_app.models import DisciplineCase, DisciplineCaseFinding
 from tests.factories import PASSWORD, make_case, make_finding, make_unit, make_user
-from tests.helpers import location, text, tr
+from tests.helpers import db_state, location, sign_in, text, tr
 
 STAFF = ["admin", "inspector", "leader"]
 STEPS = {"extend": {"extend-new_deadline": "2099-01-01", "extend-reason": "Lý do."},
@@ -28,22 +28,9 @@ def cases(app):
             "other": other}
 
 
-def sign_in(client, username, role, unit=None):
-    """Create an account with role and sign client in with it."""
-    make_user(username, role=role, unit=unit)
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert location(response) == "/"
-
-
-def db_state():
-    """Every row of every table, to prove a refused request changed nothing."""
-    return {model.__name__: list(model.select().order_by(model.id).tuples())
-            for model in ALL_MODELS}
-
-
 @pytest.mark.parametrize("role", STAFF)
 def test_staff_see_every_case_with_its_actions(app, client, cases, role):
-    sign_in(client, "nhanvien", role)
+    sign_in(client, make_user("nhanvien", role=role))
     listing = text(client.get("/discipline"))
     assert "Nguyễn Văn Bình" in listing and "Trần Thị Cúc" in listing
     page = text(client.get(f"/discipline/{cases['other'].id}"))
@@ -55,14 +42,14 @@ def test_staff_see_every_case_with_its_actions(app, client, cases, role):
 
 @pytest.mark.parametrize("role", STAFF)
 def test_staff_may_handle_a_case(app, client, cases, role):
-    sign_in(client, "nhanvien", role)
+    sign_in(client, make_user("nhanvien", role=role))
     response = client.post(f"/discipline/{cases['own'].id}/defer", data=STEPS["defer"])
     assert location(response) == f"/discipline/{cases['own'].id}"
     assert DisciplineCase.get_by_id(cases["own"].id).status == "deferred"
 
 
 def test_unit_head_sees_only_their_units_cases_without_actions(app, client, cases):
-    sign_in(client, "truongxa", "unit_head", unit=cases["hoa_an"])
+    sign_in(client, make_user("truongxa", role="unit_head", unit=cases["hoa_an"]))
     listing = text(client.get("/discipline"))
     assert "Nguyễn Văn Bình" in listing and "Trần Thị Cúc" not in listing
     assert 'name="unit"' not in listing
@@ -74,12 +61,12 @@ def test_unit_head_sees_only_their_units_cases_without_actions(app, client, case
 
 
 def test_unit_head_gets_404_for_another_units_case(app, client, cases):
-    sign_in(client, "truongxa", "unit_head", unit=cases["hoa_an"])
+    sign_in(client, make_user("truongxa", role="unit_head", unit=cases["hoa_an"]))
     assert client.get(f"/discipline/{cases['other'].id}").status_code == 404
 
 
 def test_unit_head_cannot_open_edit_or_change_any_case(app, client, cases):
-    sign_in(client, "truongxa", "unit_head", unit=cases["hoa_an"])
+    sign_in(client, make_user("truongxa", role="unit_head", unit=cases["hoa_an"]))
     before = db_state()
     assert client.get("/discipline/new").status_code == 403
     assert client.get(f"/discipline/{cases['own'].id}/edit").status_code == 403
@@ -90,14 +77,14 @@ def test_unit_head_cannot_open_edit_or_change_any_case(app, client, cases):
 
 
 def test_unit_head_export_holds_only_their_units_cases(app, client, cases):
-    sign_in(client, "truongxa", "unit_head", unit=cases["hoa_an"])
+    sign_in(client, make_user("truongxa", role="unit_head", unit=cases["hoa_an"]))
     sheet = load_workbook(BytesIO(client.get("/discipline/export.xlsx").data)).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Nguyễn Văn Bình"]
 
 
 def test_unit_head_does_not_see_the_cases_on_a_finding_page(app, client, cases):
-    sign_in(client, "truongxa", "unit_head", unit=cases["hoa_an"])
+    sign_in(client, make_user("truongxa", role="unit_head", unit=cases["hoa_an"]))
     page = text(client.get(f"/findings/{cases['finding'].id}"))
     assert "Nguyễn Văn Bình" not in page
     assert tr(app, "Recommend considering responsibility") not in page
@@ -133,7 +120,7 @@ def foreign_links(cases):
 
 def test_unit_head_does_not_see_findings_they_may_not_see_through_their_case(
         app, client, cases, foreign_links):
-    sign_in(client, "truongxa", "unit_head", unit=cases["hoa_an"])
+    sign_in(client, make_user("truongxa", role="unit_head", unit=cases["hoa_an"]))
     page = text(client.get(f"/discipline/{cases['own'].id}"))
     assert "KL-1/KL-UBND-1" in page
     for finding in foreign_links:
@@ -144,7 +131,7 @@ def test_unit_head_does_not_see_findings_they_may_not_see_through_their_case(
 
 
 def test_staff_still_see_every_linked_finding(app, client, cases, foreign_links):
-    sign_in(client, "thanhtra", "inspector")
+    sign_in(client, make_user("thanhtra", role="inspector"))
     page = text(client.get(f"/discipline/{cases['own'].id}"))
     for finding in [cases["finding"], *foreign_links]:
         assert f'href="/findings/{finding.id}">{finding.code}</a> {finding.title}' in page

@@ -9,8 +9,8 @@ from inspect_app.discipline import services
 from inspect_app.discipline.queries import measures_offered
 from inspect_app.errors import WorkflowError
 from inspect_app.models import AuditEvent, DisciplineCase, DisciplineMeasure
-from tests.factories import PASSWORD, make_case, make_user
-from tests.helpers import field_errors, location, text, tr
+from tests.factories import make_case, make_user
+from tests.helpers import field_errors, location, sign_in, text, tr
 
 # 10:00 in Hanoi on 1 December 2026.
 T0 = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.timezone.utc)
@@ -35,13 +35,6 @@ def measure(code, person_type, basis):
     return DisciplineMeasure.get(DisciplineMeasure.code == code,
                                  DisciplineMeasure.person_type == person_type,
                                  DisciplineMeasure.legal_basis == basis)
-
-
-def sign_in(client, user):
-    """Sign client in as user."""
-    client.post("/logout")
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert location(response) == "/"
 
 
 def option_labels(page, select_name):

@@ -8,8 +8,16 @@ from inspect_app.discipline import services
 from inspect_app.discipline.queries import measures_offered
 from inspect_app.errors import WorkflowError
 from inspect_app.models import AuditEvent, DisciplineCase, DisciplineCaseFinding
-from tests.factories import PASSWORD, make_finding, make_unit, make_user
-from tests.helpers import field_errors, flashes, input_value, location, text, tr
+from tests.factories import make_finding, make_unit, make_user
+from tests.helpers import (
+    field_errors,
+    flashes,
+    input_value,
+    location,
+    sign_in,
+    text,
+    tr,
+)
 
 # 10:00 in Hanoi on 1 December 2026.
 T0 = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.timezone.utc)
@@ -32,13 +40,6 @@ def world(app):
     finding = make_finding(unit=unit, code="KL-12/KL-UBND-3",
                            title="Công chức đi muộn, về sớm")
     return {"unit": unit, "inspector": inspector, "finding": finding}
-
-
-def sign_in(client, user):
-    """Sign client in as user."""
-    client.post("/logout")
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert location(response) == "/"
 
 
 def open_case(world, opened_on=TODAY - 10 * DAY, person_type="cong_chuc", findings=()):

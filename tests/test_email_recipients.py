@@ -20,7 +20,6 @@ escape it.
 import base64
 import datetime as dt
 import html
-import io
 import json
 import re
 from pathlib import Path
@@ -28,19 +27,27 @@ from pathlib import Path
 import pytest
 import time_machine
 from flask import template_rendered
-from pypdf import PdfReader
 
-from inspect_app.findings.services import (accept_report, decide_extension, request_changes,
-                                           request_extension, submit_report)
+from inspect_app.findings.services import (
+    accept_report,
+    decide_extension,
+    request_changes,
+    request_extension,
+    submit_report,
+)
 from inspect_app.inspections.services import issue_conclusion
-from inspect_app.models import (DisciplineCase, Finding, Inspection, OutboxMessage, Unit,
-                                User)
+from inspect_app.models import DisciplineCase, Finding, Inspection, OutboxMessage, Unit, User
 from inspect_app.pdf import documents
 from inspect_app.policy import can
 from inspect_app.reports.monthly import Month
-from tests.factories import (PASSWORD, make_case, make_inspection_in_progress, make_unit,
-                             make_user, record_draft)
-from tests.helpers import tr
+from tests.factories import (
+    make_case,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+    record_draft,
+)
+from tests.helpers import pdf_text, sign_in, tr
 from tests.smtp import smtp_config
 
 # 10:00 in Hanoi on the day the conclusion is issued, and on the day the jobs run.
@@ -107,7 +114,8 @@ def world(app, rendered_emails):
     }
     # The service changes the inspection's row, not the object handed to it.
     return {"unit_a": unit_a, "unit_b": unit_b,
-            "inspection": Inspection.get_by_id(inspection.id), "findings": findings, "cases": cases, **people}
+            "inspection": Inspection.get_by_id(inspection.id), "findings": findings,
+            "cases": cases, **people}
 
 
 def work_on_findings(world):
@@ -139,11 +147,6 @@ def email_templates(app):
     """The names of the e-mails templates/emails/ can render (one subject file each)."""
     folder = Path(app.template_folder) / "emails"
     return {path.name.removesuffix(".subject.txt") for path in folder.glob("*.subject.txt")}
-
-
-def pdf_text(data):
-    """The text of every page of a PDF."""
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def squashed(text):
@@ -184,9 +187,7 @@ class Walk:
         """A test client signed in as user."""
         if user.id not in self.clients:
             client = self.app.test_client()
-            response = client.post("/login", data={"username": user.username,
-                                                   "password": PASSWORD})
-            assert response.status_code == 302, f"{user.username} cannot sign in"
+            sign_in(client, user)
             self.clients[user.id] = client
         return self.clients[user.id]
 

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from playhouse.test_utils import count_queries
 
 from inspect_app import clock
+from inspect_app.findings import queries
 from inspect_app.models import Category, Inspection
-from inspect_app.reports import queries
 from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
 from tests.helpers import text
 
@@ -219,16 +219,16 @@ def test_pages_follow_the_order_of_the_whole_list(app, data):
 
 
 def test_a_page_past_the_last_shows_the_last(staff, data, monkeypatch):
-    monkeypatch.setattr("inspect_app.findings_list.routes.PER_PAGE", 4)
+    monkeypatch.setattr("inspect_app.findings.routes.PER_PAGE", 4)
     assert listed_codes(staff.get("/findings?page=9")) == ["A-CAPS", "B-POST"]
 
 
 def test_a_common_search_is_counted_up_to_the_limit(staff, data, monkeypatch):
-    monkeypatch.setattr("inspect_app.findings_list.routes.SEARCH_COUNT_LIMIT", 1)
+    monkeypatch.setattr("inspect_app.findings.routes.SEARCH_COUNT_LIMIT", 1)
     page = text(staff.get("/findings?q=tre+han"))
     assert "Có hơn 1 tồn tại, hạn chế khớp" in page
     assert "2 tồn tại, hạn chế" not in page
-    monkeypatch.setattr("inspect_app.findings_list.routes.SEARCH_COUNT_LIMIT", 2)
+    monkeypatch.setattr("inspect_app.findings.routes.SEARCH_COUNT_LIMIT", 2)
     page = text(staff.get("/findings?q=tre+han"))
     assert "2 tồn tại, hạn chế" in page and "Có hơn" not in page
 

@@ -5,13 +5,26 @@ import io
 import pytest
 import time_machine
 
-from inspect_app.findings import services
-from inspect_app.models import (Attachment, AuditEvent, Category, ExtensionRequest, Finding,
-                                OutboxMessage, Response)
 from inspect_app.errors import WorkflowError
-from tests.factories import (PASSWORD, PDF_BYTES, issue_findings, make_inspection_in_progress,
-                             make_unit, make_user, record_draft)
-from tests.helpers import field_errors, flashes, location, text, tr
+from inspect_app.findings import queries, services
+from inspect_app.models import (
+    Attachment,
+    AuditEvent,
+    Category,
+    ExtensionRequest,
+    Finding,
+    OutboxMessage,
+    Response,
+)
+from tests.factories import (
+    PDF_BYTES,
+    issue_findings,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+    record_draft,
+)
+from tests.helpers import field_errors, flashes, location, sign_in, text, tr
 
 # 10:00 in Hanoi on 10 January 2030; the inspection started on 5 January.
 T0 = dt.datetime(2030, 1, 10, 3, 0, tzinfo=dt.timezone.utc)
@@ -40,13 +53,6 @@ def world(app):
     inspection = make_inspection_in_progress(unit=unit, lead=lead)
     return {"unit": unit, "head": head, "other_head": other_head, "lead": lead,
             "inspector": inspector, "leader": leader, "inspection": inspection}
-
-
-def sign_in(client, user):
-    """Sign client in as user (signing out whoever was in)."""
-    client.post("/logout")
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert location(response) == "/"
 
 
 def reload(finding):
@@ -500,7 +506,7 @@ def test_timeline_shows_each_step_with_who_did_it(app, client, world):
     sign_in(client, world["lead"])
     client.post(f"/responses/{last_response(finding).id}/request-changes",
                 data={"review-note": "Cần bổ sung"})
-    steps = services.timeline(reload(finding))
+    steps = queries.timeline(reload(finding))
     assert [(s["kind"], s["actor"]) for s in steps] == [
         ("create", "Lê Thị Đoàn"), ("issue", "Lê Thị Đoàn"),
         ("submit_report", "Trần Văn Xã"), ("request_extension", "Trần Văn Xã"),
@@ -581,7 +587,7 @@ def test_unit_head_home_groups_their_findings(app, client, world, frozen_time):
     issue_findings(other, "13/KL-UBND", CONCLUSION_DAY)
 
     frozen_time.move_to(dt.datetime(2030, 1, 14, 3, 0, tzinfo=dt.timezone.utc))
-    groups = services.unit_home(world["unit"], dt.date(2030, 1, 14))
+    groups = queries.unit_home(world["unit"], dt.date(2030, 1, 14))
     assert {name: [f.title for f in rows] for name, rows in groups.items()} == {
         "overdue": ["Việc số một"], "due_soon": ["Việc số hai"], "open": ["Việc số ba"],
         "submitted": ["Việc số bốn"], "resolved": ["Việc số năm"]}

@@ -10,13 +10,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspect_app import clock
-from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, \
-    UnitKind, User
-from tests.factories import (PASSWORD, make_case, make_concluded_inspection, make_finding,
-                             make_inspection_in_progress, make_plan, make_unit, make_user,
-                             record_draft)
-from tests.helpers import csrf_token
-from tests.test_access import db_state
+from inspect_app.models import (
+    Category,
+    DisciplineMeasure,
+    ExtensionRequest,
+    Response,
+    UnitKind,
+    User,
+)
+from tests.factories import (
+    PASSWORD,
+    make_case,
+    make_concluded_inspection,
+    make_finding,
+    make_inspection_in_progress,
+    make_plan,
+    make_unit,
+    make_user,
+    record_draft,
+)
+from tests.helpers import csrf_token, db_state, sign_in
 
 SAMPLES = [
     "", "   ", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
@@ -250,7 +263,7 @@ class TestCsrf:
 
 def test_editing_an_account_needs_no_username_field(app, client, world):
     """The edit page shows the username as text; a post without it still saves."""
-    client.post("/login", data={"username": "quantri", "password": PASSWORD})
+    sign_in(client, "quantri")
     response = client.post(f"/admin/users/{world['inspector'].id}",
                            data={"full_name": "Tên Mới", "role": "inspector", "unit": "0",
                                  "email": "", "locale": "vi"})

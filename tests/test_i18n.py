@@ -3,15 +3,19 @@ import datetime as dt
 import subprocess
 import sys
 
+import flask_babel
 import pytest
+import time_machine
 from babel.messages.pofile import read_po
 from flask import render_template_string
 
+from inspect_app import clock
+from inspect_app.db import db
 from inspect_app.formatting import format_date, format_datetime
 from inspect_app.models import User
 from tests.conftest import ROOT
 from tests.factories import PASSWORD, make_user
-from tests.helpers import field_errors, location, text, tr
+from tests.helpers import field_errors, location, sign_in, text, tr
 
 VI_CATALOG = ROOT / "inspect_app" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
 
@@ -182,6 +186,25 @@ def test_date_filter_shows_a_stored_utc_moment_on_its_local_date(app):
     with app.test_request_context():
         assert render_template_string("{{ m|date }}", m=moment) == "05/03/2026"
         assert render_template_string("{{ m|datetime }}", m=moment) == "05/03/2026 01:30"
+
+
+def test_another_app_timezone_sets_the_dates_shown_and_today(make_app, monkeypatch):
+    monkeypatch.setattr(clock, "_zone", clock.zone())  # the zone of the other tests' apps
+    app = make_app("new-york.db", migrated=True, APP_TIMEZONE="America/New_York")
+    # 03:00 UTC on 1 March is 22:00 on 28 February in New York (10:00 on 1 March in Hanoi).
+    moment = dt.datetime(2026, 3, 1, 3, 0)
+    with time_machine.travel(moment.replace(tzinfo=dt.timezone.utc), tick=False), \
+            app.app_context():
+        db.connect(reuse_if_open=True)
+        make_user("lanhdao", role="leader")
+        assert clock.today() == dt.date(2026, 2, 28)
+        with app.test_request_context():
+            assert render_template_string("{{ m|datetime }}", m=moment) == "28/02/2026 22:00"
+            assert flask_babel.format_datetime(moment, "dd/MM/yyyy HH:mm") == "28/02/2026 22:00"
+        client = app.test_client()
+        sign_in(client, "lanhdao")
+        assert tr(app, "Overview on %(day)s", day="28/02/2026") in text(client.get("/"))
+        db.close()
 
 
 def test_date_formatting_does_not_depend_on_the_language():

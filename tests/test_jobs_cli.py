@@ -5,8 +5,8 @@ import pytest
 
 from inspect_app.models import OutboxMessage
 from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
+from tests.helpers import pdf_text
 from tests.smtp import smtp_config
-from tests.test_pdf import pdf_text
 
 
 def overdue_finding():

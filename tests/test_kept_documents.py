@@ -17,14 +17,19 @@ import time_machine
 from openpyxl import load_workbook
 
 from inspect_app import kept_documents
-from inspect_app.findings_list import exports
+from inspect_app.findings import exports, queries
 from inspect_app.models import DocumentBuild, User
 from inspect_app.pdf import documents
-from inspect_app.reports import queries
-from tests.factories import (PASSWORD, issue_findings, make_case, make_inspection_in_progress,
-                             make_issued_finding, make_unit, make_user, record_draft)
-from tests.helpers import text, tr
-from tests.test_pdf import pdf_text
+from tests.factories import (
+    issue_findings,
+    make_case,
+    make_inspection_in_progress,
+    make_issued_finding,
+    make_unit,
+    make_user,
+    record_draft,
+)
+from tests.helpers import pdf_text, sign_in, text, tr
 
 # 10:00 in Hanoi on 5 November 2026: October is over.
 NOW = dt.datetime(2026, 11, 5, 3, 0, tzinfo=dt.timezone.utc)
@@ -64,8 +69,7 @@ def world(app):
 def signed_in(app, username):
     """A new client signed in as username."""
     client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    sign_in(client, username)
     return client
 
 

@@ -34,7 +34,7 @@ def test_the_line_names_the_user_by_id_only(client, auth, log_lines):
     auth.login("nguyenvana")
     client.get("/findings?q=Nguyễn+Văn+A")
     line = request_lines(log_lines())[-1]
-    assert line.startswith("request method=GET path=/findings endpoint=findings_list.index "
+    assert line.startswith("request method=GET path=/findings endpoint=findings.index "
                            "status=200 ")
     assert line.endswith(f" user_id={user.id}")
     for personal in ("nguyenvana", "Nguyễn", "vana@example.vn", "q="):

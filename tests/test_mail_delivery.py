@@ -16,8 +16,14 @@ from inspect_app import clock
 from inspect_app.mail import sender
 from inspect_app.mail.outbox import enqueue
 from inspect_app.models import AuditEvent, OutboxMessage
-from tests.factories import (PDF_BYTES, issue_findings, make_inspection_in_progress,
-                             make_unit, make_user, record_draft)
+from tests.factories import (
+    PDF_BYTES,
+    issue_findings,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+    record_draft,
+)
 from tests.helpers import location, text, tr
 from tests.smtp import smtp_config
 

@@ -9,10 +9,14 @@ from werkzeug.routing.converters import NumberConverter
 from inspect_app import clock
 from inspect_app.models import DisciplineCase, Inspection
 from inspect_app.reports.monthly import Month
-from tests.factories import (make_case, make_finding, make_inspection_in_progress,
-                             make_unit, make_user)
-from tests.helpers import field_errors, text, tr
-from tests.test_access_matrix import rules, sign_in, world  # noqa: F401 (world: a fixture)
+from tests.factories import (
+    make_case,
+    make_finding,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+)
+from tests.helpers import field_errors, sign_in, text, tr, url_rules
 
 # Past a signed 64-bit integer (SQLite and PostgreSQL ids), and far past it.
 HUGE = [2**63, 2**64, 10**30]
@@ -44,15 +48,15 @@ def _int_arguments(rule):
 
 
 @pytest.mark.parametrize("role", ["admin", "head_a"])
-def test_every_id_route_answers_404_for_ids_out_of_range(app, client, world, role):
+def test_every_id_route_answers_404_for_ids_out_of_range(app, client, access_world, role):
     sign_in(client, role)
     wrong, checked = [], 0
-    for rule, methods in rules(app):
+    for rule, methods in url_rules(app):
         numbers = _int_arguments(rule)
         if not numbers:
             continue
         for huge in HUGE:
-            url = rule.build({name: huge if name in numbers else world["A"][name]
+            url = rule.build({name: huge if name in numbers else access_world["A"][name]
                               for name in rule.arguments})[1]
             for method in methods:
                 status = client.open(url, method=method).status_code
@@ -63,14 +67,14 @@ def test_every_id_route_answers_404_for_ids_out_of_range(app, client, world, rol
     assert checked > 100
 
 
-def _walk_with_numbers(app, client, world, value):
+def _walk_with_numbers(app, client, access_world, value):
     """GET every page with every query-string number set to value; the 5xx answers."""
     query = "&".join(f"{name}={value}" for name in QUERY_NUMBERS)
     wrong = []
-    for rule, methods in rules(app):
+    for rule, methods in url_rules(app):
         if "GET" not in methods or rule.endpoint == "health.healthz":
             continue
-        path = rule.build({name: world["A"][name] for name in rule.arguments})[1]
+        path = rule.build({name: access_world["A"][name] for name in rule.arguments})[1]
         status = client.get(f"{path}?{query}").status_code
         if status >= 500:
             wrong.append(f"GET {path}?{query} ({rule.endpoint}): {status}")
@@ -78,11 +82,11 @@ def _walk_with_numbers(app, client, world, value):
 
 
 @pytest.mark.parametrize("role", ["admin", "head_a"])
-def test_no_page_answers_5xx_to_page_numbers_and_ids_out_of_range(app, client, world, role):
+def test_no_page_answers_5xx_to_page_numbers_and_ids_out_of_range(app, client, access_world, role):
     sign_in(client, role)
     wrong = []
     for value in (2**63, 10**30):
-        wrong += _walk_with_numbers(app, client, world, value)
+        wrong += _walk_with_numbers(app, client, access_world, value)
     assert not wrong, "\n".join(wrong)
 
 
@@ -92,7 +96,7 @@ LISTS = ["/findings", "/findings/export.csv", "/findings/export.xlsx", "/discipl
 
 @pytest.mark.parametrize("value", [2**63, 10**30])
 @pytest.mark.parametrize("path", LISTS)
-def test_lists_and_exports_answer_a_page_to_numbers_out_of_range(app, client, world, path,
+def test_lists_and_exports_answer_a_page_to_numbers_out_of_range(app, client, access_world, path,
                                                                  value):
     sign_in(client, "admin")
     response = client.get(f"{path}?page={value}&inspection={value}&unit={value}"

@@ -1,24 +1,21 @@
 """The PDF documents read back with pypdf: Vietnamese text, fonts, pages, metadata, numbers."""
 import base64
 import datetime as dt
-import io
 import json
 import unicodedata
 
 import pytest
 import time_machine
-from pypdf import PdfReader
 
 from inspect_app.admin.services import save_settings
 from inspect_app.inspections import services
 from inspect_app.models import Finding, Inspection, OutboxMessage
 from inspect_app.pdf import charts, documents
-from inspect_app.pdf.text import date_line
+from inspect_app.pdf.paragraphs import date_line
 from inspect_app.reports.monthly import monthly_summary
 from inspect_app.reports.unit_report import unit_report
-from tests.factories import (make_inspection, make_issued_finding, make_unit, make_user,
-                             record_draft)
-from tests.helpers import tr
+from tests.factories import make_inspection, make_issued_finding, make_unit, make_user, record_draft
+from tests.helpers import page_texts, pdf_reader, pdf_text, sign_in, tr
 
 # 10:00 in Hanoi on 5 December 2026, the day the conclusion is issued.
 NOW = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.timezone.utc)
@@ -34,26 +31,10 @@ AUTHORITY = {"authority_name": "UBND huyện Phú Hòa", "parent_authority": "UB
 # --- reading PDFs back ------------------------------------------------------------------
 
 
-def reader(data):
-    """A pypdf reader of PDF bytes."""
-    assert data.startswith(b"%PDF-")
-    return PdfReader(io.BytesIO(data))
-
-
-def page_texts(data):
-    """Each page's text with runs of white space made single spaces."""
-    return [" ".join(page.extract_text().split()) for page in reader(data).pages]
-
-
-def pdf_text(data):
-    """The whole document's text, white space made single spaces."""
-    return " ".join(page_texts(data))
-
-
 def page_fonts(data):
     """[(page number, /BaseFont without subset tag, /Subtype, embedded TrueType?)]."""
     fonts = []
-    for number, page in enumerate(reader(data).pages, start=1):
+    for number, page in enumerate(pdf_reader(data).pages, start=1):
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             descriptor = font.get("/FontDescriptor")
@@ -153,7 +134,7 @@ def test_conclusion_table_lists_every_finding_with_its_deadline(app, concluded):
 
 
 def test_conclusion_is_vietnamese_whoever_downloads_it(app, client, concluded):
-    client.post("/login", data={"username": "hoaan", "password": "matkhau123"})
+    sign_in(client, "hoaan")
     response = client.get(f"/inspections/{concluded['inspection'].id}/conclusion.pdf")
     text = pdf_text(response.data)
     assert tr(app, "INSPECTION CONCLUSION", "vi") in text
@@ -167,7 +148,7 @@ def test_conclusion_fonts_metadata_and_page_numbers(app, concluded):
     assert {name for _page, name, _s, _e in page_fonts(data)} >= {"DejaVuSerif",
                                                                    "DejaVuSerif-Bold"}
     assert_numbered_pages(app, data)
-    metadata = reader(data).metadata
+    metadata = pdf_reader(data).metadata
     assert metadata.title == tr(app, "Inspection conclusion no. %(number)s",
                                 number="12/KL-UBND")
     assert metadata.author == "UBND huyện Phú Hòa"
@@ -181,7 +162,7 @@ def test_a_long_conclusion_numbers_every_page(app, concluded):
                             recommendation="Khắc phục và báo cáo kết quả bằng văn bản.")
     Finding.update(inspection=inspection).where(Finding.title.startswith("Tồn tại bổ")).execute()
     data = documents.conclusion_pdf(inspection)
-    assert len(reader(data).pages) >= 3
+    assert len(pdf_reader(data).pages) >= 3
     assert_numbered_pages(app, data)
     assert "Tồn tại bổ sung số 39" in pdf_text(data)
 
@@ -215,12 +196,6 @@ def test_date_line_without_a_place(app):
 
 
 # --- the conclusion on the web and in the e-mail ----------------------------------------
-
-
-def sign_in(client, username):
-    client.post("/logout")
-    response = client.post("/login", data={"username": username, "password": "matkhau123"})
-    assert response.headers["Location"] == "/"
 
 
 def test_staff_and_the_units_head_download_the_conclusion(app, client, concluded):
@@ -289,7 +264,7 @@ def test_the_extract_for_another_unit_holds_only_its_own_findings(app, concluded
     # Neither the team, nor the overall results, nor the other recipients.
     assert "Đỗ Thị Mai" not in text and "còn một số tồn tại" not in text
     assert "- Phòng Nội vụ;" in text and "- Xã Hòa An;" not in text
-    assert reader(data).metadata.title == tr(
+    assert pdf_reader(data).metadata.title == tr(
         app, "Extract of inspection conclusion no. %(number)s for %(unit)s",
         number="12/KL-UBND", unit="Phòng Nội vụ")
     assert_only_embedded_truetype(data)
@@ -316,10 +291,10 @@ def busy_month(app):
 def test_monthly_summary_pdf_embeds_its_fonts_and_numbers_pages(app, busy_month, locale):
     with time_machine.travel(NOW, tick=False):
         data = documents.monthly_summary_pdf(2026, 10, locale)
-    assert len(reader(data).pages) >= 3
+    assert len(pdf_reader(data).pages) >= 3
     assert_only_embedded_truetype(data)
     assert_numbered_pages(app, data, locale)
-    metadata = reader(data).metadata
+    metadata = pdf_reader(data).metadata
     assert metadata.title == tr(app, "Monthly summary %(month)s", locale, month="10/2026")
     assert metadata.author == "UBND huyện Phú Hòa"
 
@@ -382,7 +357,7 @@ def test_unit_report_pdf_lists_the_units_findings(app, busy_month):
     for row in report.open_findings:
         assert row["code"] in text
         assert tr(app, "Overdue by %(days)s days", days=row["days_overdue"]) in text
-    assert reader(data).metadata.title == tr(app, "Remediation report of %(unit)s",
+    assert pdf_reader(data).metadata.title == tr(app, "Remediation report of %(unit)s",
                                              unit=unit.name)
 
 

@@ -8,10 +8,23 @@ import pytest
 from inspect_app import clock
 from inspect_app.findings.services import cancel_finding
 from inspect_app.inspections import services
-from inspect_app.models import (Attachment, AuditEvent, Finding, Inspection, InspectionMember,
-                                OutboxMessage, Plan)
-from tests.factories import (PDF_BYTES, make_inspection, make_plan, make_unit, make_user,
-                             record_draft)
+from inspect_app.models import (
+    Attachment,
+    AuditEvent,
+    Finding,
+    Inspection,
+    InspectionMember,
+    OutboxMessage,
+    Plan,
+)
+from tests.factories import (
+    PDF_BYTES,
+    make_inspection,
+    make_plan,
+    make_unit,
+    make_user,
+    record_draft,
+)
 from tests.helpers import field_errors, flashes, location, text, tr
 
 

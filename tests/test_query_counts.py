@@ -3,7 +3,7 @@ import re
 
 from playhouse.test_utils import count_queries
 
-from inspect_app.findings_list import services
+from inspect_app.findings import queries as findings_queries
 from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
 
 
@@ -32,7 +32,7 @@ def test_staff_pages_make_as_many_queries_with_more_data(client, auth):
 
 
 def test_inspection_filter_keeps_an_older_inspection_asked_for(client, auth, monkeypatch):
-    monkeypatch.setattr(services, "INSPECTION_CHOICES", 1)
+    monkeypatch.setattr(findings_queries, "INSPECTION_CHOICES", 1)
     make_user("thanhtra")
     auth.login("thanhtra")
     older = make_concluded_inspection(make_unit(), title="Kiểm tra cũ")

@@ -8,8 +8,12 @@ import time_machine
 from flask_babel import force_locale, ngettext
 
 from inspect_app import clock
-from inspect_app.findings.services import (decide_extension, request_changes,
-                                           request_extension, submit_report)
+from inspect_app.findings.services import (
+    decide_extension,
+    request_changes,
+    request_extension,
+    submit_report,
+)
 from inspect_app.jobs.reminders import StagePolicy, run_escalation, run_reminders
 from inspect_app.mail import sender
 from inspect_app.models import Finding, OutboxMessage, ReminderLog, Setting

@@ -6,8 +6,7 @@ import time_machine
 
 from inspect_app.models import Inspection
 from tests.factories import make_issued_finding, make_unit
-from tests.helpers import tr
-from tests.test_pdf import pdf_text
+from tests.helpers import pdf_text, tr
 
 NOW = dt.datetime(2026, 11, 15, 3, 0, tzinfo=dt.timezone.utc)
 

@@ -7,12 +7,11 @@ import pytest
 import time_machine
 
 from inspect_app.discipline.queries import month_summary
+from inspect_app.jobs.monthly_mail import send_monthly_summaries
 from inspect_app.models import OutboxMessage
 from inspect_app.reports.monthly import monthly_summary
-from inspect_app.reports.monthly_mail import send_monthly_summaries
 from tests.factories import make_case, make_unit, make_user
-from tests.test_pdf import pdf_text
-from tests.test_reports_web import figures, sign_in
+from tests.helpers import figures, pdf_text, sign_in
 
 NOW = dt.datetime(2026, 11, 15, 3, 0, tzinfo=dt.timezone.utc)
 D = dt.date

@@ -9,13 +9,12 @@ import time_machine
 from inspect_app import settings
 from inspect_app.admin.services import save_settings
 from inspect_app.errors import WorkflowError
+from inspect_app.jobs.monthly_mail import months_to_send, send_monthly_summaries
 from inspect_app.mail import outbox
 from inspect_app.models import OutboxMessage
 from inspect_app.reports.monthly import monthly_summary
-from inspect_app.reports.monthly_mail import months_to_send, send_monthly_summaries
 from tests.factories import make_issued_finding, make_unit, make_user
-from tests.helpers import tr
-from tests.test_pdf import pdf_text
+from tests.helpers import pdf_text, tr
 
 # 07:30 in Hanoi on 1 November 2026, when the monthly job runs.
 NOW = dt.datetime(2026, 11, 1, 0, 30, tzinfo=dt.timezone.utc)

@@ -7,8 +7,14 @@ import time_machine
 from inspect_app import clock
 from inspect_app.models import ExtensionRequest, Inspection, Response
 from inspect_app.reports import queries
-from inspect_app.reports.monthly import (SECTION_BUILDERS, Month, Period, Section,
-                                         is_reportable, monthly_summary)
+from inspect_app.reports.monthly import (
+    SECTION_BUILDERS,
+    Month,
+    Period,
+    Section,
+    is_reportable,
+    monthly_summary,
+)
 from tests.factories import make_issued_finding, make_unit, make_user
 
 # 10:00 in Hanoi on 15 November 2026: October is complete, November under way.

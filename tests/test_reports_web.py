@@ -1,6 +1,5 @@
 """The reports pages: who may open what, the previews, the charts and the downloads."""
 import datetime as dt
-import re
 
 import pytest
 import time_machine
@@ -8,9 +7,8 @@ from playhouse.test_utils import count_queries
 
 from inspect_app.reports.monthly import monthly_summary
 from inspect_app.reports.unit_report import unit_report
-from tests.factories import PASSWORD, make_issued_finding, make_unit, make_user
-from tests.helpers import field_errors, location, parse, text, tr
-from tests.test_pdf import pdf_text
+from tests.factories import make_issued_finding, make_unit, make_user
+from tests.helpers import field_errors, figures, location, parse, pdf_text, sign_in, text, tr
 
 # 10:00 in Hanoi on 15 November 2026.
 NOW = dt.datetime(2026, 11, 15, 3, 0, tzinfo=dt.timezone.utc)
@@ -39,17 +37,6 @@ def world(app):
     make_user("hoaan", role="unit_head", unit=hoa_an)
     make_user("hoahoi", role="unit_head", unit=hoa_hoi)
     return {"hoa_an": hoa_an, "hoa_hoi": hoa_hoi}
-
-
-def sign_in(client, username):
-    client.post("/logout")
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert location(response) == "/"
-
-
-def figures(page):
-    """{name: text} of the cells marked data-figure on a page."""
-    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', page))
 
 
 # --- access -----------------------------------------------------------------------------

@@ -4,10 +4,17 @@ import datetime as dt
 import pytest
 from peewee import IntegrityError, SqliteDatabase
 
-from inspect_app import schema
+from inspect_app import cache, schema
 from inspect_app.db import db
-from inspect_app.models import ALL_MODELS, ExtensionRequest, UnitKind, User
-from tests.factories import make_finding, make_unit
+from inspect_app.models import (
+    ALL_MODELS,
+    AuditEvent,
+    DisciplineDeferral,
+    ExtensionRequest,
+    UnitKind,
+    User,
+)
+from tests.factories import make_case, make_finding, make_unit
 
 IGNORED_TABLES = {"schema_migration"}
 
@@ -116,6 +123,18 @@ def test_db_upgrade_command_prints_the_applied_migrations(make_app):
         assert name not in again.output
 
 
+def apply_migrations_before(monkeypatch, number):
+    """Apply the migrations numbered below number; the names of the others, in order.
+
+    schema.upgrade() applies the others once monkeypatch.undo() has been called.
+    """
+    every = schema.migration_files()
+    monkeypatch.setattr(schema, "migration_files",
+                        lambda: [path for path in every if path.stem < number])
+    schema.upgrade()
+    return [path.stem for path in every if path.stem >= number]
+
+
 def _unit_head_as_of_0007(unit):
     """A unit head written into the users table as migrations up to 0007 shaped it.
 
@@ -135,12 +154,9 @@ def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_other
         make_app, monkeypatch):
     """Duplicates left by earlier bursts: the earliest stays pending, the later are rejected."""
     app = make_app("before-0008.db")
-    every = schema.migration_files()
-    monkeypatch.setattr(schema, "migration_files",
-                        lambda: [path for path in every if path.stem < "0008"])
     with app.app_context():
         db.connect(reuse_if_open=True)
-        schema.upgrade()
+        later = apply_migrations_before(monkeypatch, "0008")
         head = _unit_head_as_of_0007(make_unit())
         burst_hit, other = make_finding(unit=head.unit), make_finding(unit=head.unit)
         deadline = dt.date(2030, 6, 30)
@@ -153,7 +169,7 @@ def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_other
         approved, first, second, third, alone = (ask(burst_hit, "approved"), ask(burst_hit),
                                                  ask(burst_hit), ask(burst_hit), ask(other))
         monkeypatch.undo()
-        assert schema.upgrade() == [path.stem for path in every if path.stem >= "0008"]
+        assert schema.upgrade() == later
 
         def stored(request):
             return ExtensionRequest.get_by_id(request.id)
@@ -163,4 +179,34 @@ def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_other
         assert stored(second).note and stored(second).decided_at is not None
         with pytest.raises(IntegrityError), db.atomic():
             ask(other)
+        db.close()
+
+
+def test_deferrals_migration_copies_the_audit_trails_deferrals_by_local_day(
+        make_app, monkeypatch):
+    """Deferrals recorded before 0013, of resumed cases too, become rows on their local day."""
+    app = make_app("before-0013.db")
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        later = apply_migrations_before(monkeypatch, "0013")
+        resumed, deferred = make_case(), make_case(status="deferred")
+
+        def event(case, action, at, entity="discipline_case"):
+            AuditEvent.create(at=at, action=action, entity=entity, entity_id=case.id)
+
+        event(resumed, "defer", dt.datetime(2026, 10, 20, 3, 0))
+        event(resumed, "resume", dt.datetime(2026, 10, 25, 3, 0))
+        # 23:30 UTC on 31 October is 06:30 on 1 November in Hanoi.
+        event(resumed, "defer", dt.datetime(2026, 10, 31, 23, 30))
+        event(resumed, "resume", dt.datetime(2026, 11, 5, 3, 0))
+        event(deferred, "defer", dt.datetime(2026, 11, 10, 3, 0))
+        event(deferred, "defer", dt.datetime(2026, 11, 11, 3, 0), entity="finding")
+        version = cache.data_version()
+        monkeypatch.undo()
+        assert schema.upgrade() == later
+
+        assert sorted((row.case_id, row.deferred_on) for row in DisciplineDeferral.select()) \
+            == [(resumed.id, dt.date(2026, 10, 20)), (resumed.id, dt.date(2026, 11, 1)),
+                (deferred.id, dt.date(2026, 11, 10))]
+        assert cache.data_version() > version
         db.close()

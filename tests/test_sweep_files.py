@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from inspect_app import attachments, clock
+from inspect_app import clock
+from inspect_app.files import services as attachments
 from inspect_app.jobs.scheduler import JobScheduler
 from inspect_app.jobs.sweep import sweep_files
 from inspect_app.models import JobRun
 from tests.factories import PDF_BYTES, make_finding, make_user
-from tests.test_attachments import upload
+from tests.helpers import upload
 
 
 def aged(path, days):

@@ -1,7 +1,7 @@
 """What is inside an upload: zip bombs and active PDFs refused, within bounded work.
 
 The refusals also go through both upload forms (tests/test_upload_rejections.py takes
-them from tests/test_attachments.REFUSALS).
+them from tests/uploads.REFUSALS).
 """
 import datetime as dt
 import io
@@ -14,12 +14,19 @@ import time_machine
 from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 
-from inspect_app import attachments
 from inspect_app.errors import WorkflowError
+from inspect_app.files import services as attachments
 from inspect_app.pdf import documents
 from tests.factories import PDF_BYTES, make_object_stream_pdf, make_pdf
-from tests.test_attachments import (ACTIVE_PDF_MESSAGE, BOMB_MESSAGE, HIDDEN_SCRIPT_PDF,
-                                    SAMPLES, UNREADABLE_PDF_MESSAGE, english, zip_bomb)
+from tests.helpers import english
+from tests.uploads import (
+    ACTIVE_PDF_MESSAGE,
+    BOMB_MESSAGE,
+    HIDDEN_SCRIPT_PDF,
+    SAMPLES,
+    UNREADABLE_PDF_MESSAGE,
+    zip_bomb,
+)
 
 TOO_COMPLEX_MESSAGE = ("The PDF file is too complex to be checked. Print the document to a "
                        "new PDF and upload that.")

@@ -1,6 +1,6 @@
 """Refused uploads through the web forms: the message is shown, nothing is stored.
 
-tests/test_attachments.py checks each refusal in the attachments module; here the same
+tests/test_attachments.py checks each refusal in the files service; here the same
 files go through the two upload forms as a browser sends them.
 """
 import io
@@ -8,10 +8,14 @@ import io
 import pytest
 
 from inspect_app.models import Attachment, Finding, Response
-from tests.factories import (PASSWORD, make_finding, make_inspection_in_progress, make_unit,
-                             make_user)
-from tests.helpers import field_errors, flashes, text, tr
-from tests.test_attachments import PDF, REFUSALS, stored_files
+from tests.factories import (
+    make_finding,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+)
+from tests.helpers import field_errors, flashes, sign_in, stored_files, text, tr
+from tests.uploads import PDF, REFUSALS
 
 # Werkzeug's test client drops the backslashes of a Windows path while encoding the form,
 # so that case is checked in tests/test_attachments.py only.
@@ -30,7 +34,7 @@ def test_refused_evidence_file_keeps_the_report_unsent(app, client, case, name, 
     unit = make_unit()
     finding = make_finding(unit=unit)
     make_user("truongxa", role="unit_head", unit=unit)
-    client.post("/login", data={"username": "truongxa", "password": PASSWORD})
+    sign_in(client, "truongxa")
     response = client.post(f"/findings/{finding.id}/responses", data={
         "report-body": "Đã khắc phục", "report-files": [(io.BytesIO(data), name)]},
         content_type="multipart/form-data")
@@ -45,7 +49,7 @@ def test_refused_evidence_file_keeps_the_report_unsent(app, client, case, name, 
 def test_refused_inspection_file_is_not_attached(app, client, case, name, data, message):
     inspector = make_user("thanhtra", role="inspector")
     inspection = make_inspection_in_progress(lead=inspector)
-    client.post("/login", data={"username": "thanhtra", "password": PASSWORD})
+    sign_in(client, "thanhtra")
     response = client.post(f"/inspections/{inspection.id}/attachments",
                            data={"file": (io.BytesIO(data), name)},
                            content_type="multipart/form-data", follow_redirects=True)
@@ -60,7 +64,7 @@ def test_one_bad_file_among_good_ones_stores_none(app, client):
     unit = make_unit()
     finding = make_finding(unit=unit)
     make_user("truongxa", role="unit_head", unit=unit)
-    client.post("/login", data={"username": "truongxa", "password": PASSWORD})
+    sign_in(client, "truongxa")
     response = client.post(f"/findings/{finding.id}/responses", data={
         "report-body": "Đã khắc phục",
         "report-files": [(io.BytesIO(PDF), "tốt.pdf"), (io.BytesIO(b""), "trống.pdf")]},

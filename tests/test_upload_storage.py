@@ -4,12 +4,18 @@ from urllib.parse import quote
 
 import pytest
 
-from inspect_app import attachments
 from inspect_app.db import transaction
+from inspect_app.files import services as attachments
 from inspect_app.models import Attachment
-from tests.factories import (PASSWORD, PDF_BYTES, make_finding, make_inspection_in_progress,
-                             make_unit, make_user)
-from tests.test_attachments import SAMPLES, stored_files, upload
+from tests.factories import (
+    PDF_BYTES,
+    make_finding,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+)
+from tests.helpers import sign_in, stored_files, upload
+from tests.uploads import SAMPLES
 
 PNG = SAMPLES["ảnh chụp.png"]
 
@@ -88,7 +94,7 @@ def test_a_missing_file_answers_404(client, auth, pending_evidence):
 def test_bidi_override_is_stripped_from_a_name_sent_through_the_form(app, client):
     inspector = make_user("thanhtra", role="inspector")
     inspection = make_inspection_in_progress(lead=inspector)
-    client.post("/login", data={"username": "thanhtra", "password": PASSWORD})
+    sign_in(client, "thanhtra")
     # Shown as "evilgnp.pdf" when the override is kept.
     client.post(f"/inspections/{inspection.id}/attachments",
                 data={"file": (io.BytesIO(PNG), "evil\u202efdp.png")},
@@ -112,7 +118,7 @@ def test_invisible_characters_are_stripped_from_a_reports_file_name(app, client,
     unit = make_unit()
     finding = make_finding(unit=unit)
     make_user("truongxa", role="unit_head", unit=unit)
-    client.post("/login", data={"username": "truongxa", "password": PASSWORD})
+    sign_in(client, "truongxa")
     client.post(f"/findings/{finding.id}/responses", data={
         "report-body": "Đã khắc phục",
         "report-files": [(io.BytesIO(PDF_BYTES), INVISIBLE[case])]},

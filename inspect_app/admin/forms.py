@@ -3,15 +3,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..auth.forms import LANGUAGE_CHOICES
 from ..forms import BaseForm, required_message
+from ..labels import LANGUAGE, ROLE, SEVERITY, choices
 from ..web import bounded_int
-
-
-def role_choices():
-    """The roles with their names in the user's language."""
-    return [("admin", _l("Administrator")), ("inspector", _l("Inspector")),
-            ("leader", _l("Leader")), ("unit_head", _l("Unit head"))]
 
 
 class UserForm(BaseForm):
@@ -21,12 +15,12 @@ class UserForm(BaseForm):
                                                        Length(max=64)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(required_message()),
                                                          Length(max=200)])
-    role = SelectField(_l("Role"), choices=role_choices())
+    role = SelectField(_l("Role"), choices=choices(ROLE))
     unit = SelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
     email = StringField(_l("Email"), validators=[Optional(),
                                                  Email(_l("Invalid email address.")),
                                                  Length(max=254)])
-    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE))
 
     def fill_choices(self, units):
         """Offer the given units."""
@@ -61,11 +55,6 @@ class AuditFilterForm(BaseForm):
     day_to = DateField(_l("To"), validators=[Optional()])
 
 
-def severity_choices():
-    """The severities with their names in the user's language."""
-    return [("high", _l("High")), ("medium", _l("Medium")), ("low", _l("Low"))]
-
-
 class CategoryForm(BaseForm):
     """A finding category."""
 
@@ -75,5 +64,5 @@ class CategoryForm(BaseForm):
                                                Length(max=200)])
     area = StringField(_l("Area"), validators=[DataRequired(required_message()),
                                                Length(max=64)])
-    default_severity = SelectField(_l("Default severity"), choices=severity_choices())
+    default_severity = SelectField(_l("Default severity"), choices=choices(SEVERITY))
     active = BooleanField(_l("In use"), default=True)

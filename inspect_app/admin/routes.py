@@ -1,18 +1,34 @@
-"""The admin's pages: users, settings and the audit trail."""
-from flask import abort, flash, redirect, render_template, request, url_for
+"""The admin's pages: users, settings, finding categories, the audit trail and the outbox."""
+import json
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import JOIN
 
 from .. import settings
 from ..auth import services as accounts
 from ..errors import WorkflowError
-from ..models import Category, Unit, User
+from ..mail.outbox import RETRYABLE
+from ..models import Category, OutboxMessage, Unit, User
 from ..units.services import active_units
-from ..web import apply_form_error, page_number, requires
-from . import bp, services
-from .forms import (AuditFilterForm, CategoryForm, UserForm, role_choices, settings_form,
-                    severity_choices)
+from ..web import apply_form_error, current_actor, paginate_query, requires, run_step
+from . import queries, services
+from .forms import AuditFilterForm, CategoryForm, UserForm, settings_form
+
+bp = Blueprint("admin", __name__)
+
+# The audit trail and the outbox grow without end: their pages are not counted (probe).
+AUDIT_PAGE_SIZE = 50
+OUTBOX_PAGE_SIZE = 50
 
 
 def get_user_or_404(user_id):
@@ -21,11 +37,6 @@ def get_user_or_404(user_id):
     if user is None:
         abort(404)
     return user
-
-
-def _actor():
-    """The signed-in admin as a model instance."""
-    return current_user._get_current_object()
 
 
 @bp.route("/users")
@@ -39,9 +50,7 @@ def users():
              .order_by(User.active.desc(), User.username))
     if role:
         query = query.where(User.role == role)
-    choices = role_choices()
-    return render_template("admin/users.html", users=query, role=role, role_choices=choices,
-                           role_labels=dict(choices))
+    return render_template("admin/users.html", users=query, role=role)
 
 
 def _unit_or_none(unit_id):
@@ -58,7 +67,7 @@ def create_user():
     if form.validate_on_submit():
         one_time = accounts.generate_one_time_password()
         try:
-            user = accounts.create_user(_actor(), form.username.data, form.full_name.data,
+            user = accounts.create_user(current_actor(), form.username.data, form.full_name.data,
                                         form.role.data, one_time,
                                         unit=_unit_or_none(form.unit.data),
                                         email=form.email.data, locale=form.locale.data,
@@ -82,37 +91,27 @@ def edit_user(user_id):
     form.fill_choices(active_units())
     if request.method == "GET":
         form.unit.data = user.unit_id or 0
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(_actor(), user, form.full_name.data, form.role.data,
-                                 _unit_or_none(form.unit.data), form.email.data,
-                                 form.locale.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The account has been saved."), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user)
+    return run_step(form, lambda f: accounts.update_user(current_actor(), user, f.full_name.data,
+                                                         f.role.data, _unit_or_none(f.unit.data),
+                                                         f.email.data, f.locale.data),
+                    _("The account has been saved."), url_for("admin.users"),
+                    lambda f: render_template("admin/user_edit.html", form=f, user=user))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @requires("users.manage")
 def deactivate_user(user_id):
     """Deactivate an account, ending its sessions."""
-    try:
-        accounts.set_user_active(_actor(), get_user_or_404(user_id), False)
-    except WorkflowError as error:
-        flash(str(error.message), "danger")
-    else:
-        flash(_("The account has been deactivated."), "success")
-    return redirect(url_for("admin.users"))
+    user = get_user_or_404(user_id)
+    return run_step(None, lambda: accounts.set_user_active(current_actor(), user, False),
+                    _("The account has been deactivated."), url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>/activate", methods=["POST"])
 @requires("users.manage")
 def activate_user(user_id):
     """Reactivate an account."""
-    accounts.set_user_active(_actor(), get_user_or_404(user_id), True)
+    accounts.set_user_active(current_actor(), get_user_or_404(user_id), True)
     flash(_("The account has been reactivated."), "success")
     return redirect(url_for("admin.users"))
 
@@ -122,7 +121,7 @@ def activate_user(user_id):
 def reset_password(user_id):
     """Give an account a one-time password, shown once on this page only."""
     user = get_user_or_404(user_id)
-    one_time = accounts.reset_password(_actor(), user)
+    one_time = accounts.reset_password(current_actor(), user)
     return render_template("admin/one_time_password.html", user=user, password=one_time)
 
 
@@ -131,16 +130,13 @@ def reset_password(user_id):
 def settings_page():
     """The settings used in documents, reminders and reports."""
     form = settings_form(settings.SPECS, settings.all_values())
-    if form.validate_on_submit():
-        values = {spec.key: (form[spec.key].data or "").strip() for spec in settings.SPECS}
-        try:
-            services.save_settings(_actor(), values)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The settings have been saved."), "success")
-            return redirect(url_for("admin.settings_page"))
-    return render_template("admin/settings.html", form=form)
+
+    def save(posted):
+        """Save every setting as the form gives it."""
+        return services.save_settings(current_actor(), {
+            spec.key: (posted[spec.key].data or "").strip() for spec in settings.SPECS})
+    return run_step(form, save, _("The settings have been saved."), url_for("admin.settings_page"),
+                    lambda f: render_template("admin/settings.html", form=f))
 
 
 @bp.route("/audit")
@@ -148,21 +144,19 @@ def settings_page():
 def audit_log():
     """The audit trail, filtered by object, user and dates."""
     form = AuditFilterForm(request.args)
-    form.entity.choices = [("", _("(all)"))] + [(e, e) for e in services.audit_entities()]
+    form.entity.choices = [("", _("(all)"))] + [(e, e) for e in queries.audit_entities()]
     form.actor.choices = [(0, _("(all)"))] + [
         (u.id, u.username) for u in User.select().order_by(User.username)]
-    page = page_number()
     form.validate()
 
     def value(field):
         """A filter's value, ignored when that filter alone is invalid."""
         return None if field.errors else field.data
 
-    events, has_more = services.audit_events(
-        entity=value(form.entity), actor_id=value(form.actor),
-        day_from=value(form.day_from), day_to=value(form.day_to), page=page)
-    return render_template("admin/audit.html", form=form, events=events, page=page,
-                           has_more=has_more)
+    events = queries.audit_events(entity=value(form.entity), actor_id=value(form.actor),
+                                  day_from=value(form.day_from), day_to=value(form.day_to))
+    return render_template("admin/audit.html", form=form,
+                           pager=paginate_query(events, AUDIT_PAGE_SIZE, probe=True))
 
 
 @bp.route("/categories")
@@ -170,24 +164,18 @@ def audit_log():
 def categories():
     """The finding categories."""
     rows = Category.select().order_by(Category.area, Category.code)
-    return render_template("admin/categories.html", categories=rows,
-                           severity_labels=dict(severity_choices()))
+    return render_template("admin/categories.html", categories=rows)
 
 
 def _edit_category(category):
     """Show and handle the category form for a new or existing category."""
     form = CategoryForm(obj=category if category.id else None)
-    if form.validate_on_submit():
-        try:
-            services.save_category(_actor(), category, form.code.data, form.name.data,
-                                   form.area.data, form.default_severity.data,
-                                   form.active.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The category has been saved."), "success")
-            return redirect(url_for("admin.categories"))
-    return render_template("admin/category_edit.html", form=form, category=category)
+    return run_step(form, lambda f: services.save_category(current_actor(), category, f.code.data,
+                                                           f.name.data, f.area.data,
+                                                           f.default_severity.data, f.active.data),
+                    _("The category has been saved."), url_for("admin.categories"),
+                    lambda f: render_template("admin/category_edit.html", form=f,
+                                              category=category))
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])
@@ -205,3 +193,66 @@ def edit_category(category_id):
     if category is None:
         abort(404)
     return _edit_category(category)
+
+
+# --- the outbox -----------------------------------------------------------------------
+
+
+# The stored HTML body is shown on its own, unable to run scripts or load anything.
+HTML_PREVIEW_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def get_message_or_404(message_id):
+    """The outbox message with this id, or 404."""
+    message = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.route("/outbox")
+@requires("outbox.manage")
+def outbox():
+    """The queued and delivered e-mails, newest first, filtered by status."""
+    status = request.args.get("status", "")
+    pager = paginate_query(queries.outbox_messages(status), OUTBOX_PAGE_SIZE, probe=True)
+    return render_template("admin/outbox.html", pager=pager, status=status,
+                           counts=queries.status_counts())
+
+
+@bp.route("/outbox/<int:message_id>")
+@requires("outbox.manage")
+def outbox_message(message_id):
+    """One e-mail: its headers, delivery attempts, text body and attachments."""
+    message = get_message_or_404(message_id)
+    attachments = json.loads(message.attachments or "[]")
+    return render_template("admin/outbox_message.html", message=message,
+                           attachments=[{"filename": a.get("filename", a.get("document")),
+                                         "size": len(a.get("content_b64", "")) * 3 // 4}
+                                        for a in attachments],
+                           can_retry=message.status in RETRYABLE)
+
+
+@bp.route("/outbox/<int:message_id>/html")
+@requires("outbox.manage")
+def outbox_message_html(message_id):
+    """The HTML body as the recipient sees it, sandboxed."""
+    message = get_message_or_404(message_id)
+    if not message.body_html:
+        abort(404)
+    response = make_response(message.body_html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = HTML_PREVIEW_CSP
+    return response
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@requires("outbox.manage")
+def retry_outbox_message(message_id):
+    """Send a failed or dead message again at the next delivery run."""
+    message = get_message_or_404(message_id)
+    if services.retry_message(current_actor(), message):
+        flash(_("The message will be sent again within a minute."), "success")
+    else:
+        flash(_("Only a failed or given-up message can be retried."), "warning")
+    return redirect(url_for("admin.outbox_message", message_id=message.id))

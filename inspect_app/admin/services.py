@@ -1,15 +1,12 @@
-"""Saving settings and reading the audit trail."""
-import datetime as dt
+"""The admin's changes: settings, finding categories, and sending an e-mail again."""
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
 
-from .. import audit, clock, settings
+from .. import audit, settings
 from ..db import transaction
 from ..errors import WorkflowError
-from ..models import SEVERITIES, AuditEvent, Category, Setting, User
-
-AUDIT_PAGE_SIZE = 50
+from ..mail import outbox
+from ..models import SEVERITIES, Category, Setting
 
 
 def _check_value(spec, value):
@@ -39,31 +36,6 @@ def save_settings(actor, values):
             audit.record(actor, "update", row, {key: [current.get(key), value]})
 
 
-def audit_events(entity=None, actor_id=None, day_from=None, day_to=None, page=1):
-    """One page of audit events, newest first, filtered; and whether more follow."""
-    query = (AuditEvent
-             .select(AuditEvent, User)
-             .join(User, join_type=JOIN.LEFT_OUTER)
-             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    if entity:
-        query = query.where(AuditEvent.entity == entity)
-    if actor_id:
-        query = query.where(AuditEvent.actor == actor_id)
-    if day_from:
-        query = query.where(AuditEvent.at >= clock.start_of_day_utc(day_from))
-    if day_to:
-        next_day = day_to + dt.timedelta(days=1)
-        query = query.where(AuditEvent.at < clock.start_of_day_utc(next_day))
-    rows = list(query.paginate(page, AUDIT_PAGE_SIZE + 1))
-    return rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
-
-
-def audit_entities():
-    """The entity names present in the audit trail, for the filter."""
-    return [row.entity for row in
-            AuditEvent.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)]
-
-
 CATEGORY_FIELDS = ("code", "name", "area", "default_severity", "active")
 
 
@@ -77,13 +49,18 @@ def save_category(actor, category, code, name, area, default_severity, active=Tr
         raise WorkflowError(_l("This code is already used."), field="code")
     if default_severity not in SEVERITIES:
         raise WorkflowError(_l("Not a valid choice."), field="default_severity")
-    before = audit.snapshot(category, CATEGORY_FIELDS) if category.id else {}
+    tracked = audit.Tracked(category, CATEGORY_FIELDS)
     with transaction():
         category.code, category.name, category.area = code, name.strip(), area.strip()
         category.default_severity, category.active = default_severity, active
-        changes = audit.diff(before, audit.snapshot(category, CATEGORY_FIELDS))
-        if changes:
-            action = "update" if category.id else "create"
-            category.save()
-            audit.record(actor, action, category, changes)
+        tracked.save(actor)
     return category
+
+
+def retry_message(actor, message):
+    """Queue a failed or dead message again now, with a fresh time before giving up."""
+    with transaction():
+        retried = outbox.requeue(message.id)
+        if retried:
+            audit.record(actor, "retry", message, {"status": [message.status, "pending"]})
+    return retried

@@ -4,8 +4,7 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..forms import BaseForm, required_message
-
-LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
+from ..labels import LANGUAGE, choices
 
 
 class LoginForm(BaseForm):
@@ -41,11 +40,11 @@ class AccountForm(BaseForm):
     email = StringField(_l("Email for notifications"),
                         validators=[Optional(), Email(_l("Invalid email address.")),
                                     Length(max=254)])
-    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE))
 
 
 class LanguageForm(BaseForm):
     """The language switch on every page."""
 
-    lang = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    lang = SelectField(_l("Language"), choices=choices(LANGUAGE))
     next = HiddenField()

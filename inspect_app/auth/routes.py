@@ -1,12 +1,14 @@
 """Sign-in, sign-out, password change, account settings and language switch."""
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import WorkflowError
-from ..web import apply_form_error, public, renew_session, requires, safe_next
-from . import bp, services, sessions
+from ..web import apply_form_error, current_actor, public, renew_session, requires, safe_next
+from . import services, sessions
 from .forms import AccountForm, ChangePasswordForm, LanguageForm, LoginForm
+
+bp = Blueprint("auth", __name__)
 
 
 def _start_session(user):
@@ -59,8 +61,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.change_password(current_user._get_current_object(),
-                                            form.current_password.data,
+            user = services.change_password(current_actor(), form.current_password.data,
                                             form.new_password.data)
         except WorkflowError as error:
             apply_form_error(form, error)
@@ -75,7 +76,7 @@ def change_password():
 @requires("account.manage")
 def account():
     """One's own notification email and language."""
-    user = current_user._get_current_object()
+    user = current_actor()
     form = AccountForm(obj=user)
     if form.validate_on_submit():
         services.update_own_account(user, form.email.data, form.locale.data)
@@ -92,6 +93,6 @@ def set_language():
     if form.validate_on_submit():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
-            user = current_user._get_current_object()
+            user = current_actor()
             services.update_own_account(user, user.email, form.lang.data)
     return redirect(safe_next(form.next.data, "auth.login"))

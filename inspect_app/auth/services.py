@@ -128,25 +128,21 @@ def create_user(actor, username, full_name, role, password, unit=None, email="",
                     locale=locale if locale in LOCALES else "vi",
                     must_change_password=must_change_password)
         user.set_password(password)
-        user.save()
-        audit.record(actor, "create", user, audit.diff({}, audit.snapshot(user, USER_FIELDS)))
+        audit.Tracked(user, USER_FIELDS).save(actor)
     return user
 
 
 def update_user(actor, user, full_name, role, unit, email, locale):
     """Change an account's name, role, unit, email and language."""
     _check_role_and_unit(role, unit)
-    before = audit.snapshot(user, USER_FIELDS)
+    tracked = audit.Tracked(user, USER_FIELDS)
     with transaction():
         user.full_name = full_name.strip()
         user.role = role
         user.unit = unit if role == "unit_head" else None
         user.email = (email or "").strip()
         user.locale = locale if locale in LOCALES else user.locale
-        changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
-        if changes:
-            user.save()
-            audit.record(actor, "update", user, changes)
+        tracked.save(actor)
     return user
 
 
@@ -167,14 +163,11 @@ def set_user_active(actor, user, active):
 
 def update_own_account(user, email, locale):
     """A user sets their own notification email and language."""
-    before = audit.snapshot(user, ("email", "locale"))
+    tracked = audit.Tracked(user, ("email", "locale"))
     with transaction():
         user.email = (email or "").strip()
         user.locale = locale if locale in LOCALES else user.locale
-        changes = audit.diff(before, audit.snapshot(user, ("email", "locale")))
-        if changes:
-            user.save()
-            audit.record(user, "update", user, changes)
+        tracked.save(user)
     return user
 
 

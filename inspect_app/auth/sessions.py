@@ -9,6 +9,7 @@ import hashlib
 import secrets
 
 from flask import current_app
+from flask_login import LoginManager
 
 from .. import clock
 from ..db import transaction
@@ -80,3 +81,14 @@ def end(token):
 def end_all(user):
     """End every session of user: a password change, a reset or a deactivation."""
     UserSession.delete().where(UserSession.user == user).execute()
+
+
+login_manager = LoginManager()
+# The signed cookie carries the token of a server-side session, not the user's id.
+login_manager.id_attribute = "get_session_token"
+
+
+@login_manager.user_loader
+def load_user(token):
+    """The user of a live session, or None when it ended, expired or the user left."""
+    return user_of(token)

@@ -1,8 +1,8 @@
 """The filtered disciplinary cases as an Excel workbook."""
 from flask_babel import gettext as _
 
+from ..labels import CASE_STATUS, DEFERRAL_GROUND, PERSON_TYPE, plain
 from ..spreadsheet import write_workbook
-from .forms import labels
 
 
 def header():
@@ -17,20 +17,21 @@ def header():
 def values(row, codes, names):
     """One case row as the exported cells (dates stay dates)."""
     return [row["official_name"], row["official_position"],
-            str(names["person_type"].get(row["person_type"], row["person_type"])),
+            names["person_type"].get(row["person_type"], row["person_type"]),
             row["unit_name"], row["violation"], ", ".join(codes.get(row["id"], [])),
             row["opened_on"], row["deadline"],
-            str(names["status"].get(row["status"], row["status"])),
+            names["status"].get(row["status"], row["status"]),
             _("Yes") if row["overdue"] else "", row["measure_name"] or "",
             row["legal_basis"] or "", row["decision_no"], row["decision_date"],
             row["issuing_authority"],
-            str(names["ground"].get(row["deferral_ground"], row["deferral_ground"])),
+            names["ground"].get(row["deferral_ground"], row["deferral_ground"]),
             row["outcome_reason"]]
 
 
 def write_xlsx(rows, codes, output):
     """Write the workbook of the cases of rows to the binary file output;
     codes: {case id: [finding codes]}."""
-    names = labels()
+    names = {"person_type": plain(PERSON_TYPE), "status": plain(CASE_STATUS),
+             "ground": plain(DEFERRAL_GROUND)}
     write_workbook(output, _("Disciplinary cases"), header(),
                    (values(row, codes, names) for row in rows))

@@ -1,41 +1,13 @@
-"""Forms of disciplinary cases, their steps, the list filter and the measures, and labels."""
+"""Forms of disciplinary cases, their steps, the list filter and the measures."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, required_message
+from ..labels import CASE_STATUS, DEFERRAL_GROUND, PERSON_TYPE, choices
 from ..web import bounded_int
-from .queries import OVERDUE
-
-
-def person_type_choices():
-    """The person types with their names in the user's language."""
-    return [("can_bo", _l("Elected or appointed official (cán bộ)")),
-            ("cong_chuc", _l("Civil servant (công chức)")),
-            ("vien_chuc", _l("Public employee (viên chức)"))]
-
-
-def status_choices():
-    """The case states, plus the derived "overdue", with their names."""
-    return [("open", _l("Being processed")), ("deferred", _l("Deferred")),
-            ("decided", _l("Decided")), ("dismissed", _l("Closed without a measure")),
-            (OVERDUE, _l("Overdue"))]
-
-
-def ground_choices():
-    """The legal grounds for deferring a case."""
-    return [("illness", _l("Illness or medical treatment")),
-            ("pregnancy_childcare", _l("Pregnancy, maternity leave or a child under 12 months")),
-            ("criminal_proceedings", _l("Detention or criminal proceedings"))]
-
-
-def labels():
-    """{"person_type", "status", "ground"}: {value: name} for pages and exports."""
-    return {"person_type": dict(person_type_choices()), "status": dict(status_choices()),
-            "ground": dict(ground_choices())}
 
 
 def _validity(measure):
@@ -68,7 +40,7 @@ class CaseForm(BaseForm):
                                 validators=[DataRequired(required_message()), Length(max=200)])
     official_position = StringField(_l("Position of the official"),
                                     validators=[Optional(), Length(max=200)])
-    person_type = SelectField(_l("Person type"), choices=person_type_choices(),
+    person_type = SelectField(_l("Person type"), choices=choices(PERSON_TYPE),
                               default="cong_chuc")
     unit = SelectField(_l("Unit"), coerce=bounded_int,
                        validators=[DataRequired(required_message())])
@@ -117,7 +89,7 @@ class DismissForm(BaseForm):
 class DeferForm(BaseForm):
     """Deferring a case on a legal ground."""
 
-    ground = SelectField(_l("Ground"), choices=ground_choices())
+    ground = SelectField(_l("Ground"), choices=choices(DEFERRAL_GROUND))
     note = TextAreaField(_l("Note"), validators=[Length(max=5000)])
 
 
@@ -148,8 +120,8 @@ class CaseFilterForm(BaseForm):
             del self.unit
         else:
             self.unit.choices = [(0, everything)] + units
-        self.status.choices = [("", everything)] + status_choices()
-        self.person_type.choices = [("", everything)] + person_type_choices()
+        self.status.choices = [("", everything)] + choices(CASE_STATUS)
+        self.person_type.choices = [("", everything)] + choices(PERSON_TYPE)
         self.measure.choices = [("", everything)] + measures
         self.year.choices = [(0, everything)] + [(year, str(year)) for year in years]
 
@@ -166,7 +138,7 @@ class MeasureForm(BaseForm):
                                                Length(max=32)])
     name = StringField(_l("Name"), validators=[DataRequired(required_message()),
                                                Length(max=100)])
-    person_type = SelectField(_l("Person type"), choices=person_type_choices())
+    person_type = SelectField(_l("Person type"), choices=choices(PERSON_TYPE))
     legal_basis = StringField(_l("Legal basis"), validators=[DataRequired(required_message()),
                                                              Length(max=200)])
     valid_from = DateField(_l("Valid from"), validators=[Optional()],

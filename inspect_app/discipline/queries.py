@@ -8,15 +8,20 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
-from .. import clock
-from ..models import (AuditEvent, DisciplineCase, DisciplineCaseFinding, DisciplineMeasure,
-                      Finding, Unit)
-from ..policy import ADMIN, INSPECTOR, LEADER, can
+from .. import audit, clock
+from ..formatting import format_date
+from ..labels import CASE_TIMELINE, DEFERRAL_GROUND, OVERDUE
+from ..models import (
+    DisciplineCase,
+    DisciplineCaseFinding,
+    DisciplineDeferral,
+    DisciplineMeasure,
+    Finding,
+    Unit,
+)
+from ..policy import STAFF_ROLES, can
 from ..text import fold
 
-STAFF_ROLES = (ADMIN, INSPECTOR, LEADER)
-# The pseudo-status of the list filter: an open case past its processing deadline.
-OVERDUE = "overdue"
 # Cases no longer being processed, for good or for now, from their outcome date.
 SETTLED_STATES = ("decided", "dismissed", "deferred")
 
@@ -190,12 +195,6 @@ def cases_query(user, filters, today=None):
     return _filtered(_scoped(query, user), filters, today)
 
 
-def filtered_cases(user, filters, page, per_page=25, today=None):
-    """(rows of the page, total matching) of the cases list."""
-    query = cases_query(user, filters, today)
-    return list(query.paginate(page, per_page)), query.count()
-
-
 def finding_codes(cases, user):
     """{case id: [codes of the findings user may see]} for the cases of a query, in one query."""
     ids = cases.clone().select(DisciplineCase.id).order_by()
@@ -314,19 +313,11 @@ def _unit_figures(first_day, last_day):
 
 
 def _deferrals_by_unit(first_day, last_day):
-    """{unit_id: deferrals recorded from first_day to last_day}, read from the audit trail.
-
-    A deferred case may have been resumed since, and its row no longer shows the deferral.
-    The audit trail is not a tracked table, but each deferral's event is written with the
-    case's change and never altered, so kept summaries (kept_documents) stay current.
-    """
-    rows = (AuditEvent
-            .select(DisciplineCase.unit, fn.COUNT(AuditEvent.id))
-            .join(DisciplineCase, on=(AuditEvent.entity_id == DisciplineCase.id))
-            .where(AuditEvent.entity == DisciplineCase._meta.table_name,
-                   AuditEvent.action == "defer",
-                   AuditEvent.at >= clock.start_of_day_utc(first_day),
-                   AuditEvent.at < clock.start_of_day_utc(last_day + dt.timedelta(days=1)))
+    """{unit_id: deferrals recorded from first_day to last_day}, of resumed cases too."""
+    rows = (DisciplineDeferral
+            .select(DisciplineCase.unit, fn.COUNT(DisciplineDeferral.id))
+            .join(DisciplineCase)
+            .where(DisciplineDeferral.deferred_on.between(first_day, last_day))
             .group_by(DisciplineCase.unit)
             .tuples())
     return dict(rows)
@@ -349,3 +340,26 @@ def month_summary(first_day, last_day):
             for name in UNIT_FIGURES:
                 setattr(summary, name, getattr(summary, name) + row[name])
     return summary
+
+
+# --- a case's history ------------------------------------------------------------------
+
+
+def _entry(event, changes, case):
+    """What the case's timeline shows for event: text, note, new deadline and legal ground."""
+    text = CASE_TIMELINE.get(event.action, CASE_TIMELINE["update"])
+    ground = changes.get("ground", "")
+    detail = DEFERRAL_GROUND.get(ground, ground)
+    if event.action == "decide" and case.measure is not None:
+        # A decision is final, so the case still holds what was decided.
+        decision = [case.measure.name, case.decision_no, format_date(case.decision_date)]
+        return {"text": text, "note": " · ".join(decision), "detail": detail}
+    deadline = changes.get("deadline", [None, None])[-1] \
+        if event.action in ("extend", "resume") else None
+    return {"text": text, "note": changes.get("reason", ""), "detail": detail,
+            "deadline": dt.date.fromisoformat(deadline) if deadline else None}
+
+
+def timeline(case):
+    """The case's history as audit.timeline entries, a deferral's legal ground as detail."""
+    return audit.timeline(case, lambda event, changes: _entry(event, changes, case))

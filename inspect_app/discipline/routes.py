@@ -1,38 +1,38 @@
 """Discipline pages: the list and its export, opening and editing a case, the case page
 with its steps, and the admin's measures."""
-import math
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
-from ..errors import WorkflowError
-from ..kept_documents import send_document, viewer_scope
+from ..kept_documents import send_document
 from ..models import DisciplineMeasure, Finding, Unit
-from ..policy import UNIT_HEAD, can
+from ..policy import UNIT_HEAD, can, viewer_scope
 from ..text import fold
 from ..units.services import active_units
-from ..web import apply_form_error, bounded_int, page_number, requires
-from . import bp, exports, queries, services
-from .forms import (CaseFilterForm, CaseForm, DecideForm, DeferForm, DismissForm,
-                    ExtendForm, MeasureForm, ResumeForm, labels, measure_groups)
+from ..web import bounded_int, current_actor, paginate_query, requires, run_step
+from . import exports, queries, services
+from .forms import (
+    CaseFilterForm,
+    CaseForm,
+    DecideForm,
+    DeferForm,
+    DismissForm,
+    ExtendForm,
+    MeasureForm,
+    ResumeForm,
+    measure_groups,
+)
+
+bp = Blueprint("discipline", __name__)
 
 PER_PAGE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The forms of the case page, each posted to /discipline/<id>/<name>, prefixed by name.
 STEP_FORMS = {"extend": ExtendForm, "decide": DecideForm, "dismiss": DismissForm,
               "defer": DeferForm, "resume": ResumeForm}
-
-
-# Every template (and macro) may name person types, case states and deferral grounds.
-bp.add_app_template_global(labels, "discipline_labels")
-
-
-def _actor():
-    """The signed-in user as a model instance (for services)."""
-    return current_user._get_current_object()
 
 
 def get_case_or_404(case_id):
@@ -62,11 +62,9 @@ def _filter_form():
 def index():
     """One page of the cases the user may see, filtered and searched."""
     form = _filter_form()
-    page = page_number()
-    rows, total = queries.filtered_cases(current_user, form.filters(), page, PER_PAGE)
+    pager = paginate_query(queries.cases_query(current_user, form.filters()), PER_PAGE)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
-    return render_template("discipline/index.html", form=form, rows=rows, total=total,
-                           page=page, pages=max(1, math.ceil(total / PER_PAGE)),
+    return render_template("discipline/index.html", form=form, pager=pager,
                            filter_args=filter_args)
 
 
@@ -74,7 +72,7 @@ def index():
 @requires("discipline.view")
 def export_xlsx():
     """The whole filtered list as an Excel workbook."""
-    user = _actor()
+    user = current_actor()
     filters = _filter_form().filters()
     today, locale = clock.today(), str(get_locale())
 
@@ -91,9 +89,15 @@ def export_xlsx():
 # --- opening and editing ---------------------------------------------------------------
 
 
+def _case_url(case):
+    """The case's page."""
+    return url_for("discipline.show", case_id=case.id)
+
+
 def _case_fields(form):
-    """The service arguments from a filled case form."""
-    return {"official_name": form.official_name.data,
+    """The service arguments from a filled case form, its findings named by their codes."""
+    return {"findings": services.findings_from_codes(form.findings.data),
+            "official_name": form.official_name.data,
             "official_position": form.official_position.data,
             "person_type": form.person_type.data,
             "unit": Unit.get_or_none(Unit.id == form.unit.data),
@@ -124,16 +128,9 @@ def create():
         finding_id = request.args.get("finding", type=bounded_int)
         if finding_id:
             _prefill_from_finding(form, finding_id)
-    if form.validate_on_submit():
-        try:
-            findings = services.findings_from_codes(form.findings.data)
-            case = services.open_case(_actor(), findings=findings, **_case_fields(form))
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The disciplinary case has been opened."), "success")
-            return redirect(url_for("discipline.show", case_id=case.id))
-    return render_template("discipline/edit.html", form=form, case=None)
+    return run_step(form, lambda f: services.open_case(current_actor(), **_case_fields(f)),
+                    _("The disciplinary case has been opened."), _case_url,
+                    lambda f: render_template("discipline/edit.html", form=f, case=None))
 
 
 @bp.route("/discipline/<int:case_id>/edit", methods=["GET", "POST"])
@@ -151,16 +148,10 @@ def edit(case_id):
         form.unit.data = case.unit_id
         linked = queries.findings_of_case(case, current_user)
         form.findings.data = services.finding_codes_text(linked)
-    if form.validate_on_submit():
-        try:
-            findings = services.findings_from_codes(form.findings.data)
-            services.update_case(_actor(), case, findings=findings, **_case_fields(form))
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The disciplinary case has been saved."), "success")
-            return redirect(url_for("discipline.show", case_id=case.id))
-    return render_template("discipline/edit.html", form=form, case=case)
+    return run_step(form, lambda f: services.update_case(current_actor(), case,
+                                                         **_case_fields(f)),
+                    _("The disciplinary case has been saved."), _case_url(case),
+                    lambda f: render_template("discipline/edit.html", form=f, case=case))
 
 
 # --- the case page ---------------------------------------------------------------------
@@ -196,7 +187,7 @@ def _show(case, bound=None):
                            actions=actions,
                            overdue=queries.is_overdue(case, today),
                            findings=queries.findings_of_case(case, current_user),
-                           timeline=services.timeline(case))
+                           timeline=queries.timeline(case))
 
 
 @bp.route("/discipline/<int:case_id>")
@@ -206,37 +197,31 @@ def show(case_id):
     return _show(get_case_or_404(case_id))
 
 
-def _step(case_id, name, run, done_message):
-    """Validate the posted form called name, run(case, form); then back to the case."""
+def _case_step(case_id, name, call, done):
+    """run_step() for the form called name, posted from the case's page: call(case, form)."""
     case = get_case_or_404(case_id)
     form = STEP_FORMS[name](prefix=name)
     if name == "decide":
         _offer_measures(form, case, clock.today())
-    if form.validate_on_submit():
-        try:
-            run(case, form)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(done_message, "success")
-            return redirect(url_for("discipline.show", case_id=case.id))
-    return _show(case, (name, form))
+    return run_step(form, lambda f: call(case, f), done, _case_url(case),
+                    lambda f: _show(case, (name, f)))
 
 
 @bp.route("/discipline/<int:case_id>/extend", methods=["POST"])
 @requires("discipline.manage")
 def extend(case_id):
     """Extend the processing time once."""
-    return _step(case_id, "extend",
-                 lambda case, f: services.extend_deadline(_actor(), case, f.new_deadline.data,
-                                                          f.reason.data),
-                 _("The processing time has been extended."))
+    return _case_step(case_id, "extend",
+                      lambda case, f: services.extend_deadline(current_actor(), case,
+                                                               f.new_deadline.data,
+                                                               f.reason.data),
+                      _("The processing time has been extended."))
 
 
 def _record_decision(case, form):
     """Record the decision posted in form, with the measure it names."""
     measure = DisciplineMeasure.get_or_none(DisciplineMeasure.id == form.measure.data)
-    return services.decide_case(_actor(), case, measure, form.decision_no.data,
+    return services.decide_case(current_actor(), case, measure, form.decision_no.data,
                                 form.decision_date.data, form.issuing_authority.data)
 
 
@@ -244,36 +229,36 @@ def _record_decision(case, form):
 @requires("discipline.manage")
 def decide(case_id):
     """Record the disciplinary decision."""
-    return _step(case_id, "decide", _record_decision,
-                 _("The disciplinary decision has been recorded."))
+    return _case_step(case_id, "decide", _record_decision,
+                      _("The disciplinary decision has been recorded."))
 
 
 @bp.route("/discipline/<int:case_id>/dismiss", methods=["POST"])
 @requires("discipline.manage")
 def dismiss(case_id):
     """Close the case without a disciplinary measure."""
-    return _step(case_id, "dismiss",
-                 lambda case, f: services.dismiss_case(_actor(), case, f.reason.data),
-                 _("The case has been closed without a disciplinary measure."))
+    return _case_step(case_id, "dismiss",
+                      lambda case, f: services.dismiss_case(current_actor(), case, f.reason.data),
+                      _("The case has been closed without a disciplinary measure."))
 
 
 @bp.route("/discipline/<int:case_id>/defer", methods=["POST"])
 @requires("discipline.manage")
 def defer(case_id):
     """Defer the case on a legal ground."""
-    return _step(case_id, "defer",
-                 lambda case, f: services.defer_case(_actor(), case, f.ground.data,
-                                                     f.note.data),
-                 _("The case has been deferred."))
+    return _case_step(case_id, "defer",
+                      lambda case, f: services.defer_case(current_actor(), case, f.ground.data,
+                                                          f.note.data),
+                      _("The case has been deferred."))
 
 
 @bp.route("/discipline/<int:case_id>/resume", methods=["POST"])
 @requires("discipline.manage")
 def resume(case_id):
     """Take a deferred case up again."""
-    return _step(case_id, "resume",
-                 lambda case, f: services.resume_case(_actor(), case, f.note.data),
-                 _("The case has been resumed."))
+    return _case_step(case_id, "resume",
+                      lambda case, f: services.resume_case(current_actor(), case, f.note.data),
+                      _("The case has been resumed."))
 
 
 # --- measures (admin) ------------------------------------------------------------------
@@ -289,18 +274,17 @@ def measures():
 def _edit_measure(measure):
     """Show and handle the measure form for a new or existing measure."""
     form = MeasureForm(obj=measure if measure.id else None)
-    if form.validate_on_submit():
-        try:
-            services.save_measure(_actor(), measure, form.code.data, form.name.data,
-                                  form.person_type.data, form.legal_basis.data,
-                                  form.valid_from.data, form.valid_to.data, form.note.data,
-                                  form.sort_order.data or 0, form.active.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The disciplinary measure has been saved."), "success")
-            return redirect(url_for("discipline.measures"))
-    return render_template("discipline/measure_edit.html", form=form, measure=measure)
+
+    def save(posted):
+        """Save the measure as the form gives it."""
+        return services.save_measure(current_actor(), measure, posted.code.data, posted.name.data,
+                                     posted.person_type.data, posted.legal_basis.data,
+                                     posted.valid_from.data, posted.valid_to.data, posted.note.data,
+                                     posted.sort_order.data or 0, posted.active.data)
+    return run_step(form, save, _("The disciplinary measure has been saved."),
+                    url_for("discipline.measures"),
+                    lambda f: render_template("discipline/measure_edit.html", form=f,
+                                              measure=measure))
 
 
 @bp.route("/admin/discipline-measures/new", methods=["GET", "POST"])

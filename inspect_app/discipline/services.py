@@ -1,16 +1,23 @@
-"""Disciplinary cases: open, edit, extend, decide, dismiss, defer, resume; measures; timeline."""
+"""Disciplinary cases: open, edit, extend, decide, dismiss, defer, resume; measures."""
 import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
 
 from .. import audit, clock
 from ..db import transaction
 from ..errors import WorkflowError
 from ..formatting import format_date
-from ..models import (DEFERRAL_GROUNDS, PERSON_TYPES, PROCESSING_DAYS, AuditEvent,
-                      DisciplineCase, DisciplineCaseFinding, DisciplineMeasure, Finding, User)
+from ..models import (
+    DEFERRAL_GROUNDS,
+    PERSON_TYPES,
+    PROCESSING_DAYS,
+    DisciplineCase,
+    DisciplineCaseFinding,
+    DisciplineDeferral,
+    DisciplineMeasure,
+    Finding,
+)
 from ..policy import can
 from ..text import fold
 from ..transitions import claim
@@ -24,16 +31,6 @@ MEASURE_FIELDS = ("code", "name", "person_type", "legal_basis", "valid_from", "v
 MEASURE_IDENTITY = ("code", "name", "person_type", "legal_basis")
 MEASURE_CODE = re.compile(r"^[a-z0-9_]+$")
 FINDING_CODE_SEPARATORS = re.compile(r"[,;\n]+")
-
-TIMELINE_TEXT = {
-    "create": _l("Opened the case"),
-    "update": _l("Edited the case"),
-    "extend": _l("Extended the processing time"),
-    "decide": _l("Recorded the disciplinary decision"),
-    "dismiss": _l("Closed the case without a disciplinary measure"),
-    "defer": _l("Deferred the case"),
-    "resume": _l("Resumed the case"),
-}
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -59,12 +56,17 @@ def _required_text(value, field, message):
     return value
 
 
-def _save(actor, case, action, changes, findings=None):
-    """Save case (and its findings when given) with an audit event, in the caller's transaction."""
+def _store(case, findings=None):
+    """Save case (and its findings when given), in the caller's transaction."""
     case.updated_at = clock.now()
     case.save()
     if findings is not None:
         _link_findings(case, findings)
+
+
+def _save(actor, case, action, changes, findings=None):
+    """Save case (and its findings when given) with an audit event, in the caller's transaction."""
+    _store(case, findings)
     audit.record(actor, action, case, changes)
     return case
 
@@ -173,15 +175,13 @@ def update_case(actor, case, official_name, official_position, person_type, unit
     with transaction():
         case = _claim(case, ("open", "deferred"),
                       _l("A decided or closed case can no longer be edited."))
-        before = {**audit.snapshot(case, CASE_FIELDS),
-                  "findings": sorted(link.finding_id for link in case.finding_links)}
+        tracked = audit.Tracked(case, CASE_FIELDS,
+                                findings=sorted(link.finding_id for link in case.finding_links))
         _fill(case, official_name, official_position, person_type, unit, violation, opened_on)
         _check_findings_unit(findings, unit)
-        changes = audit.diff(before, {**audit.snapshot(case, CASE_FIELDS),
-                                      "findings": sorted(f.id for f in findings)})
-        if not changes:
-            return case
-        return _save(actor, case, "update", changes, findings)
+        tracked.save(actor, lambda: _store(case, findings),
+                     findings=sorted(f.id for f in findings))
+        return case
 
 
 # --- the processing time ---------------------------------------------------------------
@@ -287,6 +287,7 @@ def defer_case(actor, case, ground, note=""):
                                 field="ground")
         case.status, case.deferral_ground = "deferred", ground
         case.outcome_reason, case.outcome_on = (note or "").strip(), clock.today()
+        DisciplineDeferral.create(case=case, deferred_on=case.outcome_on)
         return _save(actor, case, "defer", {"status": ["open", "deferred"], "ground": ground,
                                             "reason": case.outcome_reason})
 
@@ -346,48 +347,11 @@ def save_measure(actor, measure, code, name, person_type, legal_basis, valid_fro
         raise WorkflowError(_l("Decisions have imposed this measure: its code, name, person "
                                "type and legal basis stay as they are. Add a new measure "
                                "instead."), field="name")
-    before = audit.snapshot(measure, MEASURE_FIELDS) if measure.id else {}
+    tracked = audit.Tracked(measure, MEASURE_FIELDS)
     measure.code, measure.name, measure.person_type, measure.legal_basis = identity
     measure.valid_from, measure.valid_to = valid_from, valid_to
     measure.note, measure.sort_order, measure.active = (note or "").strip(), sort_order, active
-    changes = audit.diff(before, audit.snapshot(measure, MEASURE_FIELDS))
-    if changes:
-        with transaction():
-            action = "update" if measure.id else "create"
-            measure.save()
-            audit.record(actor, action, measure, changes)
+    with transaction():
+        tracked.save(actor)
     return measure
 
-
-# --- reading ---------------------------------------------------------------------------
-
-
-def _entry_note(event, changes, case):
-    """(note, new deadline) shown under a timeline entry."""
-    if event.action == "decide" and case.measure is not None:
-        # A decision is final, so the case still holds what was decided.
-        decision = [case.measure.name, case.decision_no, format_date(case.decision_date)]
-        return " · ".join(decision), None
-    deadline = changes.get("deadline", [None, None])[-1] \
-        if event.action in ("extend", "resume") else None
-    return changes.get("reason", ""), deadline
-
-
-def timeline(case):
-    """The case's history as plain dicts (at, actor, kind, text, note, deadline, ground)."""
-    events = (AuditEvent
-              .select(AuditEvent, User)
-              .join(User, JOIN.LEFT_OUTER)
-              .where(AuditEvent.entity == audit.entity_name(case),
-                     AuditEvent.entity_id == case.id)
-              .order_by(AuditEvent.at, AuditEvent.id))
-    entries = []
-    for event in events:
-        changes = event.changed_fields
-        note, deadline = _entry_note(event, changes, case)
-        entries.append({"at": event.at, "actor": event.actor.full_name if event.actor else "",
-                        "kind": event.action,
-                        "text": TIMELINE_TEXT.get(event.action, TIMELINE_TEXT["update"]),
-                        "note": note, "ground": changes.get("ground", ""),
-                        "deadline": dt.date.fromisoformat(deadline) if deadline else None})
-    return entries

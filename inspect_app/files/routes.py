@@ -1,14 +1,15 @@
 """The download of one attachment, served as a file, never shown inline."""
 import os
 
-from flask import abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user
 
-from ..attachments import open_stored
 from ..models import Attachment
 from ..policy import can
 from ..web import requires
-from . import bp
+from .services import open_stored
+
+bp = Blueprint("files", __name__)
 
 
 def get_attachment_or_404(attachment_id):

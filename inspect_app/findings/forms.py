@@ -1,16 +1,18 @@
 """Forms for recording findings and for the report, review and extension steps."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, \
-    TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..forms import BaseForm, required_message
+from ..forms import BaseForm, LongSelectField, required_message
+from ..labels import FINDING_STATUS, SEVERITY, choices
 from ..web import bounded_int
-
-
-def severity_choices():
-    """The severities with their names in the user's language."""
-    return [("high", _l("High")), ("medium", _l("Medium")), ("low", _l("Low"))]
 
 
 class FindingForm(BaseForm):
@@ -18,7 +20,7 @@ class FindingForm(BaseForm):
 
     category = SelectField(_l("Category"), coerce=bounded_int,
                            validators=[DataRequired(required_message())])
-    severity = SelectField(_l("Severity"), choices=severity_choices(), default="medium")
+    severity = SelectField(_l("Severity"), choices=choices(SEVERITY), default="medium")
     title = StringField(_l("Finding"), validators=[DataRequired(required_message()),
                                                    Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Length(max=10000)])
@@ -67,3 +69,39 @@ class ReasonForm(BaseForm):
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(required_message()),
                                                      Length(max=5000)])
+
+
+class FindingFilterForm(BaseForm):
+    """Search words and filters of the findings list."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    unit = LongSelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    severity = SelectField(_l("Severity"), validators=[Optional()])
+    category = LongSelectField(_l("Category"), coerce=bounded_int, validators=[Optional()])
+    inspection = LongSelectField(_l("Inspection"), coerce=bounded_int, validators=[Optional()])
+    deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
+    deadline_to = DateField(_l("Deadline to"), validators=[Optional()])
+
+    def fill_choices(self, offered, unit_head):
+        """Offer the choices offered ({"units", "categories", "inspections"}: [(id, label)])."""
+        everything = _l("(all)")
+        if unit_head:
+            # A unit head's list holds only their unit: the unit filter would be noise.
+            del self.unit
+        else:
+            self.unit.choices = [(0, everything)] + offered["units"]
+        # A unit head never sees drafts.
+        states = [key for key in FINDING_STATUS if not (unit_head and key == "draft")]
+        self.status.choices = [("", everything)] + choices(FINDING_STATUS, states)
+        self.severity.choices = [("", everything)] + choices(SEVERITY)
+        self.category.choices = [(0, everything)] + offered["categories"]
+        self.inspection.choices = [(0, everything)] + offered["inspections"]
+
+    def filters(self):
+        """The filters to apply: every field that holds a valid value."""
+        return {name: field.data for name, field in self._fields.items()
+                if not field.errors and field.data}

@@ -1,28 +1,39 @@
-"""Finding pages: record, show, report, review, extensions, cancel, reopen, review queue."""
-from flask import abort, flash, redirect, render_template, request, url_for
+"""Finding pages: the list and its exports, record, show, report, review, extensions, cancel,
+reopen, review queue."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
 from ..discipline import queries as discipline
-from ..errors import WorkflowError
-from ..models import (Attachment, Category, ExtensionRequest, Finding, Inspection, Response,
-                      Unit)
-from ..policy import can
-from ..web import apply_form_error, requires
-from . import bp, services
-from .forms import ExtensionForm, FindingForm, NoteForm, ReasonForm, ReportForm
+from ..kept_documents import send_document
+from ..models import (
+    CANCELLABLE_STATES,
+    EXTENDABLE_STATES,
+    RUNNING_STATES,
+    Attachment,
+    Category,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    Response,
+    Unit,
+)
+from ..policy import UNIT_HEAD, can, viewer_scope
+from ..text import fold
+from ..web import bounded_int, current_actor, paginate, requires, run_step
+from . import exports, queries, services
+from .forms import ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm, ReportForm
+
+bp = Blueprint("findings", __name__)
 
 # Each form on the finding page has its own prefix so field names and ids stay unique.
 FORM_PREFIXES = {"report": "report", "extension": "extension", "review": "review",
                  "decision": "decision", "cancel": "cancel", "reopen": "reopen"}
 FORM_CLASSES = {"report": ReportForm, "extension": ExtensionForm, "review": NoteForm,
                 "decision": NoteForm, "cancel": ReasonForm, "reopen": ReasonForm}
-
-
-def _actor():
-    """The signed-in user as a model instance (for services)."""
-    return current_user._get_current_object()
 
 
 def _authorize(action, obj):
@@ -90,6 +101,17 @@ def _finding_fields(form):
             "deadline_days": form.deadline_days.data}
 
 
+def _finding_url(finding):
+    """The finding's page."""
+    return url_for("findings.show", finding_id=finding.id)
+
+
+def _edit_page(form, inspection, finding):
+    """The finding form, for a new finding (None) or a draft."""
+    return render_template("findings/edit.html", form=form, inspection=inspection,
+                           finding=finding)
+
+
 def _choices(form, current_category=None):
     """Offer active categories (and the current one) and active units."""
     categories = Category.select().order_by(Category.area, Category.code)
@@ -108,16 +130,10 @@ def create(inspection_id):
     _choices(form)
     if request.method == "GET":
         form.responsible_unit.data = inspection.unit_id
-    if form.validate_on_submit():
-        try:
-            finding = services.record_finding(_actor(), inspection, **_finding_fields(form))
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The finding has been recorded as a draft."), "success")
-            return redirect(url_for("findings.show", finding_id=finding.id))
-    return render_template("findings/edit.html", form=form, inspection=inspection,
-                           finding=None)
+    return run_step(form, lambda f: services.record_finding(current_actor(), inspection,
+                                                            **_finding_fields(f)),
+                    _("The finding has been recorded as a draft."), _finding_url,
+                    lambda f: _edit_page(f, inspection, None))
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
@@ -134,16 +150,10 @@ def edit(finding_id):
     if request.method == "GET":
         form.category.data = finding.category_id
         form.responsible_unit.data = finding.responsible_unit_id
-    if form.validate_on_submit():
-        try:
-            services.update_finding(_actor(), finding, **_finding_fields(form))
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The finding has been saved."), "success")
-            return redirect(url_for("findings.show", finding_id=finding.id))
-    return render_template("findings/edit.html", form=form, inspection=finding.inspection,
-                           finding=finding)
+    return run_step(form, lambda f: services.update_finding(current_actor(), finding,
+                                                            **_finding_fields(f)),
+                    _("The finding has been saved."), _finding_url(finding),
+                    lambda f: _edit_page(f, finding.inspection, finding))
 
 
 # --- the finding page ------------------------------------------------------------------
@@ -167,18 +177,18 @@ def _actions(finding, responses, pending_extension):
     last = responses[-1] if responses else None
     under_review = last if last and last.review == "pending" \
         and finding.status == "submitted" else None
-    extendable = finding.status in services.EXTENDABLE_STATES
+    extendable = finding.status in EXTENDABLE_STATES
     return {
         "edit": finding.status == "draft" and finding.inspection.status == "in_progress"
         and can(current_user, "findings.record", finding.inspection),
-        "report": finding.status in services.RUNNING_STATES
+        "report": finding.status in RUNNING_STATES
         and can(current_user, "findings.respond", finding),
         "extension": extendable and pending_extension is None
         and can(current_user, "findings.respond", finding),
         "review": under_review if can(current_user, "findings.review", finding) else None,
         "decision": pending_extension if extendable
         and can(current_user, "extensions.decide", finding) else None,
-        "cancel": finding.status in services.CANCELLABLE_STATES
+        "cancel": finding.status in CANCELLABLE_STATES
         and can(current_user, "findings.cancel", finding),
         "reopen": finding.status == "resolved" and can(current_user, "findings.cancel", finding),
     }
@@ -186,8 +196,8 @@ def _actions(finding, responses, pending_extension):
 
 def _show(finding, bound=None):
     """Render the finding page; bound is (name, form) for a form that was just posted."""
-    responses = services.responses_of(finding)
-    extensions = services.extensions_of(finding)
+    responses = queries.responses_of(finding)
+    extensions = queries.extensions_of(finding)
     pending = next((e for e in extensions if e.status == "pending"), None)
     actions = _actions(finding, responses, pending)
     # Only the forms of the actions shown are built: each costs a CSRF token.
@@ -201,8 +211,8 @@ def _show(finding, bound=None):
         extensions=extensions, files=_files_by_response(responses),
         finding_files=list(finding.attachments.order_by(Attachment.id)),
         actions=actions, today=today,
-        overdue=services.is_overdue(finding, today),
-        timeline=services.timeline(finding, responses, extensions),
+        overdue=queries.is_overdue(finding, today),
+        timeline=queries.timeline(finding, responses, extensions),
         discipline_cases=discipline.cases_of_finding(finding)
         if can(current_user, "discipline.manage") else [])
 
@@ -212,17 +222,10 @@ def _bound(name):
     return FORM_CLASSES[name](prefix=FORM_PREFIXES[name])
 
 
-def _run(finding, name, form, step, done_message):
-    """Validate form, run step(form); on success flash and go back to the finding."""
-    if form.validate_on_submit():
-        try:
-            step(form)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(done_message, "success")
-            return redirect(url_for("findings.show", finding_id=finding.id))
-    return _show(finding, (name, form))
+def _finding_step(finding, name, call, done):
+    """run_step() for the form called name, posted from the finding's page."""
+    return run_step(_bound(name), call, done, _finding_url(finding),
+                    lambda form: _show(finding, (name, form)))
 
 
 @bp.route("/findings/<int:finding_id>")
@@ -238,11 +241,10 @@ def respond(finding_id):
     """The unit head sends a remediation report with evidence files."""
     finding = get_finding_or_404(finding_id)
     _authorize("findings.respond", finding)
-    form = _bound("report")
-    return _run(finding, "report", form,
-                lambda f: services.submit_report(_actor(), finding, f.body.data,
-                                                 request.files.getlist(f.files.name)),
-                _("Your report has been sent to the inspectors."))
+    return _finding_step(finding, "report",
+                         lambda f: services.submit_report(current_actor(), finding, f.body.data,
+                                                          request.files.getlist(f.files.name)),
+                         _("Your report has been sent to the inspectors."))
 
 
 @bp.route("/findings/<int:finding_id>/extension", methods=["POST"])
@@ -251,12 +253,11 @@ def request_extension(finding_id):
     """The unit head asks for a later deadline."""
     finding = get_finding_or_404(finding_id)
     _authorize("findings.respond", finding)
-    form = _bound("extension")
-    return _run(finding, "extension", form,
-                lambda f: services.request_extension(_actor(), finding,
-                                                     f.requested_deadline.data,
-                                                     f.reason.data),
-                _("Your request for more time has been sent."))
+    return _finding_step(finding, "extension",
+                         lambda f: services.request_extension(current_actor(), finding,
+                                                              f.requested_deadline.data,
+                                                              f.reason.data),
+                         _("Your request for more time has been sent."))
 
 
 @bp.route("/responses/<int:response_id>/accept", methods=["POST"])
@@ -264,10 +265,9 @@ def request_extension(finding_id):
 def accept(response_id):
     """Accept a remediation report: the finding is resolved."""
     response = get_response_or_404(response_id)
-    form = _bound("review")
-    return _run(response.finding, "review", form,
-                lambda f: services.accept_report(_actor(), response, f.note.data),
-                _("The report has been accepted and the finding is resolved."))
+    return _finding_step(response.finding, "review",
+                         lambda f: services.accept_report(current_actor(), response, f.note.data),
+                         _("The report has been accepted and the finding is resolved."))
 
 
 @bp.route("/responses/<int:response_id>/request-changes", methods=["POST"])
@@ -275,21 +275,19 @@ def accept(response_id):
 def request_changes(response_id):
     """Send a remediation report back to the unit."""
     response = get_response_or_404(response_id)
-    form = _bound("review")
-    return _run(response.finding, "review", form,
-                lambda f: services.request_changes(_actor(), response, f.note.data),
-                _("The unit has been asked to complete its report."))
+    return _finding_step(response.finding, "review",
+                         lambda f: services.request_changes(current_actor(), response, f.note.data),
+                         _("The unit has been asked to complete its report."))
 
 
 def _decide(extension_id, approve, done_message):
     """Approve or reject an extension request."""
     extension = get_extension_or_404(extension_id)
     _authorize("extensions.decide", extension.finding)
-    form = _bound("decision")
-    return _run(extension.finding, "decision", form,
-                lambda f: services.decide_extension(_actor(), extension, approve,
-                                                    f.note.data),
-                done_message)
+    return _finding_step(extension.finding, "decision",
+                         lambda f: services.decide_extension(current_actor(), extension, approve,
+                                                             f.note.data),
+                         done_message)
 
 
 @bp.route("/extensions/<int:extension_id>/approve", methods=["POST"])
@@ -311,10 +309,9 @@ def reject_extension(extension_id):
 def cancel(finding_id):
     """Cancel a finding, with the reason."""
     finding = get_finding_or_404(finding_id)
-    form = _bound("cancel")
-    return _run(finding, "cancel", form,
-                lambda f: services.cancel_finding(_actor(), finding, f.reason.data),
-                _("The finding has been cancelled."))
+    return _finding_step(finding, "cancel",
+                         lambda f: services.cancel_finding(current_actor(), finding, f.reason.data),
+                         _("The finding has been cancelled."))
 
 
 @bp.route("/findings/<int:finding_id>/reopen", methods=["POST"])
@@ -322,16 +319,97 @@ def cancel(finding_id):
 def reopen(finding_id):
     """Reopen a resolved finding, with the reason."""
     finding = get_finding_or_404(finding_id)
-    form = _bound("reopen")
-    return _run(finding, "reopen", form,
-                lambda f: services.reopen_finding(_actor(), finding, f.reason.data),
-                _("The finding has been reopened."))
+    return _finding_step(finding, "reopen",
+                         lambda f: services.reopen_finding(current_actor(), finding, f.reason.data),
+                         _("The finding has been reopened."))
 
 
 @bp.route("/review")
 @requires("dashboard.view")
 def review_queue():
     """Reports waiting for a review (oldest first) and requests for more time."""
-    reports, extensions = services.review_queue()
+    reports, extensions = queries.review_queue()
     return render_template("findings/review_queue.html", reports=reports,
                            extensions=extensions)
+
+
+# --- the list and its exports ------------------------------------------------------
+
+
+PER_PAGE = 25
+# A text search is counted up to this many matches: counting a common word's tens of
+# thousands of matches means reading every finding's text, and nobody pages through them.
+SEARCH_COUNT_LIMIT = 1000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_form():
+    """The filter form read from the query string, its choices within the user's scope."""
+    user = current_actor()
+    form = FindingFilterForm(request.args)
+    selected = request.args.get("inspection", type=bounded_int)
+    choices = queries.cached_filter_choices(user, selected)
+    form.fill_choices(choices, unit_head=user.role == UNIT_HEAD)
+    form.validate()
+    return form
+
+
+def _export_name(extension):
+    """A dated download name without accents, e.g. phat-hien-2026-03-01.csv."""
+    stem = "-".join(fold(_("findings")).split())
+    return f"{stem}-{clock.today().isoformat()}.{extension}"
+
+
+def _total(user, filters):
+    """(number of findings matching filters, whether there are more than that)."""
+    limit = SEARCH_COUNT_LIMIT if filters.get("q") else None
+    counted = queries.cached_count(user, filters, limit=limit)
+    if limit and counted > limit:
+        return limit, True
+    return counted, False
+
+
+@bp.route("/findings")
+@requires("findings.list")
+def index():
+    """One page of the findings the user may see, filtered and searched."""
+    user = current_actor()
+    form = _filter_form()
+    filters = form.filters()
+    total, more = _total(user, filters)
+    pager = paginate(lambda page: queries.findings_page(user, filters, page, PER_PAGE),
+                     PER_PAGE, lambda: total)
+    filter_args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("findings/index.html", form=form, pager=pager, more=more,
+                           filter_args=filter_args)
+
+
+def _export(extension, mimetype, write):
+    """The whole filtered list as a file that write(rows, file) fills, kept until the data changes.
+
+    Its rows depend on the user's scope and the day, its labels on the language.
+    """
+    user = current_actor()
+    filters = _filter_form().filters()
+    today, locale = clock.today(), str(get_locale())
+    key = [viewer_scope(user), sorted(filters.items()), locale, today]
+
+    def build(out):
+        """Write the rows, read while they are written."""
+        write(queries.findings_query(user, filters, today).iterator(), out)
+    return send_document(user, f"findings {extension}", key, build, _export_name(extension),
+                         mimetype)
+
+
+@bp.route("/findings/export.csv")
+@requires("findings.list")
+def export_csv():
+    """The whole filtered list as CSV."""
+    return _export("csv", "text/csv", lambda rows, out: out.writelines(exports.csv_chunks(rows)))
+
+
+@bp.route("/findings/export.xlsx")
+@requires("findings.list")
+def export_xlsx():
+    """The whole filtered list as an Excel workbook."""
+    return _export("xlsx", XLSX_TYPE, exports.write_xlsx)

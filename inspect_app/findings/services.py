@@ -1,41 +1,32 @@
 """Findings: recording, remediation reports, review, extensions, cancel, reopen, timeline."""
-import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, IntegrityError
+from peewee import IntegrityError
 
-from .. import attachments, audit, clock, settings
+from .. import audit, clock, settings
 from ..db import transaction
 from ..errors import WorkflowError
+from ..files import services as attachments
 from ..mail.compose import app_link, enqueue_for_users
-from ..models import (FINDING_STATES, RUNNING_STATES, SEVERITIES, AuditEvent,
-                      ExtensionRequest, Finding, Inspection, Response, Unit, User)
+from ..models import (
+    CANCELLABLE_STATES,
+    EXTENDABLE_STATES,
+    RUNNING_STATES,
+    SEVERITIES,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    Response,
+)
 from ..policy import can
 from ..text import fold
 from ..transitions import claim
+from .queries import unit_heads
 
 EDITABLE_FIELDS = ("category", "severity", "title", "description", "recommendation",
                    "responsible_unit", "official_name", "official_position", "deadline",
                    "deadline_days")
-# A unit head may ask for more time while the finding is still theirs to work on.
-EXTENDABLE_STATES = RUNNING_STATES + ("submitted",)
-CANCELLABLE_STATES = tuple(s for s in FINDING_STATES if s not in ("resolved", "cancelled"))
-DUE_SOON_DAYS = 7
 MAX_DEADLINE_DAYS = 365
-
-TIMELINE_TEXT = {
-    "create": _l("Recorded the finding"),
-    "update": _l("Edited the finding"),
-    "issue": _l("Issued the finding with the conclusion"),
-    "submit_report": _l("Submitted a remediation report"),
-    "accept_report": _l("Accepted the remediation report"),
-    "request_changes": _l("Asked for changes to the remediation report"),
-    "request_extension": _l("Asked for a later deadline"),
-    "approve_extension": _l("Approved the later deadline"),
-    "reject_extension": _l("Rejected the later deadline"),
-    "cancel": _l("Cancelled the finding"),
-    "reopen": _l("Reopened the finding"),
-}
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -67,25 +58,10 @@ def finding_link(finding):
     return app_link("findings.show", finding_id=finding.id)
 
 
-def unit_heads(unit_id):
-    """The active unit heads of a unit."""
-    return list(User
-                .select()
-                .where(User.unit == unit_id,
-                       User.role == "unit_head",
-                       User.active))
-
-
 def _lead(finding):
     """The inspection lead as a recipient list (empty when there is none)."""
     lead = finding.inspection.lead
     return [lead] if lead is not None else []
-
-
-def is_overdue(finding, today):
-    """Whether the finding's deadline has passed while the unit still has to act."""
-    return (finding.status in RUNNING_STATES and finding.deadline is not None
-            and finding.deadline < today)
 
 
 # --- recording -------------------------------------------------------------------------
@@ -163,13 +139,10 @@ def update_finding(actor, finding, category, severity, title, description, recom
         inspection = _claim_recording(actor, finding.inspection)
         finding = claim(Finding.status, finding.id, ("draft",),
                         _l("Only a draft finding can be edited."))
-        before = audit.snapshot(finding, EDITABLE_FIELDS)
+        tracked = audit.Tracked(finding, EDITABLE_FIELDS)
         _fill(finding, inspection, category, severity, title, description, recommendation,
               responsible_unit, official_name, official_position, deadline, deadline_days)
-        changes = audit.diff(before, audit.snapshot(finding, EDITABLE_FIELDS))
-        if changes:
-            finding.save()
-            audit.record(actor, "update", finding, changes)
+        tracked.save(actor)
     return finding
 
 
@@ -354,152 +327,3 @@ def reopen_finding(actor, finding, reason):
 
 
 # --- reading ---------------------------------------------------------------------------
-
-
-def responses_of(finding):
-    """The finding's reports, oldest first, with author and reviewer (their names)."""
-    Reviewer = User.alias()
-    return list(Response
-                .select(Response, User.id, User.full_name, Reviewer.id, Reviewer.full_name)
-                .join(User, on=(Response.author == User.id))
-                .switch(Response)
-                .join(Reviewer, join_type=JOIN.LEFT_OUTER, on=(Response.reviewer == Reviewer.id))
-                .where(Response.finding == finding)
-                .order_by(Response.submitted_at, Response.id))
-
-
-def extensions_of(finding):
-    """The finding's extension requests, oldest first, with who asked and decided (names)."""
-    Decider = User.alias()
-    return list(ExtensionRequest
-                .select(ExtensionRequest, User.id, User.full_name, Decider.id, Decider.full_name)
-                .join(User, on=(ExtensionRequest.requested_by == User.id))
-                .switch(ExtensionRequest)
-                .join(Decider, join_type=JOIN.LEFT_OUTER,
-                      on=(ExtensionRequest.decided_by == Decider.id))
-                .where(ExtensionRequest.finding == finding)
-                .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
-
-
-def _entry_details(event, changes, responses, extensions):
-    """(note, deadline) shown under a timeline entry, from the report or request it names."""
-    response = responses.get(changes.get("response"))
-    extension = extensions.get(changes.get("extension"))
-    if event.action == "submit_report" and response:
-        return response.body, None
-    if event.action in ("accept_report", "request_changes") and response:
-        return response.review_note, None
-    if event.action == "request_extension" and extension:
-        return extension.reason, extension.requested_deadline
-    if event.action in ("approve_extension", "reject_extension") and extension:
-        return extension.note, extension.requested_deadline
-    if event.action in ("cancel", "reopen"):
-        return changes.get("reason", ""), None
-    return "", None
-
-
-def timeline(finding, responses=None, extensions=None):
-    """The finding's history as plain dicts (at, actor, kind, text, note, deadline)."""
-    responses = {r.id: r for r in (responses if responses is not None
-                                   else responses_of(finding))}
-    extensions = {e.id: e for e in (extensions if extensions is not None
-                                    else extensions_of(finding))}
-    events = (AuditEvent
-              .select(AuditEvent, User.id, User.full_name)
-              .join(User, join_type=JOIN.LEFT_OUTER)
-              .where(AuditEvent.entity == "finding",
-                     AuditEvent.entity_id == finding.id)
-              .order_by(AuditEvent.at, AuditEvent.id))
-    entries = []
-    for event in events:
-        changes = event.changed_fields
-        note, deadline = _entry_details(event, changes, responses, extensions)
-        text = TIMELINE_TEXT.get(event.action)
-        if text is None:
-            # Steps recorded by other areas (the conclusion) read by the state they set.
-            opened = changes.get("status", [None, None])[-1] == "open"
-            text = TIMELINE_TEXT["issue"] if opened else TIMELINE_TEXT["update"]
-        entries.append({"at": event.at, "actor": event.actor.full_name if event.actor else "",
-                        "kind": event.action, "text": text, "note": note,
-                        "deadline": deadline})
-    return entries
-
-
-def review_queue():
-    """(pending reports oldest first, pending extension requests oldest first)."""
-    reports = (Response
-               .select(Response, Finding, Unit, User)
-               .join(Finding)
-               .join(Unit, on=(Finding.responsible_unit == Unit.id))
-               .switch(Response)
-               .join(User, on=(Response.author == User.id))
-               .where(Response.review == "pending",
-                      Finding.status == "submitted")
-               .order_by(Response.submitted_at, Response.id))
-    extensions = (ExtensionRequest
-                  .select(ExtensionRequest, Finding, Unit, User)
-                  .join(Finding)
-                  .join(Unit, on=(Finding.responsible_unit == Unit.id))
-                  .switch(ExtensionRequest)
-                  .join(User, on=(ExtensionRequest.requested_by == User.id))
-                  .where(ExtensionRequest.status == "pending",
-                         Finding.status.in_(EXTENDABLE_STATES))
-                  .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
-    return list(reports), list(extensions)
-
-
-HOME_GROUPS = ("overdue", "due_soon", "open", "submitted", "resolved")
-# The unit home shows the latest resolved findings; the findings list has them all.
-HOME_RESOLVED = 10
-
-
-def _home_group(finding, today):
-    """The unit-home group a finding falls in."""
-    if finding.status == "submitted":
-        return "submitted"
-    if finding.status == "resolved":
-        return "resolved"
-    if is_overdue(finding, today):
-        return "overdue"
-    if finding.deadline is not None \
-            and finding.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
-        return "due_soon"
-    return "open"
-
-
-def _home_columns():
-    """The finding columns the unit home shows or groups by."""
-    return (Finding.id, Finding.code, Finding.title, Finding.severity, Finding.deadline,
-            Finding.status, Finding.resolved_at)
-
-
-def unit_home(unit, today):
-    """The unit's issued findings grouped: overdue, due soon, open, submitted, resolved.
-
-    The resolved group holds the latest HOME_RESOLVED only; a unit resolves hundreds
-    over the years and the findings list holds them all.
-    """
-    awaiting = (Finding
-                .select(*_home_columns())
-                .where(Finding.responsible_unit == unit,
-                       Finding.status.in_(RUNNING_STATES + ("submitted",)))
-                .order_by(Finding.deadline, Finding.id))
-    groups = {name: [] for name in HOME_GROUPS}
-    for finding in awaiting:
-        groups[_home_group(finding, today)].append(finding)
-    groups["resolved"] = list(Finding
-                              .select(*_home_columns())
-                              .where(Finding.responsible_unit == unit,
-                                     Finding.status == "resolved")
-                              .order_by(Finding.resolved_at.desc(nulls="last"),
-                                        Finding.id.desc())
-                              .limit(HOME_RESOLVED))
-    return groups
-
-
-def resolved_count(unit):
-    """How many of the unit's findings are resolved."""
-    return (Finding
-            .select()
-            .where(Finding.responsible_unit == unit, Finding.status == "resolved")
-            .count())

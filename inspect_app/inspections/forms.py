@@ -1,32 +1,20 @@
 """Forms for plans, inspections, their status actions, the conclusion and files."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, required_message
+from ..labels import INSPECTION_KIND, INSPECTION_STATUS, choices
 from ..web import bounded_int
-
-
-def plan_status_labels():
-    """Plan states with their names in the user's language."""
-    return {"draft": _l("Draft"), "approved": _l("Approved")}
-
-
-def status_labels():
-    """Inspection states with their names in the user's language."""
-    return {"planned": _l("Planned"), "in_progress": _l("In progress"),
-            "concluded": _l("Concluded"), "closed": _l("Closed"),
-            "cancelled": _l("Cancelled")}
-
-
-def kind_labels():
-    """Inspection kinds with their names in the user's language."""
-    return {"scheduled": _l("Scheduled"), "surprise": _l("Surprise"),
-            "follow_up": _l("Follow-up")}
-
 
 YEAR_RANGE = NumberRange(min=2000, max=2100)
 
@@ -52,7 +40,7 @@ class InspectionForm(BaseForm):
     topics = TextAreaField(_l("Topics"), validators=[Optional(), Length(max=5000)],
                            description=_l("One topic a line, e.g. handling of "
                                           "administrative procedures."))
-    kind = SelectField(_l("Inspection type"), choices=list(kind_labels().items()))
+    kind = SelectField(_l("Inspection type"), choices=choices(INSPECTION_KIND))
     follow_up_of = SelectField(_l("Follow-up of"), coerce=bounded_int, validators=[Optional()],
                                description=_l("For a follow-up: the earlier inspection of "
                                               "the same unit."))
@@ -92,8 +80,8 @@ class InspectionFilterForm(BaseForm):
         """Offer the given units and every status and kind."""
         everything = _l("(all)")
         self.unit.choices = [(0, everything)] + [(u.id, u.name) for u in units]
-        self.status.choices = [("", everything)] + list(status_labels().items())
-        self.kind.choices = [("", everything)] + list(kind_labels().items())
+        self.status.choices = [("", everything)] + choices(INSPECTION_STATUS)
+        self.kind.choices = [("", everything)] + choices(INSPECTION_KIND)
 
 
 class CancelForm(BaseForm):

@@ -7,8 +7,6 @@ from peewee import JOIN, fn
 from ..models import Category, Finding, Inspection, InspectionMember, Plan, Unit, User
 from ..policy import INSPECTOR, can
 
-PER_PAGE = 25
-
 
 def plans_with_counts():
     """Every plan, newest year first, with its number of inspections."""
@@ -32,8 +30,8 @@ def visible_inspections(user):
     return query
 
 
-def filtered_inspections(user, year=None, unit_id=None, status=None, kind=None, page=1):
-    """One page of the inspections user may see, filtered; returns (rows, total)."""
+def filtered_inspections(user, year=None, unit_id=None, status=None, kind=None):
+    """The inspections user may see, filtered, latest first."""
     query = visible_inspections(user)
     if year:
         query = query.where(Inspection.start_date.between(dt.date(year, 1, 1),
@@ -44,12 +42,7 @@ def filtered_inspections(user, year=None, unit_id=None, status=None, kind=None, 
         query = query.where(Inspection.status == status)
     if kind:
         query = query.where(Inspection.kind == kind)
-    total = query.count()
-    rows = (query
-            .order_by(Inspection.start_date.desc(), Inspection.id.desc())
-            .limit(PER_PAGE)
-            .offset((page - 1) * PER_PAGE))
-    return list(rows), total
+    return query.order_by(Inspection.start_date.desc(), Inspection.id.desc())
 
 
 def inspections_between(user, first_day, last_day):
@@ -116,3 +109,28 @@ def active_inspectors():
             .select()
             .where(User.role == INSPECTOR, User.active)
             .order_by(User.full_name))
+
+
+def conclusion_team(inspection):
+    """The inspection team's members (without the lead), by name."""
+    return list(User
+                .select()
+                .join(InspectionMember)
+                .where(InspectionMember.inspection == inspection)
+                .order_by(User.full_name))
+
+
+def conclusion_findings(inspection, unit=None):
+    """The findings the conclusion issued (to unit only, if given), in the conclusion's order.
+
+    Findings cancelled afterwards stay: the document shows the conclusion as issued.
+    """
+    query = (Finding
+             .select(Finding, Unit)
+             .join(Unit, on=(Finding.responsible_unit == Unit.id))
+             .where(Finding.inspection == inspection,
+                    Finding.status != "draft")
+             .order_by(Finding.ordinal.asc(nulls="last"), Finding.created_at, Finding.id))
+    if unit is not None:
+        query = query.where(Finding.responsible_unit == unit)
+    return list(query)

@@ -1,7 +1,7 @@
-"""Inspections: list, calendar, create/edit, the inspection page and its actions."""
-import math
+"""Plans and inspections: the annual plans, the inspections list, calendar, create/edit, the
+inspection page and its actions."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,17 +13,29 @@ from ..models import Attachment, Inspection, Plan, Unit, User
 from ..pdf import documents
 from ..policy import can
 from ..reports.monthly import Month
-from ..reports.queries import conclusion_team
 from ..units.services import active_units
-from ..web import apply_form_error, bounded_int, flash_error, page_number, requires
-from . import bp, queries, services
-from .forms import (AttachmentForm, CancelForm, ConclusionForm, InspectionFilterForm,
-                    InspectionForm, kind_labels, status_labels)
+from ..web import (
+    apply_form_error,
+    bounded_int,
+    current_actor,
+    flash_error,
+    paginate_query,
+    requires,
+    run_step,
+)
+from . import queries, services
+from .forms import (
+    AttachmentForm,
+    CancelForm,
+    ConclusionForm,
+    InspectionFilterForm,
+    InspectionForm,
+    PlanForm,
+)
 
+bp = Blueprint("inspections", __name__)
 
-def _actor():
-    """The signed-in user as a model instance (for services)."""
-    return current_user._get_current_object()
+PER_PAGE = 25
 
 
 def get_inspection_or_404(inspection_id):
@@ -38,9 +50,9 @@ def get_inspection_or_404(inspection_id):
     return inspection
 
 
-def _labels():
-    """The state and kind names the inspection templates show."""
-    return {"status_labels": status_labels(), "kind_labels": kind_labels()}
+def _inspection_url(inspection):
+    """The inspection's page."""
+    return url_for("inspections.show", inspection_id=inspection.id)
 
 
 @bp.route("/inspections")
@@ -52,14 +64,12 @@ def index():
              else Unit.select().where(Unit.id == current_user.unit_id))
     form.fill_choices(units)
     valid = form.validate()
-    page = page_number()
-    rows, total = queries.filtered_inspections(
-        current_user, page=page,
+    inspections = queries.filtered_inspections(
+        current_user,
         **({"year": form.year.data, "unit_id": form.unit.data, "status": form.status.data,
             "kind": form.kind.data} if valid else {}))
-    return render_template("inspections/index.html", form=form, inspections=rows,
-                           total=total, page=page,
-                           pages=max(math.ceil(total / queries.PER_PAGE), 1), **_labels())
+    return render_template("inspections/index.html", form=form,
+                           pager=paginate_query(inspections, PER_PAGE))
 
 
 def _calendar_month(text):
@@ -82,7 +92,7 @@ def calendar():
                            weeks=queries.month_weeks(month.year, month.month, inspections),
                            previous=previous if previous.in_range else None,
                            following=following if following.in_range else None,
-                           today=clock.today(), **_labels())
+                           today=clock.today())
 
 
 def _fill_form(form, inspection):
@@ -128,7 +138,7 @@ def _edit(inspection):
     _fill_form(form, inspection)
     if form.validate_on_submit():
         try:
-            inspection, overlaps = services.save_inspection(_actor(), inspection,
+            inspection, overlaps = services.save_inspection(current_actor(), inspection,
                                                             **_form_values(form))
         except WorkflowError as error:
             apply_form_error(form, error)
@@ -139,7 +149,7 @@ def _edit(inspection):
                         "time or on a similar topic: %(list)s.",
                         list="; ".join(f"{o.title} ({format_date(o.start_date)})"
                                        for o in overlaps)), "warning")
-            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+            return redirect(_inspection_url(inspection))
     return render_template("inspections/edit.html", form=form, inspection=inspection)
 
 
@@ -171,27 +181,16 @@ def show(inspection_id):
         "inspections/show.html", inspection=inspection, members=queries.team(inspection),
         findings=queries.inspection_findings(inspection, include_drafts=staff),
         files=list(files), cancel_form=CancelForm(), attachment_form=AttachmentForm(),
-        may_conclude=can(current_user, "inspections.conclude", inspection), **_labels())
-
-
-def _act(inspection, step, done_message):
-    """Run a status change on the inspection, flash its outcome and go back to its page."""
-    try:
-        step(inspection)
-    except WorkflowError as error:
-        flash_error(error)
-    else:
-        flash(done_message, "success")
-    return redirect(url_for("inspections.show", inspection_id=inspection.id))
+        may_conclude=can(current_user, "inspections.conclude", inspection))
 
 
 @bp.route("/inspections/<int:inspection_id>/start", methods=["POST"])
 @requires("inspections.manage")
 def start(inspection_id):
     """planned → in progress."""
-    return _act(get_inspection_or_404(inspection_id),
-                lambda i: services.start_inspection(_actor(), i),
-                _("The inspection is now in progress."))
+    inspection = get_inspection_or_404(inspection_id)
+    return run_step(None, lambda: services.start_inspection(current_actor(), inspection),
+                    _("The inspection is now in progress."), _inspection_url(inspection))
 
 
 @bp.route("/inspections/<int:inspection_id>/cancel", methods=["POST"])
@@ -199,9 +198,10 @@ def start(inspection_id):
 def cancel(inspection_id):
     """Cancel the inspection with a reason."""
     form = CancelForm()
-    return _act(get_inspection_or_404(inspection_id),
-                lambda i: services.cancel_inspection(_actor(), i, form.reason.data or ""),
-                _("The inspection has been cancelled."))
+    inspection = get_inspection_or_404(inspection_id)
+    return run_step(None, lambda: services.cancel_inspection(current_actor(), inspection,
+                                                             form.reason.data or ""),
+                    _("The inspection has been cancelled."), _inspection_url(inspection))
 
 
 def _require_conclude(inspection):
@@ -216,8 +216,8 @@ def close(inspection_id):
     """concluded → closed, when every finding is resolved or cancelled."""
     inspection = get_inspection_or_404(inspection_id)
     _require_conclude(inspection)
-    return _act(inspection, lambda i: services.close_inspection(_actor(), i),
-                _("The inspection has been closed."))
+    return run_step(None, lambda: services.close_inspection(current_actor(), inspection),
+                    _("The inspection has been closed."), _inspection_url(inspection))
 
 
 @bp.route("/inspections/<int:inspection_id>/conclusion", methods=["GET", "POST"])
@@ -229,22 +229,22 @@ def conclusion(inspection_id):
     if inspection.status != "in_progress":
         flash(_("The conclusion can be issued only while the inspection is in progress."),
               "danger")
-        return redirect(url_for("inspections.show", inspection_id=inspection.id))
+        return redirect(_inspection_url(inspection))
     form = ConclusionForm()
     if request.method == "GET":
         form.conclusion_date.data = clock.today()
     if form.validate_on_submit():
         try:
-            issued = services.issue_conclusion(_actor(), inspection, form.conclusion_no.data,
+            issued = services.issue_conclusion(current_actor(), inspection, form.conclusion_no.data,
                                                form.conclusion_date.data, form.summary.data)
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
             flash(_("The conclusion has been issued with %(count)d findings; the units "
                     "have been notified.", count=len(issued)), "success")
-            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+            return redirect(_inspection_url(inspection))
     return render_template("inspections/conclusion.html", form=form, inspection=inspection,
-                           drafts=list(services.draft_findings(inspection)), **_labels())
+                           drafts=list(services.draft_findings(inspection)))
 
 
 @bp.route("/inspections/<int:inspection_id>/conclusion.pdf")
@@ -266,7 +266,8 @@ def _conclusion_key(inspection):
     member must make a new key.
     """
     lead = inspection.lead.full_name if inspection.lead_id else ""
-    return [inspection.id, lead, [member.full_name for member in conclusion_team(inspection)]]
+    team = [member.full_name for member in queries.conclusion_team(inspection)]
+    return [inspection.id, lead, team]
 
 
 @bp.route("/inspections/<int:inspection_id>/attachments", methods=["POST"])
@@ -280,9 +281,76 @@ def upload(inspection_id):
             flash(str(error), "danger")
     else:
         try:
-            services.attach_file(_actor(), inspection, form.file.data)
+            services.attach_file(current_actor(), inspection, form.file.data)
         except WorkflowError as error:
             flash_error(error)
         else:
             flash(_("The file has been attached."), "success")
-    return redirect(url_for("inspections.show", inspection_id=inspection.id) + "#files")
+    return redirect(_inspection_url(inspection) + "#files")
+
+
+# --- annual plans ---------------------------------------------------------------------
+
+
+def _plan_url(plan):
+    """The plan's page."""
+    return url_for("inspections.plan_show", plan_id=plan.id)
+
+
+def get_plan_or_404(plan_id):
+    """The plan with this id, or 404."""
+    plan = Plan.get_or_none(Plan.id == plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.route("/plans")
+@requires("plans.view")
+def plans():
+    """Every annual plan with its number of inspections."""
+    return render_template("inspections/plans/index.html", plans=queries.plans_with_counts())
+
+
+def _edit_plan(plan):
+    """Show and handle the plan form for a new or existing plan."""
+    form = PlanForm(obj=plan if plan.id else None)
+    if request.method == "GET" and not plan.id:
+        form.year.data = clock.today().year
+    return run_step(form, lambda f: services.save_plan(current_actor(), plan, f.year.data,
+                                                       f.title.data, f.decision_no.data or "",
+                                                       f.decision_date.data),
+                    _("The plan has been saved."), _plan_url,
+                    lambda f: render_template("inspections/plans/edit.html", form=f, plan=plan))
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@requires("plans.manage")
+def plan_create():
+    """Create an annual plan."""
+    return _edit_plan(Plan())
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@requires("plans.manage")
+def plan_edit(plan_id):
+    """Edit an annual plan."""
+    return _edit_plan(get_plan_or_404(plan_id))
+
+
+@bp.route("/plans/<int:plan_id>")
+@requires("plans.view")
+def plan_show(plan_id):
+    """One plan and its inspections."""
+    plan = get_plan_or_404(plan_id)
+    return render_template("inspections/plans/show.html", plan=plan,
+                           inspections=queries.plan_inspections(plan))
+
+
+@bp.route("/plans/<int:plan_id>/approve", methods=["POST"])
+@requires("plans.manage")
+def plan_approve(plan_id):
+    """Mark the plan approved."""
+    plan = get_plan_or_404(plan_id)
+    return run_step(None, lambda: services.approve_plan(current_actor(), plan),
+                    _("The plan has been approved."), _plan_url(plan))

@@ -9,14 +9,23 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
-from .. import attachments, audit, clock
+from .. import audit, clock
 from ..db import transaction
 from ..errors import WorkflowError
+from ..files import services as attachments
 from ..findings.services import finding_link, refresh_search_text
 from ..mail.compose import app_link, enqueue_for_users
-from ..models import (INSPECTION_KINDS, PLAN_STATES, Finding, Inspection, InspectionMember,
-                      Plan, Unit, User)
-from ..pdf import documents
+from ..mail.outbox import document_attachment
+from ..models import (
+    INSPECTION_KINDS,
+    PLAN_STATES,
+    Finding,
+    Inspection,
+    InspectionMember,
+    Plan,
+    Unit,
+    User,
+)
 from ..policy import INSPECTOR, UNIT_HEAD, can
 from ..text import fold, nfc
 from ..transitions import claim
@@ -67,14 +76,10 @@ def save_plan(actor, plan, year, title, decision_no="", decision_date=None):
         if plan.id and year != plan.year and _inspections_outside_year(plan, year):
             raise WorkflowError(_l("Some of this plan's inspections start in another year."),
                                 field="year")
-        before = audit.snapshot(plan, PLAN_FIELDS) if plan.id else {}
+        tracked = audit.Tracked(plan, PLAN_FIELDS)
         plan.year, plan.title = year, title
         plan.decision_no, plan.decision_date = nfc(decision_no).strip(), decision_date
-        changes = audit.diff(before, audit.snapshot(plan, PLAN_FIELDS))
-        if changes:
-            action = "update" if plan.id else "create"
-            plan.save()
-            audit.record(actor, action, plan, changes)
+        tracked.save(actor)
     return plan
 
 
@@ -125,33 +130,26 @@ def save_inspection(actor, inspection, *, unit, title, start_date, end_date, top
         _check_dates(start_date, end_date, plan)
         _check_follow_up(inspection, unit, kind, follow_up_of, start_date)
         members = _check_team(lead, members)
-        before = (_inspection_snapshot(inspection, [m.user_id for m in inspection.members])
-                  if inspection.id else {})
+        tracked = audit.Tracked(inspection, INSPECTION_FIELDS, members=_team_ids(inspection))
         inspection.plan, inspection.unit, inspection.title = plan, unit, title
         inspection.topics, inspection.kind = nfc(topics).strip(), kind
         inspection.follow_up_of = follow_up_of if kind == "follow_up" else None
         inspection.start_date, inspection.end_date = start_date, end_date
         inspection.lead, inspection.decision_date = lead, decision_date
         inspection.decision_no = nfc(decision_no).strip()
-        created = inspection.id is None
-        changes = audit.diff(before, _inspection_snapshot(inspection,
-                                                          [user.id for user in members]))
-        if changes:
-            inspection.save()
-            _replace_members(inspection, members)
-            audit.record(actor, "create" if created else "update", inspection, changes)
+        tracked.save(actor, lambda: _save_with_team(inspection, members),
+                     members=sorted(user.id for user in members))
     return inspection, find_overlaps(inspection)
 
 
-def _inspection_snapshot(inspection, member_ids):
-    """The audited fields of inspection, with its team members' ids."""
-    values = audit.snapshot(inspection, INSPECTION_FIELDS)
-    values["members"] = sorted(member_ids)
-    return values
+def _team_ids(inspection):
+    """The ids of the inspection's stored team members, none for a new inspection."""
+    return sorted(member.user_id for member in inspection.members) if inspection.id else []
 
 
-def _replace_members(inspection, members):
-    """Make the team members exactly members (the lead is kept on the inspection)."""
+def _save_with_team(inspection, members):
+    """Save the inspection and make its team members exactly members (the lead aside)."""
+    inspection.save()
     (InspectionMember
      .delete()
      .where(InspectionMember.inspection == inspection)
@@ -406,12 +404,10 @@ def _unit_document(inspection, unit):
     open neither, so it gets the extract of its own findings and no such link.
     """
     if unit.id == inspection.unit_id:
-        return (documents.attachment(documents.conclusion_filename(inspection),
-                                     documents.conclusion_pdf(inspection)),
+        return (document_attachment("conclusion", inspection_id=inspection.id),
                 app_link("inspections.show", inspection_id=inspection.id))
-    return (documents.attachment(documents.extract_filename(inspection, unit),
-                                 documents.conclusion_extract_pdf(inspection, unit)),
-            None)
+    return (document_attachment("conclusion_extract", inspection_id=inspection.id,
+                                unit_id=unit.id), None)
 
 
 def _notify_units(inspection, findings):
@@ -427,7 +423,7 @@ def _notify_units(inspection, findings):
                  .where(User.role == UNIT_HEAD, User.active, User.unit.in_(list(by_unit)))
                  .order_by(User.id)):
         heads.setdefault(user.unit_id, []).append(user)
-    # The findings are open by now: the documents show the conclusion as issued.
+    # The documents are drawn after the commit, from the conclusion as issued.
     for unit_id, unit_findings in by_unit.items():
         unit = unit_findings[0].responsible_unit
         document, inspection_url = _unit_document(inspection, unit)

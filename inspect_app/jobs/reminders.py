@@ -20,8 +20,7 @@ from ..db import transaction
 from ..discipline.queries import cases_awaiting_decision
 from ..mail.compose import app_link, email_macro, render
 from ..mail.outbox import OutboxBatch
-from ..models import (RUNNING_STATES, DisciplineCase, Finding, Inspection, ReminderLog, Unit,
-                      User)
+from ..models import RUNNING_STATES, DisciplineCase, Finding, Inspection, ReminderLog, Unit, User
 from ..policy import LEADER, UNIT_HEAD
 
 FINDING = "finding"

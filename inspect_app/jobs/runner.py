@@ -6,7 +6,7 @@ from peewee import IntegrityError
 from .. import clock
 from ..mail.sender import send_pending
 from ..models import JobRun
-from ..reports.monthly_mail import send_monthly_summaries
+from .monthly_mail import send_monthly_summaries
 from .reminders import run_escalation, run_reminders
 from .sweep import sweep_files
 

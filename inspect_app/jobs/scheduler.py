@@ -18,12 +18,11 @@ from peewee import IntegrityError
 
 from .. import clock, logs
 from ..db import db
-from ..models import SchedulerLease
+from ..models import SCHEDULER_LEASE, SchedulerLease
 from . import runner
 
 log = logging.getLogger("inspect_app.jobs")
 
-LEASE_NAME = "scheduler"
 # Daily jobs at local times, after the mail every minute.
 DAILY = {"reminders": dt.time(7, 0), "escalation": dt.time(7, 5)}
 # Monthly jobs on the 1st at a local time.
@@ -44,7 +43,7 @@ class Lease:
         now = now or clock.now()
         renewed = (SchedulerLease
                    .update(heartbeat_at=now, expires_at=now + self.duration)
-                   .where(SchedulerLease.name == LEASE_NAME,
+                   .where(SchedulerLease.name == SCHEDULER_LEASE,
                           SchedulerLease.holder == self.holder)
                    .execute())
         if renewed:
@@ -52,14 +51,14 @@ class Lease:
         taken = (SchedulerLease
                  .update(holder=self.holder, acquired_at=now, heartbeat_at=now,
                          expires_at=now + self.duration)
-                 .where(SchedulerLease.name == LEASE_NAME, SchedulerLease.expires_at < now)
+                 .where(SchedulerLease.name == SCHEDULER_LEASE, SchedulerLease.expires_at < now)
                  .execute())
         if taken:
             return True
-        if SchedulerLease.select().where(SchedulerLease.name == LEASE_NAME).exists():
+        if SchedulerLease.select().where(SchedulerLease.name == SCHEDULER_LEASE).exists():
             return False
         try:
-            SchedulerLease.create(name=LEASE_NAME, holder=self.holder, acquired_at=now,
+            SchedulerLease.create(name=SCHEDULER_LEASE, holder=self.holder, acquired_at=now,
                                   heartbeat_at=now, expires_at=now + self.duration)
         except IntegrityError:
             return False
@@ -69,7 +68,7 @@ class Lease:
         """Let another scheduler take over at once."""
         (SchedulerLease
          .update(expires_at=clock.now() - dt.timedelta(seconds=1))
-         .where(SchedulerLease.name == LEASE_NAME, SchedulerLease.holder == self.holder)
+         .where(SchedulerLease.name == SCHEDULER_LEASE, SchedulerLease.holder == self.holder)
          .execute())
 
 

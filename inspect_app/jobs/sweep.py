@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from .. import attachments, clock, logs
+from .. import clock, logs
+from ..files import services as attachments
 from ..models import Attachment
 
 log = logging.getLogger("inspect_app.jobs")

@@ -36,7 +36,8 @@ def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), attach
                       **context):
     """Queue one e-mail per user (in their language) with an address; return the rows.
 
-    attachments (outbox format) go with every one of these e-mails.
+    attachments (outbox format) go with every one of these e-mails; documents they name
+    are drawn once the transaction commits.
     """
     messages = []
     for user in users:
@@ -53,4 +54,6 @@ def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), attach
         messages.append(outbox.enqueue(f"{dedupe_prefix}:addr:{address.lower()}", [address],
                                        subject, text, html, locale="vi",
                                        attachments=attachments))
-    return [m for m in messages if m is not None]
+    messages = [m for m in messages if m is not None]
+    outbox.draw_after_commit(messages)
+    return messages

@@ -1,10 +1,32 @@
 """Add e-mails to the outbox once per dedupe key, inside the caller's transaction.
 
 enqueue(...) queues one e-mail; an OutboxBatch queues many in few queries.
+
+An attachment is either its bytes (base64) or a document named by reference
+(document_attachment): its kind and arguments. Such a document is drawn once the
+transaction that queued the e-mail has committed (draw_after_commit), never inside it: a
+PDF takes long, and on PostgreSQL the transaction holds the data-version row every writer
+needs. The documents layer registers how to draw each kind at start-up
+(register_document), so this module, in the core, never imports it. Should the process
+stop between the commit and the drawing, the sender draws the document before delivery.
+The bytes are kept in the message, so every attempt sends the same document.
 """
+import base64
+import datetime as dt
 import json
 
+from .. import clock
+from ..db import on_commit, transaction
 from ..models import OutboxMessage
+
+# Delivery stops (status dead) this long after a message was queued or retried.
+GIVE_UP_AFTER = dt.timedelta(hours=48)
+# The messages an admin may send again.
+RETRYABLE = ("failed", "dead")
+
+# How to draw each kind of document an attachment may name: kind -> render(**arguments),
+# which returns (file name, content type, bytes).
+_renderers = {}
 
 # An OutboxBatch writes at most this many rows, or this many characters of bodies, at once.
 BATCH_ROWS = 100
@@ -75,3 +97,63 @@ def _insert_new(rows):
     if new:
         OutboxMessage.insert_many(list(new.values())).execute()
     return len(new)
+
+
+def requeue(message_id):
+    """Make a failed or dead message due now, with a fresh time before giving up; whether it was."""
+    now = clock.now()
+    return bool(OutboxMessage
+                .update(status="pending", next_attempt_at=now, give_up_at=now + GIVE_UP_AFTER)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(RETRYABLE))
+                .execute())
+
+
+def register_document(kind, render):
+    """Let attachments name documents of kind; render(**arguments) -> (name, type, bytes)."""
+    _renderers[kind] = render
+
+
+def document_attachment(kind, **arguments):
+    """An attachment naming a document of kind, drawn after the commit."""
+    return {"document": kind, "arguments": arguments}
+
+
+def is_drawn(attachments):
+    """Whether every attachment (outbox format) holds its bytes."""
+    return all("content_b64" in attachment for attachment in attachments)
+
+
+def _drawn(attachment, drawn):
+    """The attachment with its bytes, drawing its document unless drawn holds it already."""
+    if "content_b64" in attachment:
+        return attachment
+    key = json.dumps([attachment["document"], attachment["arguments"]], sort_keys=True)
+    if key not in drawn:
+        filename, content_type, data = _renderers[attachment["document"]](
+            **attachment["arguments"])
+        drawn[key] = {"filename": filename, "content_type": content_type,
+                      "content_b64": base64.b64encode(data).decode("ascii")}
+    return drawn[key]
+
+
+def draw_documents(message_ids):
+    """Draw the documents the messages name, once each, and keep their bytes in them."""
+    drawn = {}
+    for message in OutboxMessage.select().where(OutboxMessage.id.in_(list(message_ids))):
+        attachments = json.loads(message.attachments or "[]")
+        if is_drawn(attachments):
+            continue
+        attachments = [_drawn(attachment, drawn) for attachment in attachments]
+        with transaction():
+            (OutboxMessage
+             .update(attachments=json.dumps(attachments, ensure_ascii=False))
+             .where(OutboxMessage.id == message.id)
+             .execute())
+
+
+def draw_after_commit(messages):
+    """Draw the documents messages name once the current transaction has committed."""
+    ids = [message.id for message in messages
+           if not is_drawn(json.loads(message.attachments or "[]"))]
+    if ids:
+        on_commit(lambda: draw_documents(ids))

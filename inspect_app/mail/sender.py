@@ -20,12 +20,13 @@ from flask import current_app
 
 from .. import clock
 from ..models import OutboxMessage
+from . import outbox
+from .outbox import GIVE_UP_AFTER
 
 # Delays after the 1st, 2nd, 3rd and 4th failed attempt; then LATER_DELAY each time.
 RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5),
                 dt.timedelta(minutes=15), dt.timedelta(minutes=60))
 LATER_DELAY = dt.timedelta(hours=6)
-GIVE_UP_AFTER = dt.timedelta(hours=48)
 CLAIM_FOR = dt.timedelta(minutes=10)
 SMTP_TIMEOUT = 30
 BATCH_SIZE = 200
@@ -216,6 +217,14 @@ def mark_failed(message, now, error, permanent=False):
     return "dead" if dead else "failed"
 
 
+def with_documents(message):
+    """The message with the documents it names drawn (left undrawn by a stopped process)."""
+    if outbox.is_drawn(json.loads(message.attachments or "[]")):
+        return message
+    outbox.draw_documents([message.id])
+    return OutboxMessage.get_by_id(message.id)
+
+
 def _transport():
     """SMTP when SMTP_HOST is set, else .eml files."""
     config = current_app.config
@@ -239,7 +248,7 @@ def send_pending(now=None, limit=BATCH_SIZE):
                 counts[mark_failed(message, now, outage)] += 1
                 continue
             try:
-                note = transport.deliver(build_email(message), message)
+                note = transport.deliver(build_email(with_documents(message)), message)
             except TransportDown as error:
                 # The server is unreachable: record it on every due message, without
                 # waiting for a timeout once per message.

@@ -1,6 +1,1 @@
 """The home page for each role."""
-from flask import Blueprint
-
-bp = Blueprint("main", __name__)
-
-from . import routes  # noqa: E402,F401  (registers the views on bp)

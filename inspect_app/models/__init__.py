@@ -2,32 +2,57 @@
 from .audit import AuditEvent
 from .base import BaseModel
 from .data_version import TRACKED_TABLES, DataVersion
-from .discipline import (CASE_STATES, DEFERRAL_GROUNDS, MAX_PROCESSING_DAYS, PERSON_TYPES,
-                         PROCESSING_DAYS, DisciplineCase, DisciplineCaseFinding,
-                         DisciplineMeasure)
+from .discipline import (
+                         CASE_STATES,
+                         DEFERRAL_GROUNDS,
+                         MAX_PROCESSING_DAYS,
+                         PERSON_TYPES,
+                         PROCESSING_DAYS,
+                         DisciplineCase,
+                         DisciplineCaseFinding,
+                         DisciplineDeferral,
+                         DisciplineMeasure,
+)
 from .documents import DocumentBuild
-from .inspections import (EXTENSION_STATES, FINDING_STATES, INSPECTION_KINDS,
-                          INSPECTION_STATES, PLAN_STATES, REVIEW_STATES, RUNNING_STATES,
-                          SEVERITIES, Attachment, Category, ExtensionRequest, Finding,
-                          Inspection, InspectionMember, Plan, Response)
-from .jobs import REMINDER_KINDS, JobRun, ReminderLog, SchedulerLease
+from .inspections import (
+                         CANCELLABLE_STATES,
+                         EXTENDABLE_STATES,
+                         EXTENSION_STATES,
+                         FINDING_STATES,
+                         INSPECTION_KINDS,
+                         INSPECTION_STATES,
+                         PLAN_STATES,
+                         REVIEW_STATES,
+                         RUNNING_STATES,
+                         SEVERITIES,
+                         Attachment,
+                         Category,
+                         ExtensionRequest,
+                         Finding,
+                         Inspection,
+                         InspectionMember,
+                         Plan,
+                         Response,
+)
+from .jobs import REMINDER_KINDS, SCHEDULER_LEASE, JobRun, ReminderLog, SchedulerLease
+from .mail import OUTBOX_STATES, OutboxMessage
 from .org import LOCALES, ROLES, Setting, Unit, UnitKind, User
-from .outbox import OUTBOX_STATES, OutboxMessage
 from .signin import LoginThrottle, UserSession
 
 ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, InspectionMember,
               Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
-              UserSession, LoginThrottle, DocumentBuild]
+              UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral]
 
-__all__ = ["ALL_MODELS", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
-           "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
+__all__ = ["ALL_MODELS", "CANCELLABLE_STATES", "CASE_STATES", "DEFERRAL_GROUNDS",
+           "DisciplineCase", "EXTENDABLE_STATES", "DisciplineCaseFinding", "DisciplineDeferral",
+           "DisciplineMeasure", "MAX_PROCESSING_DAYS",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
            "DataVersion", "DocumentBuild",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",
            "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember", "JobRun",
            "LOCALES", "LoginThrottle", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",
            "REMINDER_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog", "RUNNING_STATES",
-           "Response", "SEVERITIES", "SchedulerLease", "Setting",
+           "SCHEDULER_LEASE", "Response", "SEVERITIES", "SchedulerLease", "Setting",
            "TRACKED_TABLES", "Unit", "UnitKind", "User", "UserSession"]

@@ -1,8 +1,15 @@
 """Discipline: measures by legal basis, cases against officials and their related findings."""
 import datetime as dt
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from .. import clock
 from .base import BaseModel
@@ -80,6 +87,17 @@ class DisciplineCase(BaseModel):
     def latest_deadline(self):
         """The furthest deadline an extension may reach: 150 days plus the deferred days."""
         return self.opened_on + dt.timedelta(days=MAX_PROCESSING_DAYS + self.paused_days)
+
+
+class DisciplineDeferral(BaseModel):
+    """One deferral of a case, dated the local day it was recorded.
+
+    A resumed case's row no longer shows that it was deferred; the monthly summary counts
+    the month's deferrals from these rows.
+    """
+
+    case = ForeignKeyField(DisciplineCase, backref="deferrals", on_delete="CASCADE")
+    deferred_on = DateField(index=True)
 
 
 class DisciplineCaseFinding(BaseModel):

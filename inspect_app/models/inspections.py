@@ -1,6 +1,15 @@
 """Plans, inspections, categories, findings, remediation reports, extensions, files."""
-from peewee import (SQL, BigIntegerField, BooleanField, CharField, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, TextField)
+from peewee import (
+    SQL,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from .. import clock
 from .base import BaseModel
@@ -13,6 +22,9 @@ SEVERITIES = ("low", "medium", "high")
 FINDING_STATES = ("draft", "open", "submitted", "changes_requested", "resolved", "cancelled")
 # Findings whose deadline is running: overdue when the deadline has passed.
 RUNNING_STATES = ("open", "changes_requested")
+# A unit head may ask for more time while the finding is still theirs to work on.
+EXTENDABLE_STATES = RUNNING_STATES + ("submitted",)
+CANCELLABLE_STATES = tuple(s for s in FINDING_STATES if s not in ("resolved", "cancelled"))
 REVIEW_STATES = ("pending", "accepted", "changes_requested")
 EXTENSION_STATES = ("pending", "approved", "rejected")
 

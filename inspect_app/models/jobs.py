@@ -5,6 +5,8 @@ from .. import clock
 from .base import BaseModel
 
 REMINDER_KINDS = ("reminder", "escalation")
+# The name of the lease row of the one scheduler that runs the jobs.
+SCHEDULER_LEASE = "scheduler"
 
 
 class ReminderLog(BaseModel):

@@ -3,7 +3,10 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -11,6 +14,8 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from ..cache import cached
+from ..reports.queries import cached_staff_home
 from ..text import nfc
 from . import fonts
 
@@ -177,3 +182,15 @@ def current_chart(rows, width):
 def web_svg(chart, rows, element_id, title):
     """chart(rows, width) drawn for a web page, as inline SVG markup text."""
     return svg(chart(rows, WEB_WIDTH / WEB_SCALE), element_id, title, WEB_SCALE)
+
+
+def home_chart_svg(today):
+    """The home page's chart of today as inline SVG markup, kept until the data changes.
+
+    Drawing it costs more than the rest of the page, so the markup is kept too.
+    """
+    def draw():
+        rows = cached_staff_home(today)["chart_rows"]
+        return Markup(web_svg(current_chart, rows, "home-unit-chart",
+                              _("Open and overdue findings by unit")))
+    return cached(("staff home chart", today, str(get_locale())), draw)

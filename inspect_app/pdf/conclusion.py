@@ -15,14 +15,13 @@ from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer,
-                                Table)
+from reportlab.platypus import CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer, Table
 
 from .. import settings
-from ..reports import queries
+from ..inspections import queries
 from ..text import nfc
 from . import fonts, layout
-from .text import bold, date, date_line, markup, para
+from .paragraphs import bold, date, date_line, markup, para
 
 LEFT_COLUMN = 58 * mm
 RIGHT_COLUMN = layout.FRAME_WIDTH - LEFT_COLUMN

@@ -1,6 +1,8 @@
 """The documents the app produces, as bytes, and their e-mail attachment form."""
 import base64
 
+from ..mail import outbox
+from ..models import Inspection, Unit
 from ..text import fold
 from .conclusion import conclusion_extract_pdf, conclusion_pdf
 from .monthly import monthly_summary_pdf, summary_pdf
@@ -10,7 +12,8 @@ PDF_TYPE = "application/pdf"
 
 __all__ = ["PDF_TYPE", "attachment", "conclusion_extract_pdf", "conclusion_filename",
            "conclusion_pdf", "extract_filename", "monthly_filename", "monthly_summary_pdf",
-           "report_pdf", "summary_pdf", "unit_filename", "unit_report_pdf"]
+           "register_attachments", "report_pdf", "summary_pdf", "unit_filename",
+           "unit_report_pdf"]
 
 
 def _slug(text):
@@ -43,3 +46,22 @@ def attachment(filename, data):
     """An outbox attachment of PDF bytes (the format mail delivery reads)."""
     return {"filename": filename, "content_type": PDF_TYPE,
             "content_b64": base64.b64encode(data).decode("ascii")}
+
+
+def _conclusion(inspection_id):
+    """The conclusion of an inspection as an e-mail attachment names it."""
+    inspection = Inspection.get_by_id(inspection_id)
+    return conclusion_filename(inspection), PDF_TYPE, conclusion_pdf(inspection)
+
+
+def _conclusion_extract(inspection_id, unit_id):
+    """A unit's extract of a conclusion as an e-mail attachment names it."""
+    inspection, unit = Inspection.get_by_id(inspection_id), Unit.get_by_id(unit_id)
+    return (extract_filename(inspection, unit), PDF_TYPE,
+            conclusion_extract_pdf(inspection, unit))
+
+
+def register_attachments():
+    """Let e-mails name these documents by reference (mail.outbox.document_attachment)."""
+    outbox.register_document("conclusion", _conclusion)
+    outbox.register_document("conclusion_extract", _conclusion_extract)

@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import fonts
-from .text import bold, markup
+from .paragraphs import bold, markup
 
 # Decree 30/2020/NĐ-CP margins: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
 MARGINS = {"topMargin": 20 * mm, "bottomMargin": 20 * mm, "leftMargin": 30 * mm,

@@ -1,14 +1,22 @@
-"""The monthly summary PDF: every section of reports.monthly.monthly_summary, in order."""
-from flask_babel import force_locale
+"""The monthly summary PDF: every section of reports.monthly.monthly_summary, in order.
+
+The web page's sections, rendered from the same summary with the same chart, are kept
+here too (monthly_sections_html).
+"""
+from flask import render_template
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer, Table
 
 from .. import settings
-from ..reports.monthly import monthly_summary
+from ..cache import cached
+from ..reports.monthly import cached_summary, chart_rows, monthly_summary
 from ..text import nfc
 from . import charts, layout
-from .text import date, number, para, percent, points
+from .paragraphs import date, number, para, percent, points
+
 
 def _heading(section, styles):
     """A section's heading, on a new page when too little room is left for it."""
@@ -183,3 +191,17 @@ def summary_pdf(summary, locale="vi"):
 def monthly_summary_pdf(year, month, locale="vi", today=None):
     """The bytes of the monthly summary PDF of a month (ValueError if not begun)."""
     return summary_pdf(monthly_summary(year, month, today), locale)
+
+
+def monthly_sections_html(month, today):
+    """The summary's sections rendered for its web page (with the chart), kept like the summary.
+
+    They are the same for every reader and the unit table alone has hundreds of rows.
+    """
+    def render():
+        summary = cached_summary(month, today)
+        chart = Markup(charts.web_svg(charts.month_chart, chart_rows(summary.units),
+                                      "monthly-chart", _("Open and overdue findings by unit")))
+        return Markup(render_template("reports/_monthly_sections.html", summary=summary,
+                                      chart_svg=chart))
+    return cached(("monthly sections", str(month), today, str(get_locale() or "vi")), render)

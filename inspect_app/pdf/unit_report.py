@@ -5,19 +5,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
 from .. import settings
+from ..labels import FINDING_STATUS
 from ..reports.unit_report import unit_report
 from ..text import nfc
 from . import layout
-from .text import bold, date, markup, number, para, percent
+from .paragraphs import bold, date, markup, number, para, percent
 
 
 def status_text(row):
     """Where an open finding stands: overdue by n days, waiting for review, or open."""
     if row["days_overdue"]:
         return _("Overdue by %(days)s days", days=number(row["days_overdue"]))
-    labels = {"open": _("Open"), "submitted": _("Waiting for review"),
-              "changes_requested": _("Changes requested")}
-    return labels.get(row["status"], row["status"])
+    return str(FINDING_STATUS.get(row["status"], row["status"]))
 
 
 def _counts(report, styles):

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
+from ..cache import cached
 from ..discipline.queries import month_summary as discipline_month_summary
 from . import queries
 
@@ -334,3 +335,9 @@ def monthly_summary(year, month, today=None):
                           inspections_planned=numbers.inspections_planned,
                           inspections_done=numbers.inspections_done,
                           sections=[s for s in sections if s is not None])
+
+
+def cached_summary(month, today):
+    """The summary of month seen on today, kept until the data changes."""
+    return cached(("monthly summary", str(month), today),
+                  lambda: monthly_summary(month.year, month.month, today))

@@ -5,26 +5,28 @@ import datetime as dt
 from peewee import JOIN, Case, fn
 
 from .. import clock
-from ..models import (FINDING_STATES, RUNNING_STATES, Category, ExtensionRequest, Finding,
-                      Inspection, InspectionMember, Response, Unit, User)
-from ..policy import ADMIN, INSPECTOR, LEADER
-from ..text import fold
+from ..cache import cached
+from ..discipline.queries import staff_counts as discipline_staff_counts
+from ..findings.queries import overdue_condition
+from ..models import (
+    FINDING_STATES,
+    RUNNING_STATES,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    Response,
+    Unit,
+)
 
-STAFF_ROLES = (ADMIN, INSPECTOR, LEADER)
-# The pseudo-status of the findings filter: a running finding past its deadline.
-OVERDUE = "overdue"
 # The staff home page lists the deadlines of the next two weeks.
 UPCOMING_DAYS = 14
+# The home page chart shows the units with most open findings.
+HOME_CHART_UNITS = 15
 
 
 def _count_if(condition):
     """SUM of 1 for the rows where condition holds (0 for none)."""
     return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
-
-
-def overdue_condition(today):
-    """The findings overdue on today: deadline passed while the unit still has to act."""
-    return (Finding.deadline < today) & Finding.status.in_(RUNNING_STATES)
 
 
 def finding_counts_by_status():
@@ -162,92 +164,12 @@ def staff_dashboard(today):
     }
 
 
-def _scoped(query, user):
-    """Staff see every finding; anyone else only their unit's issued ones (as policy)."""
-    if user.role in STAFF_ROLES:
-        return query
-    return query.where(Finding.responsible_unit == user.unit_id,
-                       Finding.status != "draft")
-
-
-def _search(query, text):
-    """Keep findings whose folded search text holds every folded word of text."""
-    for word in fold(text).split():
-        query = query.where(Finding.search_text.contains(word))
-    return query
-
-
-def _filtered(query, filters, today):
-    """Apply the list filters (empty values ignored) to a findings query."""
-    if filters.get("unit"):
-        query = query.where(Finding.responsible_unit == filters["unit"])
-    if filters.get("status") == OVERDUE:
-        query = query.where(overdue_condition(today))
-    elif filters.get("status"):
-        query = query.where(Finding.status == filters["status"])
-    if filters.get("severity"):
-        query = query.where(Finding.severity == filters["severity"])
-    if filters.get("category"):
-        query = query.where(Finding.category == filters["category"])
-    if filters.get("inspection"):
-        query = query.where(Finding.inspection == filters["inspection"])
-    if filters.get("deadline_from"):
-        query = query.where(Finding.deadline >= filters["deadline_from"])
-    if filters.get("deadline_to"):
-        query = query.where(Finding.deadline <= filters["deadline_to"])
-    return _search(query, filters.get("q") or "")
-
-
-# The list's order: earliest deadline first, findings without one last.
-LIST_ORDER = (Finding.deadline.asc(nulls="last"), Finding.id)
-
-
-def _listed(today):
-    """Every finding as a list row (with unit, category and inspection), in LIST_ORDER."""
-    return (Finding
-            .select(Finding.id, Finding.code, Finding.title, Finding.recommendation,
-                    Finding.severity, Finding.status, Finding.deadline,
-                    Case(None, [(overdue_condition(today), True)], False).alias("overdue"),
-                    Unit.name.alias("unit_name"), Category.name.alias("category_name"),
-                    Inspection.title.alias("inspection_title"))
-            .join(Unit, on=(Finding.responsible_unit == Unit.id))
-            .switch(Finding)
-            .join(Category, on=(Finding.category == Category.id))
-            .switch(Finding)
-            .join(Inspection, on=(Finding.inspection == Inspection.id))
-            .order_by(*LIST_ORDER)
-            .dicts())
-
-
-def _matching_ids(user, filters, today):
-    """The ids of the findings user may see that match filters (no joins)."""
-    return _filtered(_scoped(Finding.select(Finding.id), user), filters, today)
-
-
-def findings_query(user, filters, today=None):
-    """The findings user may see that match filters, as dict rows, deadline first."""
-    today = today or clock.today()
-    return _filtered(_scoped(_listed(today), user), filters, today)
-
-
-def count_findings(user, filters, today=None, limit=None):
-    """How many findings findings_query lists, counted without its joins.
-
-    With limit, counting stops past it: limit + 1 means "more than limit".
-    """
-    query = _matching_ids(user, filters, today or clock.today())
-    return (query.limit(limit + 1) if limit else query).count()
-
-
-def findings_page(user, filters, page, per_page=25, today=None):
-    """The rows of one page of findings_query.
-
-    The page's ids are picked on the finding table alone and only those rows are
-    joined, so a deep page does not join every row it skips.
-    """
-    today = today or clock.today()
-    page_ids = _matching_ids(user, filters, today).order_by(*LIST_ORDER).paginate(page, per_page)
-    return list(_listed(today).where(Finding.id.in_(page_ids)))
+def cached_staff_home(today):
+    """The staff home page's figures of today, kept until the data changes."""
+    def compute():
+        return {**staff_dashboard(today), "discipline": discipline_staff_counts(today),
+                "chart_rows": open_by_unit(today, HOME_CHART_UNITS)}
+    return cached(("staff home", today), compute)
 
 
 # --- the month's figures, as they stood at a cut-off ------------------------------------
@@ -458,6 +380,11 @@ def unit_standing(today):
     return list(units.values())
 
 
+def cached_unit_standing(today):
+    """unit_standing of today, kept until the data changes."""
+    return cached(("unit standing", today), lambda: unit_standing(today))
+
+
 def unit_open_findings(unit_id, today):
     """[{id, code, title, recommendation, deadline, status, days_overdue, ...}] of a unit.
 
@@ -493,28 +420,3 @@ def unit_resolved_since(unit_id, since):
 
 
 # --- the conclusion document --------------------------------------------------------------
-
-
-def conclusion_team(inspection):
-    """The inspection team's members (without the lead), by name."""
-    return list(User
-                .select()
-                .join(InspectionMember)
-                .where(InspectionMember.inspection == inspection)
-                .order_by(User.full_name))
-
-
-def conclusion_findings(inspection, unit=None):
-    """The findings the conclusion issued (to unit only, if given), in the conclusion's order.
-
-    Findings cancelled afterwards stay: the document shows the conclusion as issued.
-    """
-    query = (Finding
-             .select(Finding, Unit)
-             .join(Unit, on=(Finding.responsible_unit == Unit.id))
-             .where(Finding.inspection == inspection,
-                    Finding.status != "draft")
-             .order_by(Finding.ordinal.asc(nulls="last"), Finding.created_at, Finding.id))
-    if unit is not None:
-        query = query.where(Finding.responsible_unit == unit)
-    return list(query)

@@ -5,21 +5,19 @@ this package are also read by documents, jobs and the CLI, which need no views.
 """
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from .. import clock
-from ..cache import cached
 from ..kept_documents import send_document
 from ..models import Unit
-from ..pdf import charts, documents
-from ..pdf.text import percent, points
+from ..pdf import documents
+from ..pdf.monthly import monthly_sections_html
+from ..pdf.paragraphs import percent, points
 from ..policy import can
 from ..web import requires
 from . import queries
 from .forms import MonthPickForm, UnitPickForm
-from .monthly import Month, Period, chart_rows, is_reportable, monthly_summary
+from .monthly import Month, Period, cached_summary, is_reportable
 from .unit_report import unit_report
 
 bp = Blueprint("reports", __name__)
@@ -96,26 +94,6 @@ def index():
                            unit_form=unit_form, recent_months=_recent_months(today))
 
 
-def cached_summary(month, today):
-    """The summary of month seen on today, kept until the data changes."""
-    return cached(("monthly summary", str(month), today),
-                  lambda: monthly_summary(month.year, month.month, today))
-
-
-def monthly_sections_html(month, today):
-    """The summary's sections rendered (with the chart), kept like the summary.
-
-    They are the same for every reader and the unit table alone has hundreds of rows.
-    """
-    def render():
-        summary = cached_summary(month, today)
-        chart = Markup(charts.web_svg(charts.month_chart, chart_rows(summary.units),
-                                      "monthly-chart", _("Open and overdue findings by unit")))
-        return Markup(render_template("reports/_monthly_sections.html", summary=summary,
-                                      chart_svg=chart))
-    return cached(("monthly sections", str(month), today, _locale()), render)
-
-
 @bp.route("/reports/monthly/<month>")
 @requires("reports.monthly")
 def monthly(month):
@@ -143,11 +121,6 @@ def monthly_pdf(month):
                 documents.monthly_filename(month))
 
 
-def unit_standing(today):
-    """Every busy unit's figures of today, kept until the data changes."""
-    return cached(("unit standing", today), lambda: queries.unit_standing(today))
-
-
 @bp.route("/reports/units")
 @requires("reports.monthly")
 def units_today():
@@ -156,7 +129,7 @@ def units_today():
     order = request.args.get("order")
     if order not in STANDING_ORDERS:
         order = "overdue"
-    rows = sorted(unit_standing(today), key=STANDING_ORDERS[order])
+    rows = sorted(queries.cached_unit_standing(today), key=STANDING_ORDERS[order])
     return render_template("reports/units_today.html", rows=rows, order=order, today=today)
 
 

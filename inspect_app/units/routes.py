@@ -1,14 +1,14 @@
 """The admin's pages for units: list, create, edit, deactivate."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import JOIN
 
-from ..errors import WorkflowError
 from ..models import Unit, UnitKind
-from ..web import apply_form_error, requires
-from . import bp, services
+from ..web import current_actor, requires, run_step
+from . import services
 from .forms import UnitForm, UnitKindForm
+
+bp = Blueprint("units", __name__)
 
 
 def get_unit_or_404(unit_id):
@@ -46,18 +46,14 @@ def _edit(unit):
     if unit.id:
         others = others.where(Unit.id != unit.id)
     form.fill_choices(services.active_kinds(), others)
-    if form.validate_on_submit():
-        parent = Unit.get_or_none(Unit.id == form.parent.data) if form.parent.data else None
-        try:
-            services.save_unit(current_user._get_current_object(), unit, form.code.data,
-                               form.name.data, UnitKind.get_by_id(form.kind.data),
-                               parent, form.email.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The unit has been saved."), "success")
-            return redirect(url_for("units.index"))
-    return render_template("units/edit.html", form=form, unit=unit)
+
+    def save(posted):
+        """Save the unit as the form gives it."""
+        parent = Unit.get_or_none(Unit.id == posted.parent.data) if posted.parent.data else None
+        return services.save_unit(current_actor(), unit, posted.code.data, posted.name.data,
+                                  UnitKind.get_by_id(posted.kind.data), parent, posted.email.data)
+    return run_step(form, save, _("The unit has been saved."), url_for("units.index"),
+                    lambda f: render_template("units/edit.html", form=f, unit=unit))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -78,8 +74,7 @@ def edit(unit_id):
 @requires("units.manage")
 def deactivate(unit_id):
     """Take a unit out of use; its records stay."""
-    services.set_unit_active(current_user._get_current_object(), get_unit_or_404(unit_id),
-                             False)
+    services.set_unit_active(current_actor(), get_unit_or_404(unit_id), False)
     flash(_("The unit has been deactivated."), "success")
     return redirect(url_for("units.index"))
 
@@ -88,8 +83,7 @@ def deactivate(unit_id):
 @requires("units.manage")
 def activate(unit_id):
     """Put a unit back in use."""
-    services.set_unit_active(current_user._get_current_object(), get_unit_or_404(unit_id),
-                             True)
+    services.set_unit_active(current_actor(), get_unit_or_404(unit_id), True)
     flash(_("The unit has been reactivated."), "success")
     return redirect(url_for("units.index"))
 
@@ -105,16 +99,10 @@ def kinds():
 def _edit_kind(kind):
     """Show and handle the unit-kind form for a new or existing kind."""
     form = UnitKindForm(obj=kind if kind.id else None)
-    if form.validate_on_submit():
-        try:
-            services.save_unit_kind(current_user._get_current_object(), kind,
-                                    form.code.data, form.label.data, form.active.data)
-        except WorkflowError as error:
-            apply_form_error(form, error)
-        else:
-            flash(_("The unit kind has been saved."), "success")
-            return redirect(url_for("units.kinds"))
-    return render_template("units/kind_edit.html", form=form, kind=kind)
+    return run_step(form, lambda f: services.save_unit_kind(current_actor(), kind, f.code.data,
+                                                            f.label.data, f.active.data),
+                    _("The unit kind has been saved."), url_for("units.kinds"),
+                    lambda f: render_template("units/kind_edit.html", form=f, kind=kind))
 
 
 @bp.route("/kinds/new", methods=["GET", "POST"])

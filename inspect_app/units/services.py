@@ -38,15 +38,11 @@ def save_unit(actor, unit, code, name, kind, parent=None, email=""):
     code = normalise_code(code)
     _check_code_free(Unit, code, unit.id)
     _check_parent(unit, parent)
-    before = audit.snapshot(unit, UNIT_FIELDS) if unit.id else {}
+    tracked = audit.Tracked(unit, UNIT_FIELDS)
     with transaction():
         unit.code, unit.name, unit.kind = code, name.strip(), kind
         unit.parent, unit.email = parent, (email or "").strip()
-        changes = audit.diff(before, audit.snapshot(unit, UNIT_FIELDS))
-        if changes:
-            action = "update" if unit.id else "create"
-            unit.save()
-            audit.record(actor, action, unit, changes)
+        tracked.save(actor)
     return unit
 
 
@@ -66,14 +62,10 @@ def save_unit_kind(actor, kind, code, label, active=True):
     """Create (kind.id is None) or update a unit kind."""
     code = (code or "").strip().lower()
     _check_code_free(UnitKind, code, kind.id)
-    before = audit.snapshot(kind, KIND_FIELDS) if kind.id else {}
+    tracked = audit.Tracked(kind, KIND_FIELDS)
     with transaction():
         kind.code, kind.label, kind.active = code, label.strip(), active
-        changes = audit.diff(before, audit.snapshot(kind, KIND_FIELDS))
-        if changes:
-            action = "update" if kind.id else "create"
-            kind.save()
-            audit.record(actor, action, kind, changes)
+        tracked.save(actor)
     return kind
 
 

@@ -9,11 +9,10 @@ No login needed; the answer names no user, count or version.
 import peewee
 from flask import Blueprint, jsonify
 
-from . import clock, schema
-from .db import db
-from .jobs.scheduler import LEASE_NAME
-from .models import SchedulerLease
-from .web import public
+from .. import schema
+from ..db import db
+from ..web import public
+from .queries import heartbeat_age_seconds
 
 bp = Blueprint("health", __name__)
 
@@ -26,17 +25,6 @@ def _answer(body, status):
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def heartbeat_age_seconds():
-    """Seconds since the lease holder's last heartbeat, or None if no scheduler ever ran."""
-    beat = (SchedulerLease
-            .select(SchedulerLease.heartbeat_at)
-            .where(SchedulerLease.name == LEASE_NAME)
-            .scalar())
-    if beat is None:
-        return None
-    return max(int((clock.now() - beat).total_seconds()), 0)
 
 
 @bp.route("/healthz")

@@ -1,11 +1,11 @@
-"""`flask report ...`: write the PDF documents to files."""
+"""`flask report ...`: write the PDF documents to files, one or every sample at once."""
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from .. import clock, schema
-from ..models import LOCALES, Inspection, Unit
+from ..models import LOCALES, Finding, Inspection, Unit
 from ..pdf import documents
 from ..units.services import normalise_code
 from .monthly import Month, is_reportable
@@ -81,3 +81,56 @@ def report_unit(code, out, locale):
     if unit is None:
         raise click.ClickException(f"No unit with code {code!r}.")
     _write(out, documents.unit_report_pdf(unit, clock.today(), locale))
+
+
+def _months(today):
+    """The previous month and, once a day of it has ended, the current one."""
+    current = Month.of(today)
+    return [current.previous()] + ([current] if is_reportable(current, today) else [])
+
+
+def _other_responsible_units(inspection):
+    """The ids of the units, other than the inspected one, responsible for its findings."""
+    return (Finding
+            .select(Finding.responsible_unit)
+            .where(Finding.inspection == inspection,
+                   Finding.responsible_unit != inspection.unit_id))
+
+
+def write_samples(folder):
+    """Write every document of the database into folder; returns the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    today, written = clock.today(), []
+
+    def save(name, data):
+        path = folder / name
+        path.write_bytes(data)
+        written.append(path)
+
+    for inspection in Inspection.select().where(Inspection.status.in_(("concluded",
+                                                                       "closed"))):
+        save(documents.conclusion_filename(inspection), documents.conclusion_pdf(inspection))
+        for unit in Unit.select().where(Unit.id.in_(_other_responsible_units(inspection))):
+            save(documents.extract_filename(inspection, unit),
+                 documents.conclusion_extract_pdf(inspection, unit))
+    for month in _months(today):
+        for locale in ("vi", "en"):
+            save(f"{Path(documents.monthly_filename(month)).stem}-{locale}.pdf",
+                 documents.monthly_summary_pdf(month.year, month.month, locale))
+    units = Unit.select().where(Unit.id.in_(Finding.select(Finding.responsible_unit)))
+    for unit in units:
+        save(documents.unit_filename(unit, today), documents.unit_report_pdf(unit, today))
+    return written
+
+
+@report_cli.command("samples")
+@click.option("--out", "folder", default="build/samples", show_default=True,
+              type=click.Path(file_okay=False), help="The folder to write into.")
+def report_samples(folder):
+    """Write every document (conclusions and extracts, monthly summaries, unit reports).
+
+    `make samples` runs it on a fresh database holding the demo data.
+    """
+    _ready()
+    for path in write_samples(Path(folder)):
+        click.echo(path)

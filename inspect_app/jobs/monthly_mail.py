@@ -22,8 +22,8 @@ from ..mail.compose import app_link, enqueue_for_users
 from ..models import OutboxMessage, Unit, User
 from ..pdf import documents
 from ..policy import LEADER, UNIT_HEAD
-from .monthly import Month, monthly_summary
-from .unit_report import unit_report
+from ..reports.monthly import Month, monthly_summary
+from ..reports.unit_report import unit_report
 
 SUMMARY_PREFIX = "monthly"
 UNIT_PREFIX = "unit-report"

@@ -13,10 +13,9 @@ import zlib
 import pypdf
 from flask_babel import lazy_gettext as _l
 from pypdf.errors import LimitReachedError
-from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject,
-                           StreamObject)
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from .errors import WorkflowError
+from ..errors import WorkflowError
 
 # Allowed extensions and the content type the file is served with.
 ALLOWED = {

@@ -8,7 +8,7 @@ from . import backup, demo, schema
 from .auth import services as accounts
 from .errors import WorkflowError
 from .models import ROLES, Unit, User
-from .reports.cli import report_cli
+from .reports.report_commands import report_cli
 
 db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -105,8 +105,8 @@ def restore_command(source, force):
 
 def register(app):
     """Attach the command groups to app."""
-    from .jobs import cli as jobs_commands
+    from .jobs import job_commands
 
-    jobs_commands.register(app)
+    job_commands.register(app)
     for group in (db_cli, demo_cli, users_cli, report_cli, backup_command, restore_command):
         app.cli.add_command(group)

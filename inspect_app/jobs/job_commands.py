@@ -10,7 +10,7 @@ from werkzeug.serving import is_running_from_reloader, run_simple
 
 from .. import clock, logs
 from ..mail.sender import send_pending
-from ..reports.monthly_mail import send_monthly_summaries
+from .monthly_mail import send_monthly_summaries
 from .reminders import run_escalation, run_reminders
 from .scheduler import JobScheduler
 from .sweep import sweep_files

@@ -4,9 +4,8 @@ import io
 
 from flask_babel import gettext as _
 
-from ..admin.forms import severity_choices
+from ..labels import FINDING_STATUS, SEVERITY, plain
 from ..spreadsheet import write_workbook
-from .forms import status_choices
 
 UTF8_BOM = "\ufeff"
 CSV_BATCH = 500
@@ -20,16 +19,17 @@ def header():
             _("Status"), _("Overdue"), _("Inspection"), _("Recommendation")]
 
 
-def _labels():
-    """{value: name} of severities and states, in the user's language."""
-    return {key: str(label) for key, label in severity_choices() + status_choices()}
+def _names():
+    """({severity: name}, {status: name}), translated once for every row."""
+    return plain(SEVERITY), plain(FINDING_STATUS)
 
 
-def values(row, labels):
+def values(row, names):
     """One finding row as the exported cells (the deadline stays a date)."""
+    severities, states = names
     return [row["code"], row["title"], row["unit_name"], row["category_name"],
-            labels.get(row["severity"], row["severity"]), row["deadline"],
-            labels.get(row["status"], row["status"]), _("Yes") if row["overdue"] else "",
+            severities.get(row["severity"], row["severity"]), row["deadline"],
+            states.get(row["status"], row["status"]), _("Yes") if row["overdue"] else "",
             row["inspection_title"], row["recommendation"]]
 
 
@@ -46,13 +46,13 @@ def _csv_safe(value):
 
 def csv_chunks(rows):
     """The CSV file in UTF-8 with a BOM, yielded in batches of rows."""
-    labels = _labels()
+    names = _names()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(UTF8_BOM)
     writer.writerow(header())
     for count, row in enumerate(rows, start=1):
-        writer.writerow([_csv_safe(value) for value in values(row, labels)])
+        writer.writerow([_csv_safe(value) for value in values(row, names)])
         if count % CSV_BATCH == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -62,5 +62,5 @@ def csv_chunks(rows):
 
 def write_xlsx(rows, output):
     """Write the workbook of the findings to the binary file output."""
-    labels = _labels()
-    write_workbook(output, _("Findings"), header(), (values(row, labels) for row in rows))
+    names = _names()
+    write_workbook(output, _("Findings"), header(), (values(row, names) for row in rows))

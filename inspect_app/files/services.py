@@ -1,6 +1,6 @@
 """Uploaded files: checks on name and size, storage under UPLOAD_DIR, and reading back.
 
-What the bytes must be is file_checks.py's concern. A file is written under a temporary
+What the bytes must be is checks.py's concern. A file is written under a temporary
 name and takes its stored name only once the transaction holding its row commits.
 """
 import hashlib
@@ -14,11 +14,11 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .db import on_commit
-from .errors import WorkflowError
-from .file_checks import ALLOWED, check_content
-from .models import Attachment
-from .text import nfc
+from ..db import on_commit
+from ..errors import WorkflowError
+from ..models import Attachment
+from ..text import nfc
+from .checks import ALLOWED, check_content
 
 MAX_NAME_LENGTH = 200
 # Invisible characters a name could use to display as something else ("evil\u202efdp.png"

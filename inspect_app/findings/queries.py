@@ -1,0 +1,326 @@
+"""Findings read: the list with its filters and search, one finding's reports, requests and
+history, the review queue and a unit's home."""
+import datetime as dt
+
+from flask_babel import get_locale
+from peewee import JOIN, Case
+
+from .. import audit, clock
+from ..cache import cached
+from ..formatting import format_date
+from ..labels import FINDING_TIMELINE, OVERDUE
+from ..models import (
+    EXTENDABLE_STATES,
+    RUNNING_STATES,
+    Category,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    Response,
+    Unit,
+    User,
+)
+from ..policy import STAFF_ROLES, viewer_scope
+from ..text import fold
+
+
+def overdue_condition(today):
+    """The findings overdue on today: deadline passed while the unit still has to act."""
+    return (Finding.deadline < today) & Finding.status.in_(RUNNING_STATES)
+
+
+def _scoped(query, user):
+    """Staff see every finding; anyone else only their unit's issued ones (as policy)."""
+    if user.role in STAFF_ROLES:
+        return query
+    return query.where(Finding.responsible_unit == user.unit_id,
+                       Finding.status != "draft")
+
+
+def _search(query, text):
+    """Keep findings whose folded search text holds every folded word of text."""
+    for word in fold(text).split():
+        query = query.where(Finding.search_text.contains(word))
+    return query
+
+
+def _filtered(query, filters, today):
+    """Apply the list filters (empty values ignored) to a findings query."""
+    if filters.get("unit"):
+        query = query.where(Finding.responsible_unit == filters["unit"])
+    if filters.get("status") == OVERDUE:
+        query = query.where(overdue_condition(today))
+    elif filters.get("status"):
+        query = query.where(Finding.status == filters["status"])
+    if filters.get("severity"):
+        query = query.where(Finding.severity == filters["severity"])
+    if filters.get("category"):
+        query = query.where(Finding.category == filters["category"])
+    if filters.get("inspection"):
+        query = query.where(Finding.inspection == filters["inspection"])
+    if filters.get("deadline_from"):
+        query = query.where(Finding.deadline >= filters["deadline_from"])
+    if filters.get("deadline_to"):
+        query = query.where(Finding.deadline <= filters["deadline_to"])
+    return _search(query, filters.get("q") or "")
+
+
+# The list's order: earliest deadline first, findings without one last.
+LIST_ORDER = (Finding.deadline.asc(nulls="last"), Finding.id)
+
+
+def _listed(today):
+    """Every finding as a list row (with unit, category and inspection), in LIST_ORDER."""
+    return (Finding
+            .select(Finding.id, Finding.code, Finding.title, Finding.recommendation,
+                    Finding.severity, Finding.status, Finding.deadline,
+                    Case(None, [(overdue_condition(today), True)], False).alias("overdue"),
+                    Unit.name.alias("unit_name"), Category.name.alias("category_name"),
+                    Inspection.title.alias("inspection_title"))
+            .join(Unit, on=(Finding.responsible_unit == Unit.id))
+            .switch(Finding)
+            .join(Category, on=(Finding.category == Category.id))
+            .switch(Finding)
+            .join(Inspection, on=(Finding.inspection == Inspection.id))
+            .order_by(*LIST_ORDER)
+            .dicts())
+
+
+def _matching_ids(user, filters, today):
+    """The ids of the findings user may see that match filters (no joins)."""
+    return _filtered(_scoped(Finding.select(Finding.id), user), filters, today)
+
+
+def findings_query(user, filters, today=None):
+    """The findings user may see that match filters, as dict rows, deadline first."""
+    today = today or clock.today()
+    return _filtered(_scoped(_listed(today), user), filters, today)
+
+
+def count_findings(user, filters, today=None, limit=None):
+    """How many findings findings_query lists, counted without its joins.
+
+    With limit, counting stops past it: limit + 1 means "more than limit".
+    """
+    query = _matching_ids(user, filters, today or clock.today())
+    return (query.limit(limit + 1) if limit else query).count()
+
+
+def findings_page(user, filters, page, per_page=25, today=None):
+    """The rows of one page of findings_query.
+
+    The page's ids are picked on the finding table alone and only those rows are
+    joined, so a deep page does not join every row it skips.
+    """
+    today = today or clock.today()
+    page_ids = _matching_ids(user, filters, today).order_by(*LIST_ORDER).paginate(page, per_page)
+    return list(_listed(today).where(Finding.id.in_(page_ids)))
+
+
+# The inspection filter offers the latest inspections (and the one asked for): a
+# province holds tens of thousands, far too many for one drop-down.
+INSPECTION_CHOICES = 200
+
+
+def _inspections(user, selected=None):
+    """The latest inspections whose findings user may list, latest first, plus selected."""
+    query = (Inspection
+             .select(Inspection.id, Inspection.title, Inspection.start_date)
+             .order_by(Inspection.start_date.desc(), Inspection.id.desc()))
+    if user.role not in STAFF_ROLES:
+        query = query.where(Inspection.unit == user.unit_id)
+    latest = list(query.limit(INSPECTION_CHOICES))
+    if selected and selected not in {i.id for i in latest}:
+        latest += list(query.where(Inspection.id == selected))
+    return latest
+
+
+def filter_choices(user, selected_inspection=None):
+    """{"units", "categories", "inspections"}: [(id, label)] for the filter form."""
+    units = Unit.select(Unit.id, Unit.name).order_by(Unit.name)
+    categories = Category.select(Category.id, Category.name).order_by(Category.name)
+    return {
+        "units": [(u.id, u.name) for u in units],
+        "categories": [(c.id, c.name) for c in categories],
+        "inspections": [(i.id, f"{i.title} ({format_date(i.start_date)})")
+                        for i in _inspections(user, selected_inspection)],
+    }
+
+
+def cached_filter_choices(user, selected_inspection=None):
+    """filter_choices, kept until the data changes (per scope, inspection and language)."""
+    key = ("finding filter choices", viewer_scope(user), selected_inspection,
+           str(get_locale()))
+    return cached(key, lambda: filter_choices(user, selected_inspection))
+
+
+def cached_count(user, filters, limit=None):
+    """count_findings of today, kept until the data changes (a list is counted once)."""
+    today = clock.today()
+    key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit, today)
+    return cached(key, lambda: count_findings(user, filters, today, limit))
+
+
+def unit_heads(unit_id):
+    """The active unit heads of a unit."""
+    return list(User
+                .select()
+                .where(User.unit == unit_id,
+                       User.role == "unit_head",
+                       User.active))
+
+
+def is_overdue(finding, today):
+    """Whether the finding's deadline has passed while the unit still has to act."""
+    return (finding.status in RUNNING_STATES and finding.deadline is not None
+            and finding.deadline < today)
+
+
+DUE_SOON_DAYS = 7
+
+
+def responses_of(finding):
+    """The finding's reports, oldest first, with author and reviewer (their names)."""
+    Reviewer = User.alias()
+    return list(Response
+                .select(Response, User.id, User.full_name, Reviewer.id, Reviewer.full_name)
+                .join(User, on=(Response.author == User.id))
+                .switch(Response)
+                .join(Reviewer, join_type=JOIN.LEFT_OUTER, on=(Response.reviewer == Reviewer.id))
+                .where(Response.finding == finding)
+                .order_by(Response.submitted_at, Response.id))
+
+
+def extensions_of(finding):
+    """The finding's extension requests, oldest first, with who asked and decided (names)."""
+    Decider = User.alias()
+    return list(ExtensionRequest
+                .select(ExtensionRequest, User.id, User.full_name, Decider.id, Decider.full_name)
+                .join(User, on=(ExtensionRequest.requested_by == User.id))
+                .switch(ExtensionRequest)
+                .join(Decider, join_type=JOIN.LEFT_OUTER,
+                      on=(ExtensionRequest.decided_by == Decider.id))
+                .where(ExtensionRequest.finding == finding)
+                .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
+
+
+def _entry_details(event, changes, responses, extensions):
+    """(note, deadline) shown under a timeline entry, from the report or request it names."""
+    response = responses.get(changes.get("response"))
+    extension = extensions.get(changes.get("extension"))
+    if event.action == "submit_report" and response:
+        return response.body, None
+    if event.action in ("accept_report", "request_changes") and response:
+        return response.review_note, None
+    if event.action == "request_extension" and extension:
+        return extension.reason, extension.requested_deadline
+    if event.action in ("approve_extension", "reject_extension") and extension:
+        return extension.note, extension.requested_deadline
+    if event.action in ("cancel", "reopen"):
+        return changes.get("reason", ""), None
+    return "", None
+
+
+def _entry_text(event, changes):
+    """What the timeline says the event did."""
+    text = FINDING_TIMELINE.get(event.action)
+    if text is None:
+        # Steps recorded by other areas (the conclusion) read by the state they set.
+        opened = changes.get("status", [None, None])[-1] == "open"
+        text = FINDING_TIMELINE["issue"] if opened else FINDING_TIMELINE["update"]
+    return text
+
+
+def timeline(finding, responses=None, extensions=None):
+    """The finding's history as audit.timeline entries (at, actor, kind, text, note, deadline)."""
+    responses = {r.id: r for r in (responses if responses is not None
+                                   else responses_of(finding))}
+    extensions = {e.id: e for e in (extensions if extensions is not None
+                                    else extensions_of(finding))}
+
+    def describe(event, changes):
+        note, deadline = _entry_details(event, changes, responses, extensions)
+        return {"text": _entry_text(event, changes), "note": note, "deadline": deadline}
+    return audit.timeline(finding, describe)
+
+
+def review_queue():
+    """(pending reports oldest first, pending extension requests oldest first)."""
+    reports = (Response
+               .select(Response, Finding, Unit, User)
+               .join(Finding)
+               .join(Unit, on=(Finding.responsible_unit == Unit.id))
+               .switch(Response)
+               .join(User, on=(Response.author == User.id))
+               .where(Response.review == "pending",
+                      Finding.status == "submitted")
+               .order_by(Response.submitted_at, Response.id))
+    extensions = (ExtensionRequest
+                  .select(ExtensionRequest, Finding, Unit, User)
+                  .join(Finding)
+                  .join(Unit, on=(Finding.responsible_unit == Unit.id))
+                  .switch(ExtensionRequest)
+                  .join(User, on=(ExtensionRequest.requested_by == User.id))
+                  .where(ExtensionRequest.status == "pending",
+                         Finding.status.in_(EXTENDABLE_STATES))
+                  .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
+    return list(reports), list(extensions)
+
+
+HOME_GROUPS = ("overdue", "due_soon", "open", "submitted", "resolved")
+
+
+# The unit home shows the latest resolved findings; the findings list has them all.
+HOME_RESOLVED = 10
+
+
+def _home_group(finding, today):
+    """The unit-home group a finding falls in."""
+    if finding.status == "submitted":
+        return "submitted"
+    if finding.status == "resolved":
+        return "resolved"
+    if is_overdue(finding, today):
+        return "overdue"
+    if finding.deadline is not None \
+            and finding.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return "open"
+
+
+def _home_columns():
+    """The finding columns the unit home shows or groups by."""
+    return (Finding.id, Finding.code, Finding.title, Finding.severity, Finding.deadline,
+            Finding.status, Finding.resolved_at)
+
+
+def unit_home(unit, today):
+    """The unit's issued findings grouped: overdue, due soon, open, submitted, resolved.
+
+    The resolved group holds the latest HOME_RESOLVED only; a unit resolves hundreds
+    over the years and the findings list holds them all.
+    """
+    awaiting = (Finding
+                .select(*_home_columns())
+                .where(Finding.responsible_unit == unit,
+                       Finding.status.in_(RUNNING_STATES + ("submitted",)))
+                .order_by(Finding.deadline, Finding.id))
+    groups = {name: [] for name in HOME_GROUPS}
+    for finding in awaiting:
+        groups[_home_group(finding, today)].append(finding)
+    groups["resolved"] = list(Finding
+                              .select(*_home_columns())
+                              .where(Finding.responsible_unit == unit,
+                                     Finding.status == "resolved")
+                              .order_by(Finding.resolved_at.desc(nulls="last"),
+                                        Finding.id.desc())
+                              .limit(HOME_RESOLVED))
+    return groups
+
+
+def resolved_count(unit):
+    """How many of the unit's findings are resolved."""
+    return (Finding
+            .select()
+            .where(Finding.responsible_unit == unit, Finding.status == "resolved")
+            .count())

@@ -1,0 +1,1 @@
+"""GET /healthz for the load balancer: database, migrations, the scheduler's heartbeat."""

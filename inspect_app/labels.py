@@ -1,0 +1,92 @@
+"""What the interface calls each state, severity, kind and role.
+
+The one place forms, templates (the `labels` global), PDFs, exports and e-mails read these
+names from. The values are lazy strings: each is translated where it is shown, in the
+language in force there. Keys are the values stored in the database.
+"""
+from flask_babel import lazy_gettext as _l
+
+# The derived pseudo-status the lists filter on: running and past its deadline.
+OVERDUE = "overdue"
+
+FINDING_STATUS = {
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "submitted": _l("Waiting for review"),
+    "changes_requested": _l("Changes requested"),
+    "resolved": _l("Resolved"),
+    "cancelled": _l("Cancelled"),
+    OVERDUE: _l("Overdue"),
+}
+
+SEVERITY = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
+
+REVIEW = {"pending": _l("Waiting for review"), "accepted": _l("Accepted"),
+          "changes_requested": _l("Changes requested")}
+
+PLAN_STATUS = {"draft": _l("Draft"), "approved": _l("Approved")}
+
+INSPECTION_STATUS = {"planned": _l("Planned"), "in_progress": _l("In progress"),
+                     "concluded": _l("Concluded"), "closed": _l("Closed"),
+                     "cancelled": _l("Cancelled")}
+
+INSPECTION_KIND = {"scheduled": _l("Scheduled"), "surprise": _l("Surprise"),
+                   "follow_up": _l("Follow-up")}
+
+ROLE = {"admin": _l("Administrator"), "inspector": _l("Inspector"), "leader": _l("Leader"),
+        "unit_head": _l("Unit head")}
+
+# Each language is named in itself, whatever the language of the page.
+LANGUAGE = {"vi": "Tiếng Việt", "en": "English"}
+
+PERSON_TYPE = {"can_bo": _l("Elected or appointed official (cán bộ)"),
+               "cong_chuc": _l("Civil servant (công chức)"),
+               "vien_chuc": _l("Public employee (viên chức)")}
+
+CASE_STATUS = {"open": _l("Being processed"), "deferred": _l("Deferred"),
+               "decided": _l("Decided"), "dismissed": _l("Closed without a measure"),
+               OVERDUE: _l("Overdue")}
+
+DEFERRAL_GROUND = {
+    "illness": _l("Illness or medical treatment"),
+    "pregnancy_childcare": _l("Pregnancy, maternity leave or a child under 12 months"),
+    "criminal_proceedings": _l("Detention or criminal proceedings"),
+}
+
+# What a finding's or a case's history says each recorded action did.
+FINDING_TIMELINE = {
+    "create": _l("Recorded the finding"),
+    "update": _l("Edited the finding"),
+    "issue": _l("Issued the finding with the conclusion"),
+    "submit_report": _l("Submitted a remediation report"),
+    "accept_report": _l("Accepted the remediation report"),
+    "request_changes": _l("Asked for changes to the remediation report"),
+    "request_extension": _l("Asked for a later deadline"),
+    "approve_extension": _l("Approved the later deadline"),
+    "reject_extension": _l("Rejected the later deadline"),
+    "cancel": _l("Cancelled the finding"),
+    "reopen": _l("Reopened the finding"),
+}
+
+CASE_TIMELINE = {
+    "create": _l("Opened the case"),
+    "update": _l("Edited the case"),
+    "extend": _l("Extended the processing time"),
+    "decide": _l("Recorded the disciplinary decision"),
+    "dismiss": _l("Closed the case without a disciplinary measure"),
+    "defer": _l("Deferred the case"),
+    "resume": _l("Resumed the case"),
+}
+
+OUTBOX_STATUS = {"pending": _l("Waiting"), "sent": _l("Sent"),
+                 "failed": _l("Failed, will retry"), "dead": _l("Given up")}
+
+
+def choices(names, keys=None):
+    """[(key, name)] for a select field: every entry of names, or those of keys in order."""
+    return [(key, names[key]) for key in (keys if keys is not None else names)]
+
+
+def plain(names):
+    """{key: name} with every name translated now (for a document built in one language)."""
+    return {key: str(name) for key, name in names.items()}
