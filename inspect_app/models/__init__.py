@@ -1,6 +1,7 @@
 """All models; each area adds its module here and its tables to ALL_MODELS."""
 from .audit import AuditEvent
 from .base import BaseModel
+from .calendar import CALENDAR_DAY_KINDS, CalendarFeed, WorkCalendarDay
 from .data_version import TRACKED_TABLES, DataVersion
 from .discipline import (CASE_STATES, DEFERRAL_GROUNDS, MAX_PROCESSING_DAYS, PERSON_TYPES,
                          PROCESSING_DAYS, DisciplineCase, DisciplineCaseFinding,
@@ -19,9 +20,9 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
-              UserSession, LoginThrottle, DocumentBuild]
+              UserSession, LoginThrottle, DocumentBuild, WorkCalendarDay, CalendarFeed]
 
-__all__ = ["ALL_MODELS", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
+__all__ = ["ALL_MODELS", "CALENDAR_DAY_KINDS", "CalendarFeed", "WorkCalendarDay", "CASE_STATES", "DEFERRAL_GROUNDS", "DisciplineCase",
            "DisciplineCaseFinding", "DisciplineMeasure", "MAX_PROCESSING_DAYS",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
            "DataVersion", "DocumentBuild",

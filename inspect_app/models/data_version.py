@@ -4,12 +4,14 @@ from peewee import BigIntegerField, IntegerField
 from .base import BaseModel
 
 # The tables whose rows feed cached figures (dashboard, monthly summary, list totals).
-# Triggers created by migrations/0007_data_version.py raise the version on any insert,
+# Triggers created by migrations/0007_data_version.py (and 0011 for the working calendar,
+# which the days overdue depend on) raise the version on any insert,
 # update or delete in them. Users, audit events, mail and job tables are left out: they
 # change on every login or job run and no cached figure reads them.
 TRACKED_TABLES = ("setting", "unit_kind", "unit", "plan", "inspection", "inspection_member",
                   "category", "finding", "response", "extension_request",
-                  "discipline_measure", "discipline_case", "discipline_case_finding")
+                  "discipline_measure", "discipline_case", "discipline_case_finding",
+                  "work_calendar_day")
 
 
 class DataVersion(BaseModel):

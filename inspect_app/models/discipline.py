@@ -47,6 +47,11 @@ class DisciplineCase(BaseModel):
     violation = TextField()
     opened_on = DateField(index=True)
     deadline = DateField(index=True)
+    # How the deadline is counted (inspect_app.deadlines): calendar days from the opening,
+    # or the date an extension gave.
+    deadline_unit = CharField(max_length=16, default="")
+    deadline_from = DateField(null=True)
+    deadline_days = IntegerField(null=True)
     # opened_on + 90 days: kept so the page can show how far an extension moved the deadline.
     original_deadline = DateField()
     extension_reason = TextField(default="")

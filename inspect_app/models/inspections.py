@@ -91,6 +91,10 @@ class Finding(BaseModel):
     recommendation = TextField(default="")
     official_name = CharField(max_length=200, default="")
     official_position = CharField(max_length=200, default="")
+    # How the deadline is counted (inspect_app.deadlines): a date, or deadline_days
+    # calendar or working days after deadline_from (the conclusion date once issued).
+    deadline_unit = CharField(max_length=16, default="")
+    deadline_from = DateField(null=True)
     deadline_days = IntegerField(null=True)
     deadline = DateField(null=True, index=True)
     original_deadline = DateField(null=True)
@@ -135,6 +139,10 @@ class ExtensionRequest(BaseModel):
     finding = ForeignKeyField(Finding, backref="extensions")
     requested_by = ForeignKeyField(User, backref="extension_requests")
     requested_deadline = DateField()
+    # How the new deadline was asked for: a date, or days after the current deadline.
+    requested_unit = CharField(max_length=16, default="")
+    requested_from = DateField(null=True)
+    requested_days = IntegerField(null=True)
     previous_deadline = DateField()
     reason = TextField()
     status = CharField(max_length=16, default="pending", index=True)
