@@ -57,16 +57,17 @@ def _tables(database):
     return WorkCalendarDay, CalendarFeed
 
 
-def _add_basis_columns(migrator):
+def _add_basis_columns(database, migrator):
     """The basis of each kind of deadline, next to its date."""
-    migrate(migrator.add_column("finding", "deadline_unit", CharField(max_length=16, default="")),
-            migrator.add_column("finding", "deadline_from", DateField(null=True)),
-            migrator.add_column("extension_request", "requested_unit",
-                                CharField(max_length=16, default="")),
+    # A NOT NULL column with a default, added in place: peewee's SQLite migrator would copy
+    # the table, which its foreign keys forbid.
+    for table, column in (("finding", "deadline_unit"), ("extension_request", "requested_unit"),
+                          ("discipline_case", "deadline_unit")):
+        database.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR(16) NOT NULL "
+                             "DEFAULT ''")
+    migrate(migrator.add_column("finding", "deadline_from", DateField(null=True)),
             migrator.add_column("extension_request", "requested_from", DateField(null=True)),
             migrator.add_column("extension_request", "requested_days", IntegerField(null=True)),
-            migrator.add_column("discipline_case", "deadline_unit",
-                                CharField(max_length=16, default="")),
             migrator.add_column("discipline_case", "deadline_from", DateField(null=True)),
             migrator.add_column("discipline_case", "deadline_days", IntegerField(null=True)))
 
@@ -104,7 +105,7 @@ def upgrade(database, migrator):
     """Create the tables, add and fill the deadline bases, seed the calendar, track it."""
     work_calendar_day, calendar_feed = _tables(database)
     database.create_tables([work_calendar_day, calendar_feed])
-    _add_basis_columns(migrator)
+    _add_basis_columns(database, migrator)
     _fill_existing_bases(database)
     _track(database)
     work_calendar_day.insert_many(
