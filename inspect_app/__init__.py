@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import clock, db, formatting, i18n, logs, web
+from . import clock, db, formatting, i18n, logs, web, workdays
 from .auth import login_manager
 from .config import FIXED, from_environment
 
@@ -39,6 +39,7 @@ def create_app(config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
     formatting.init_app(app)
+    workdays.init_app(app)
     web.init_app(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -209,3 +209,4 @@ def overdue(calendar, deadline, today):
     if deadline is None or deadline >= today:
         return 0, 0
     return (today - deadline).days, calendar.working_days_between(deadline, today)
+

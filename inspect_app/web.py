@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import audit
+from . import audit, deadlines, workdays
 from .errors import WorkflowError
 from .kept_documents import RETRY_AFTER_SECONDS, DocumentBusy
 from .policy import can
@@ -216,6 +216,13 @@ def safe_next(target, default_endpoint="main.home"):
         if not parts.scheme and not parts.netloc:
             return target
     return url_for(default_endpoint)
+
+
+def flash_deadline_move(basis, deadline):
+    """Tell the user when the date given, or a period's last day, fell on a day off."""
+    notice = deadlines.move_notice(workdays.load(), basis, deadline) if basis else None
+    if notice:
+        flash(notice, "warning")
 
 
 def apply_form_error(form, error):

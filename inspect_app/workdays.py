@@ -13,6 +13,7 @@ import functools
 import holidays
 from flask_babel import lazy_gettext as _l
 
+from . import deadlines
 from .models import WorkCalendarDay
 
 DAY = dt.timedelta(days=1)
@@ -159,3 +160,14 @@ def load():
     for row in rows:
         (days_off if row.kind == DAY_OFF else working_days)[row.day] = row.reason
     return WorkCalendar(days_off, working_days)
+
+
+def explain(basis, deadline):
+    """How deadline was counted, on the calendar as it stands (a template global)."""
+    return deadlines.explain(load(), basis, deadline) if basis is not None else ""
+
+
+def init_app(app):
+    """Let templates explain a deadline and say how long something is overdue."""
+    app.add_template_global(explain, "explain_deadline")
+    app.add_template_global(deadlines.overdue_text, "overdue_text")

@@ -211,9 +211,12 @@ def make_case(unit=None, official_name=None, person_type="cong_chuc", opened_on=
         measure = next(m for m in measures_offered(person_type, decision_date)
                        if m.code == (measure_code or "khien_trach"))
         outcome_on = decision_date
+    # Counted as the service counts it: 90 days from the opening, or the date given.
+    basis = ({"deadline_unit": "date", "deadline_from": deadline} if deadline else
+             {"deadline_unit": "calendar_days", "deadline_from": opened_on, "deadline_days": 90})
     case = DisciplineCase.create(
         official_name=official_name, official_position=official_position,
-        person_type=person_type, unit=unit or make_unit(), violation=violation,
+        person_type=person_type, unit=unit or make_unit(), violation=violation, **basis,
         opened_on=opened_on, deadline=deadline or opened_on + dt.timedelta(days=90),
         original_deadline=opened_on + dt.timedelta(days=90), status=status, measure=measure,
         decision_no=f"{n}/QĐ-UBND" if measure else "", decision_date=decision_date,

@@ -7,14 +7,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, deadlines, workdays
 from ..errors import WorkflowError
 from ..kept_documents import send_document, viewer_scope
 from ..models import DisciplineMeasure, Finding, Unit
 from ..policy import UNIT_HEAD, can
 from ..text import fold
 from ..units.services import active_units
-from ..web import apply_form_error, bounded_int, page_number, requires
+from ..web import apply_form_error, bounded_int, flash_deadline_move, page_number, requires
 from . import bp, exports, queries, services
 from .forms import (CaseFilterForm, CaseForm, DecideForm, DeferForm, DismissForm,
                     ExtendForm, MeasureForm, ResumeForm, labels, measure_groups)
@@ -132,6 +132,7 @@ def create():
             apply_form_error(form, error)
         else:
             flash(_("The disciplinary case has been opened."), "success")
+            flash_deadline_move(case.deadline_basis, case.deadline)
             return redirect(url_for("discipline.show", case_id=case.id))
     return render_template("discipline/edit.html", form=form, case=None)
 
@@ -192,9 +193,14 @@ def _show(case, bound=None):
         _offer_measures(forms["decide"], case, today)
     if bound:
         forms[bound[0]] = bound[1]
+    calendar = workdays.load()
+    overdue = queries.is_overdue(case, today)
     return render_template("discipline/show.html", case=case, forms=forms,
                            actions=actions,
-                           overdue=queries.is_overdue(case, today),
+                           latest_deadline=services.latest_deadline(case, calendar),
+                           overdue=overdue,
+                           overdue_days=deadlines.overdue(calendar, case.deadline, today)
+                           if overdue else None,
                            findings=queries.findings_of_case(case, current_user),
                            timeline=services.timeline(case))
 
@@ -227,10 +233,12 @@ def _step(case_id, name, run, done_message):
 @requires("discipline.manage")
 def extend(case_id):
     """Extend the processing time once."""
-    return _step(case_id, "extend",
-                 lambda case, f: services.extend_deadline(_actor(), case, f.new_deadline.data,
-                                                          f.reason.data),
-                 _("The processing time has been extended."))
+    def extend_case(case, form):
+        case = services.extend_deadline(_actor(), case, form.new_deadline.data,
+                                        form.reason.data, form.new_days.data)
+        flash_deadline_move(case.deadline_basis, case.deadline)
+
+    return _step(case_id, "extend", extend_case, _("The processing time has been extended."))
 
 
 def _record_decision(case, form):

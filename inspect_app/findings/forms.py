@@ -4,6 +4,7 @@ from wtforms import DateField, IntegerField, MultipleFileField, SelectField, Str
     TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..deadlines import CALENDAR_DAYS, WORKING_DAYS
 from ..forms import BaseForm, required_message
 from ..web import bounded_int
 
@@ -11,6 +12,11 @@ from ..web import bounded_int
 def severity_choices():
     """The severities with their names in the user's language."""
     return [("high", _l("High")), ("medium", _l("Medium")), ("low", _l("Low"))]
+
+
+def day_unit_choices():
+    """Calendar or working days, for a deadline given as a number of days."""
+    return [(CALENDAR_DAYS, _l("calendar days")), (WORKING_DAYS, _l("working days"))]
 
 
 class FindingForm(BaseForm):
@@ -32,6 +38,8 @@ class FindingForm(BaseForm):
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     deadline_days = IntegerField(_l("Or days after the conclusion"),
                                  validators=[Optional(), NumberRange(min=1, max=365)])
+    deadline_unit = SelectField(_l("Counted in"), choices=day_unit_choices(),
+                                default=CALENDAR_DAYS)
 
     def fill_choices(self, categories, units):
         """Offer the given categories and units."""
@@ -48,10 +56,13 @@ class ReportForm(BaseForm):
 
 
 class ExtensionForm(BaseForm):
-    """A request for a later deadline."""
+    """A request for a later deadline: a date, or days after the current deadline."""
 
-    requested_deadline = DateField(_l("New deadline"),
-                                   validators=[DataRequired(required_message())])
+    requested_deadline = DateField(_l("New deadline"), validators=[Optional()])
+    requested_days = IntegerField(_l("Or days after the current deadline"),
+                                  validators=[Optional(), NumberRange(min=1, max=365)])
+    requested_unit = SelectField(_l("Counted in"), choices=day_unit_choices(),
+                                 default=CALENDAR_DAYS)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(required_message()),
                                                      Length(max=5000)])
 

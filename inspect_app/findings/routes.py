@@ -3,13 +3,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, deadlines, workdays
 from ..discipline import queries as discipline
 from ..errors import WorkflowError
 from ..models import (Attachment, Category, ExtensionRequest, Finding, Inspection, Response,
                       Unit)
 from ..policy import can
-from ..web import apply_form_error, requires
+from ..web import apply_form_error, flash_deadline_move, requires
 from . import bp, services
 from .forms import ExtensionForm, FindingForm, NoteForm, ReasonForm, ReportForm
 
@@ -87,7 +87,8 @@ def _finding_fields(form):
             "official_name": form.official_name.data,
             "official_position": form.official_position.data,
             "deadline": form.deadline.data,
-            "deadline_days": form.deadline_days.data}
+            "deadline_days": form.deadline_days.data,
+            "deadline_unit": form.deadline_unit.data}
 
 
 def _choices(form, current_category=None):
@@ -115,6 +116,7 @@ def create(inspection_id):
             apply_form_error(form, error)
         else:
             flash(_("The finding has been recorded as a draft."), "success")
+            flash_deadline_move(finding.deadline_basis, finding.deadline)
             return redirect(url_for("findings.show", finding_id=finding.id))
     return render_template("findings/edit.html", form=form, inspection=inspection,
                            finding=None)
@@ -134,13 +136,19 @@ def edit(finding_id):
     if request.method == "GET":
         form.category.data = finding.category_id
         form.responsible_unit.data = finding.responsible_unit_id
+        if finding.deadline_unit == deadlines.DATE:
+            # The date as given, before a day off moved it.
+            form.deadline.data = finding.deadline_from
+        elif finding.deadline_unit:
+            form.deadline_unit.data = finding.deadline_unit
     if form.validate_on_submit():
         try:
-            services.update_finding(_actor(), finding, **_finding_fields(form))
+            finding = services.update_finding(_actor(), finding, **_finding_fields(form))
         except WorkflowError as error:
             apply_form_error(form, error)
         else:
             flash(_("The finding has been saved."), "success")
+            flash_deadline_move(finding.deadline_basis, finding.deadline)
             return redirect(url_for("findings.show", finding_id=finding.id))
     return render_template("findings/edit.html", form=form, inspection=finding.inspection,
                            finding=finding)
@@ -196,12 +204,14 @@ def _show(finding, bound=None):
     if bound:
         forms[bound[0]] = bound[1]
     today = clock.today()
+    overdue = services.is_overdue(finding, today)
     return render_template(
         "findings/show.html", finding=finding, forms=forms, responses=responses,
         extensions=extensions, files=_files_by_response(responses),
         finding_files=list(finding.attachments.order_by(Attachment.id)),
-        actions=actions, today=today,
-        overdue=services.is_overdue(finding, today),
+        actions=actions, today=today, overdue=overdue,
+        overdue_days=deadlines.overdue(workdays.load(), finding.deadline, today)
+        if overdue else None,
         timeline=services.timeline(finding, responses, extensions),
         discipline_cases=discipline.cases_of_finding(finding)
         if can(current_user, "discipline.manage") else [])
@@ -252,10 +262,13 @@ def request_extension(finding_id):
     finding = get_finding_or_404(finding_id)
     _authorize("findings.respond", finding)
     form = _bound("extension")
-    return _run(finding, "extension", form,
-                lambda f: services.request_extension(_actor(), finding,
-                                                     f.requested_deadline.data,
-                                                     f.reason.data),
+    def ask(f):
+        extension = services.request_extension(_actor(), finding, f.requested_deadline.data,
+                                               f.reason.data, f.requested_days.data,
+                                               f.requested_unit.data)
+        flash_deadline_move(extension.requested_basis, extension.requested_deadline)
+
+    return _run(finding, "extension", form, ask,
                 _("Your request for more time has been sent."))
 
 

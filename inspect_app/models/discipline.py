@@ -5,6 +5,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
                     IntegerField, TextField)
 
 from .. import clock
+from ..deadlines import Basis
 from .base import BaseModel
 from .inspections import Finding
 from .org import Unit, User
@@ -76,6 +77,12 @@ class DisciplineCase(BaseModel):
 
     def __str__(self):
         return self.official_name
+
+    @property
+    def deadline_basis(self):
+        """How the processing deadline is counted, the days deferred left out; or None."""
+        return Basis.stored(self.deadline_unit, self.deadline_from, self.deadline_days,
+                            not_counted=self.paused_days)
 
     @property
     def extended(self):

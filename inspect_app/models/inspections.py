@@ -3,6 +3,7 @@ from peewee import (SQL, BigIntegerField, BooleanField, CharField, DateField, Da
                     ForeignKeyField, IntegerField, TextField)
 
 from .. import clock
+from ..deadlines import Basis
 from .base import BaseModel
 from .org import Unit, User
 
@@ -118,6 +119,11 @@ class Finding(BaseModel):
     def __str__(self):
         return self.code or self.title
 
+    @property
+    def deadline_basis(self):
+        """How the deadline is counted (a deadlines.Basis), or None when not recorded."""
+        return Basis.stored(self.deadline_unit, self.deadline_from, self.deadline_days)
+
 
 class Response(BaseModel):
     """A remediation report (báo cáo kết quả khắc phục) and its review."""
@@ -150,6 +156,11 @@ class ExtensionRequest(BaseModel):
     decided_at = DateTimeField(null=True)
     note = TextField(default="")
     created_at = DateTimeField(default=clock.now)
+
+    @property
+    def requested_basis(self):
+        """How the new deadline was asked for (a deadlines.Basis), or None."""
+        return Basis.stored(self.requested_unit, self.requested_from, self.requested_days)
 
 
 # At most one request per finding waits for a decision, even when two arrive at once.
