@@ -162,6 +162,12 @@ def load():
     return WorkCalendar(days_off, working_days)
 
 
+def overdue_counter(today):
+    """deadline -> (calendar days, working days) it is past on today (one calendar load)."""
+    calendar = load()
+    return lambda deadline: deadlines.overdue(calendar, deadline, today)
+
+
 def explain(basis, deadline):
     """How deadline was counted, on the calendar as it stands (a template global)."""
     return deadlines.explain(load(), basis, deadline) if basis is not None else ""

@@ -248,3 +248,20 @@ def make_issued_finding(unit, issued_on, deadline, status="open", title=None, co
         recommendation=recommendation, deadline=deadline, original_deadline=deadline,
         code=code, status=status, resolved_at=resolved_at, resolved_on_time=resolved_on_time,
         search_text=fold(" ".join([code, title])))
+
+
+def work_every_day(first, last):
+    """Make every day from first to last a working day (rows of the admin's calendar).
+
+    For tests of the reminder stages day by day, where days off would only get in the way.
+    """
+    import datetime as dt
+
+    from inspect_app import workdays
+    from inspect_app.models import WorkCalendarDay
+
+    calendar, day = workdays.load(), first
+    while day <= last:
+        if not calendar.is_working_day(day):
+            WorkCalendarDay.create(day=day, kind="working_day", reason="Ngày thử nghiệm")
+        day += dt.timedelta(days=1)

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock, deadlines, workdays
+from .. import clock, workdays
 from ..errors import WorkflowError
 from ..kept_documents import send_document, viewer_scope
 from ..models import DisciplineMeasure, Finding, Unit
@@ -193,13 +193,12 @@ def _show(case, bound=None):
         _offer_measures(forms["decide"], case, today)
     if bound:
         forms[bound[0]] = bound[1]
-    calendar = workdays.load()
     overdue = queries.is_overdue(case, today)
     return render_template("discipline/show.html", case=case, forms=forms,
                            actions=actions,
-                           latest_deadline=services.latest_deadline(case, calendar),
+                           latest_deadline=services.latest_deadline(case, workdays.load()),
                            overdue=overdue,
-                           overdue_days=deadlines.overdue(calendar, case.deadline, today)
+                           overdue_days=workdays.overdue_counter(today)(case.deadline)
                            if overdue else None,
                            findings=queries.findings_of_case(case, current_user),
                            timeline=services.timeline(case))

@@ -210,8 +210,7 @@ def _show(finding, bound=None):
         extensions=extensions, files=_files_by_response(responses),
         finding_files=list(finding.attachments.order_by(Attachment.id)),
         actions=actions, today=today, overdue=overdue,
-        overdue_days=deadlines.overdue(workdays.load(), finding.deadline, today)
-        if overdue else None,
+        overdue_days=workdays.overdue_counter(today)(finding.deadline) if overdue else None,
         timeline=services.timeline(finding, responses, extensions),
         discipline_cases=discipline.cases_of_finding(finding)
         if can(current_user, "discipline.manage") else [])

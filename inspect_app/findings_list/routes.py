@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, workdays
 from ..admin.forms import severity_choices
 from ..cache import cached
 from ..kept_documents import send_document, viewer_scope
@@ -71,7 +71,8 @@ def index():
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("findings_list/index.html", form=form, rows=rows, total=total,
                            more=more, page=page, pages=pages, filter_args=filter_args,
-                           labels=dict(severity_choices() + status_choices()))
+                           labels=dict(severity_choices() + status_choices()),
+                           days_overdue=workdays.overdue_counter(clock.today()))
 
 
 def _export(extension, mimetype, write):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import clock
+from .. import clock, workdays
 from ..cache import cached
 from ..discipline import queries as discipline
 from ..findings import services as findings
@@ -48,10 +48,11 @@ def staff_figures(today):
 def home():
     """The home page for the signed-in user's role."""
     if current_user.role == "unit_head" and current_user.unit is not None:
-        unit = current_user.unit
+        unit, today = current_user.unit, clock.today()
         return render_template("findings/unit_home.html", unit=unit,
-                               groups=findings.unit_home(unit, clock.today()),
-                               resolved_total=findings.resolved_count(unit))
+                               groups=findings.unit_home(unit, today),
+                               resolved_total=findings.resolved_count(unit),
+                               days_overdue=workdays.overdue_counter(today))
     if can(current_user, "dashboard.view"):
         today = clock.today()
         return render_template("dashboard/home.html", labels=dict(status_choices()),

@@ -5,6 +5,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
 from .. import settings
+from ..deadlines import overdue_text
 from ..reports.unit_report import unit_report
 from ..text import nfc
 from . import layout
@@ -12,9 +13,9 @@ from .text import bold, date, markup, number, para, percent
 
 
 def status_text(row):
-    """Where an open finding stands: overdue by n days, waiting for review, or open."""
+    """Where an open finding stands: days overdue, waiting for review, or open."""
     if row["days_overdue"]:
-        return _("Overdue by %(days)s days", days=number(row["days_overdue"]))
+        return overdue_text(row["days_overdue"], row["working_days_overdue"])
     labels = {"open": _("Open"), "submitted": _("Waiting for review"),
               "changes_requested": _("Changes requested")}
     return labels.get(row["status"], row["status"])
