@@ -51,6 +51,7 @@ def _register_blueprints(app):
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .discipline import bp as discipline_bp
+    from .feeds.routes import bp as feeds_bp
     from .findings import bp as findings_bp
     from .files import bp as files_bp
     from .findings_list import bp as findings_list_bp
@@ -59,6 +60,7 @@ def _register_blueprints(app):
     from .main import bp as main_bp
     from .reports.routes import bp as reports_bp
     from .units import bp as units_bp
+    from .workcalendar.routes import bp as workcalendar_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -69,8 +71,10 @@ def _register_blueprints(app):
     app.register_blueprint(inspections_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(discipline_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(units_bp, url_prefix="/admin/units")
+    app.register_blueprint(workcalendar_bp)
 
 
 def _register_cli(app):

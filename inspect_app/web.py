@@ -19,7 +19,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'")
 
 # Endpoints reachable without signing in, and those allowed while a new password is due.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "health.healthz"}
+# Calendar programs read a feed with its private token and no session.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "health.healthz",
+                    "feeds.feed"}
 PASSWORD_DUE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
 
 # Ids are signed 64-bit integers in SQLite and PostgreSQL: a larger number names nothing,
@@ -165,6 +167,7 @@ NAV_ITEMS = [
     ("admin.categories", _l("Categories"), "categories.manage"),
     ("discipline.measures", _l("Disciplinary measures"), "discipline_measures.manage"),
     ("admin.settings_page", _l("Settings"), "settings.manage"),
+    ("workcalendar.index", _l("Working calendar"), "work_calendar.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.view"),
     ("admin.outbox", _l("Outbox"), "outbox.manage"),
     ("findings.review_queue", _l("Review queue"), "dashboard.view"),

@@ -18,8 +18,9 @@ import datetime as dt
 import pytest
 
 from inspect_app import attachments, clock
+from inspect_app.feeds.services import create_feed
 from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, \
-    UnitKind
+    UnitKind, WorkCalendarDay
 from inspect_app.mail.outbox import enqueue
 from inspect_app.reports.monthly import Month
 from tests.factories import (PASSWORD, make_case, make_concluded_inspection, make_finding,
@@ -126,6 +127,12 @@ EXPECTED = {
     "units.create_kind": admin_only, "units.edit_kind": admin_only,
     "discipline.measures": admin_only, "discipline.create_measure": admin_only,
     "discipline.edit_measure": admin_only,
+    "workcalendar.index": admin_only, "workcalendar.create": admin_only,
+    "workcalendar.edit": admin_only, "workcalendar.delete": admin_only,
+    # Calendar programs carry no session: the private token in the address is the key
+    # (tests/test_calendar_feeds.py); every signed-in user manages their own address.
+    "feeds.feed": PUBLIC,
+    "feeds.create": everyone, "feeds.revoke": everyone,
     # plans
     "inspections.plans": staff, "inspections.plan_show": staff,
     "inspections.plan_create": inspection_staff, "inspections.plan_edit": inspection_staff,
@@ -214,13 +221,15 @@ def world(app):
     make_user("leader", role="leader")
     inspector = make_user("inspector", role="inspector")
     other_inspector = make_user("inspector_b", role="inspector")
+    token = create_feed(make_user("leader_feed", role="leader"))
     shared = {"plan_id": make_plan().id, "user_id": make_user("target").id,
               "kind_id": UnitKind.select().first().id,
               "category_id": Category.select().first().id,
               "discipline_measure_id": DisciplineMeasure.select().first().id,
               "message_id": enqueue("matrix", ["a@example.vn"], "Thư", "Nội dung",
                                     "<p>Nội dung</p>").id,
-              "month": str(Month.of(clock.today()).previous())}
+              "month": str(Month.of(clock.today()).previous()),
+              "work_calendar_day_id": WorkCalendarDay.select().first().id, "token": token}
     unit_a, unit_b = make_unit("DV-A", "Xã A"), make_unit("DV-B", "Xã B")
     return {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
             "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)}}
