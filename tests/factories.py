@@ -136,7 +136,7 @@ def make_inspection_in_progress(unit=None, lead=None, start=None, members=()):
 
 def record_draft(inspection, title=None, severity="medium", deadline=None,
                  deadline_days=None, category_code="TTHC-TREHAN", responsible_unit=None,
-                 description="", recommendation=""):
+                 description="", recommendation="", deadline_unit="calendar_days"):
     """A draft finding recorded by the inspection's lead through the findings service."""
     from inspect_app.findings.services import record_finding
     from inspect_app.models import Category
@@ -146,7 +146,7 @@ def record_draft(inspection, title=None, severity="medium", deadline=None,
                           Category.get(Category.code == category_code), severity,
                           title or f"Tồn tại ghi nhận {n}", description, recommendation,
                           responsible_unit=responsible_unit, deadline=deadline,
-                          deadline_days=deadline_days)
+                          deadline_days=deadline_days, deadline_unit=deadline_unit)
 
 
 def issue_findings(inspection, conclusion_no=None, conclusion_date=None):

@@ -1,8 +1,8 @@
 """The calendar feed (open to calendar programs, which carry no session) and its address."""
 import hashlib
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
-                   render_template, request, url_for)
+from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
+                   request, url_for)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,10 +36,14 @@ def _feed_document(user, today):
 @bp.route("/calendar/<token>.ics")
 @public
 def feed(token):
-    """The iCalendar feed named by a private token; 404 for a wrong or revoked one."""
+    """The iCalendar feed named by a private token; 404 for a wrong or revoked one.
+
+    The 404 is a bare one: a calendar program shows no page, and the app's page would
+    start a session for its language switch.
+    """
     user = queries.owner_of(token)
     if user is None:
-        abort(404)
+        return make_response("Not found\n", 404, {"Content-Type": "text/plain; charset=utf-8"})
     body = _feed_document(user, clock.today())
     etag = hashlib.sha256(body).hexdigest()[:32]
     if etag in request.if_none_match:
