@@ -30,7 +30,7 @@ HOLIDAY_LABELS = (
     ("National Day", _l("National Day")),
     ("Cultural Day", _l("Vietnam Culture Day")),
 )
-# The day off that a notice swapped with a Saturday worked (named after the holidays).
+# The name of a day off that a notice swapped with a Saturday worked.
 SWAP_LABEL = _l("swapped working day")
 WEEKEND_LABELS = {SATURDAY: _l("Saturday"), SUNDAY: _l("Sunday")}
 
@@ -128,6 +128,15 @@ class WorkCalendar:
         day = start
         for _n in range(count):
             day = self.next_working_day(day + DAY)
+        return day
+
+    def working_day_before(self, start, count):
+        """The count-th working day before start (start itself is not counted)."""
+        day = start
+        for _n in range(count):
+            day -= DAY
+            while not self.is_working_day(day):
+                day -= DAY
         return day
 
     def _in_range(self, lists, first, last):

@@ -57,6 +57,16 @@ def test_days_before_count_working_days_and_skip_weekends_and_tet(app, unit):
                     D(2026, 2, 13): ["KL-A"], D(2026, 2, 23): ["KL-A"]}
 
 
+def test_a_stage_that_spans_tet_is_not_sent_twice(app, unit):
+    # Due Monday 02/03/2026. 7 working days before it: Thu 12/02 (13/02 and 23 to 27/02
+    # follow it, and 02/03); the stage still holds after Tết, on 23 and 24/02, eleven and
+    # twelve days after it was sent. 3 before: Wed 25/02; 1 before: Fri 27/02.
+    finding(unit, D(2026, 3, 2), "KL-A")
+    sent = walk(D(2026, 2, 9), D(2026, 3, 3))
+    assert sent == {D(2026, 2, 12): ["KL-A"], D(2026, 2, 25): ["KL-A"],
+                    D(2026, 2, 27): ["KL-A"], D(2026, 3, 2): ["KL-A"]}
+
+
 def test_in_calendar_days_what_falls_in_tet_goes_out_once_after_it(app, unit):
     Setting.create(key="reminder_working_days", value="0")
     # Due Tuesday 17/02, in the break (a deadline fixed before the calendar knew it), and

@@ -286,7 +286,12 @@ def _logged(kind, policy, today):
                                ReminderLog.deadline).where(ReminderLog.kind == kind)
     window = policy.log_window()
     if window is not None:
-        query = query.where(ReminderLog.sent_on > today - dt.timedelta(days=window + 1))
+        first = today - dt.timedelta(days=window)
+        if policy.calendar is not None:
+            # Stages counted in working days stretch over breaks: look back as many
+            # working days, which also covers as many calendar days.
+            first = min(first, policy.calendar.working_day_before(today, window))
+        query = query.where(ReminderLog.sent_on >= first)
     return set(query.tuples())
 
 
