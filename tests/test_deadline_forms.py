@@ -62,6 +62,9 @@ def test_working_days_after_the_conclusion_are_counted_when_it_is_issued(app, cl
     sign_in(client, world["lead"])
     page = text(post_finding(client, world, deadline_days="15", deadline_unit="working_days"))
     assert "15 ngày làm việc kể từ ngày kết luận" in page
+    for url in (f"/inspections/{world['inspection'].id}",
+                f"/inspections/{world['inspection'].id}/conclusion"):
+        assert "15 ngày làm việc kể từ ngày kết luận" in text(client.get(url))
     draft = Finding.get()
     assert (draft.deadline, draft.deadline_days, draft.deadline_unit) == \
         (None, 15, "working_days")
