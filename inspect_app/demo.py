@@ -150,7 +150,7 @@ def _load_hoa_an(plan, people):
     inspections.start_inspection(inspector, current)
     drafts = [
         ("TTHC-TREHAN", "high", "Hồ sơ thủ tục hành chính giải quyết trễ hạn",
-         {"deadline_days": 15}),
+         {"deadline_days": 15, "deadline_unit": "working_days"}),
         ("TTHC-XINLOI", "medium", "Chưa có văn bản xin lỗi đối với hồ sơ trễ hạn",
          {"deadline_days": 30}),
         ("TTHC-MOTCUA", "medium", "Bộ phận một cửa chưa niêm yết đầy đủ thủ tục",

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import clock, db, formatting, i18n, logs, web
+from . import clock, db, formatting, i18n, logs, web, workdays
 from .auth.sessions import login_manager
 from .config import FIXED, from_environment
 from .pdf import documents
@@ -42,6 +42,7 @@ def create_app(config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
     formatting.init_app(app)
+    workdays.init_app(app)
     web.init_app(app)
     documents.register_attachments()
     _register_blueprints(app)
@@ -54,6 +55,7 @@ def _register_blueprints(app):
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .discipline.routes import bp as discipline_bp
+    from .feeds.routes import bp as feeds_bp
     from .files.routes import bp as files_bp
     from .findings.routes import bp as findings_bp
     from .health.routes import bp as health_bp
@@ -61,6 +63,7 @@ def _register_blueprints(app):
     from .main.routes import bp as main_bp
     from .reports.routes import bp as reports_bp
     from .units.routes import bp as units_bp
+    from .workcalendar.routes import bp as workcalendar_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -70,8 +73,10 @@ def _register_blueprints(app):
     app.register_blueprint(inspections_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(discipline_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(units_bp, url_prefix="/admin/units")
+    app.register_blueprint(workcalendar_bp, url_prefix="/admin/calendar")
 
 
 def _register_cli(app):

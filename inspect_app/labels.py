@@ -78,6 +78,12 @@ CASE_TIMELINE = {
     "resume": _l("Resumed the case"),
 }
 
+# The days an admin adds to the holidays (workdays.py; models.CALENDAR_DAY_KINDS).
+CALENDAR_DAY_KIND = {"day_off": _l("Extra day off"), "working_day": _l("Make-up working day")}
+
+# How a deadline given as a number of days is counted (deadlines.CALENDAR_DAYS, WORKING_DAYS).
+DAY_UNIT = {"calendar_days": _l("calendar days"), "working_days": _l("working days")}
+
 OUTBOX_STATUS = {"pending": _l("Waiting"), "sent": _l("Sent"),
                  "failed": _l("Failed, will retry"), "dead": _l("Given up")}
 

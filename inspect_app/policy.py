@@ -142,6 +142,8 @@ RULES = {
     "discipline.view": _view_discipline,
     "discipline.manage": _staff,
     "discipline_measures.manage": _admin_only,
+    "work_calendar.manage": _admin_only,
+    "calendar_feed.own": _signed_in,
 }
 
 

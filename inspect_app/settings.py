@@ -14,7 +14,7 @@ class SettingSpec:
     key: str
     label: object
     default: str
-    kind: str = "text"  # text | int | int_list | email_list
+    kind: str = "text"  # text | int | int_list | email_list | yes_no
     help: object = ""
 
 
@@ -38,6 +38,10 @@ SPECS = [
     SettingSpec("reminder_days_before", _l("Remind units this many days before a deadline"),
                 "7,3,1", kind="int_list",
                 help=_l("Whole numbers separated by commas; a reminder is also sent on the day.")),
+    SettingSpec("reminder_working_days",
+                _l("Count the days before a deadline in working days"), "1", kind="yes_no",
+                help=_l("Then a reminder 1 day before a Monday deadline goes out on the "
+                        "Friday. No reminder is ever sent on a day off.")),
     SettingSpec("reminder_overdue_every_days", _l("While overdue, remind units every N days"),
                 "7", kind="int", help=_l("0 sends no reminders after the deadline day.")),
     SettingSpec("escalation_after_days", _l("Report to leaders when overdue for N days"), "7",
@@ -68,6 +72,11 @@ def get(key):
 def get_int(key):
     """One setting read as an integer."""
     return int(get(key))
+
+
+def get_bool(key):
+    """One yes/no setting ("1" or "0") as a boolean."""
+    return get(key) == "1"
 
 
 def get_int_list(key):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import audit, labels
+from . import audit, deadlines, labels, workdays
 from .errors import WorkflowError
 from .kept_documents import RETRY_AFTER_SECONDS, DocumentBusy
 from .policy import can
@@ -20,7 +20,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'")
 
 # Endpoints reachable without signing in, and those allowed while a new password is due.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "health.healthz"}
+# Calendar programs read a feed with its private token and no session.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "health.healthz",
+                    "feeds.feed"}
 PASSWORD_DUE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
 
 # Ids are signed 64-bit integers in SQLite and PostgreSQL: a larger number names nothing,
@@ -221,6 +223,7 @@ NAV_ITEMS = [
     ("admin.categories", _l("Categories"), "categories.manage"),
     ("discipline.measures", _l("Disciplinary measures"), "discipline_measures.manage"),
     ("admin.settings_page", _l("Settings"), "settings.manage"),
+    ("workcalendar.index", _l("Working calendar"), "work_calendar.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.view"),
     ("admin.outbox", _l("Outbox"), "outbox.manage"),
     ("findings.review_queue", _l("Review queue"), "dashboard.view"),
@@ -270,6 +273,13 @@ def safe_next(target, default_endpoint="main.home"):
         if not parts.scheme and not parts.netloc:
             return target
     return url_for(default_endpoint)
+
+
+def flash_deadline_move(basis, deadline):
+    """Tell the user when the date given, or a period's last day, fell on a day off."""
+    notice = deadlines.move_notice(workdays.load(), basis, deadline) if basis else None
+    if notice:
+        flash(notice, "warning")
 
 
 def apply_form_error(form, error):

@@ -18,9 +18,17 @@ from flask.testing import FlaskClient
 
 from inspect_app import clock, create_app, schema
 from inspect_app.db import db
+from inspect_app.feeds.services import create_feed
 from inspect_app.files import services as attachments
 from inspect_app.mail.outbox import enqueue
-from inspect_app.models import Category, DisciplineMeasure, ExtensionRequest, Response, UnitKind
+from inspect_app.models import (
+    Category,
+    DisciplineMeasure,
+    ExtensionRequest,
+    Response,
+    UnitKind,
+    WorkCalendarDay,
+)
 from inspect_app.reports.monthly import Month
 from tests import pg
 from tests.factories import (
@@ -340,7 +348,9 @@ def access_world(app):
               "discipline_measure_id": DisciplineMeasure.select().first().id,
               "message_id": enqueue("matrix", ["a@example.vn"], "Thư", "Nội dung",
                                     "<p>Nội dung</p>").id,
-              "month": str(Month.of(clock.today()).previous())}
+              "month": str(Month.of(clock.today()).previous()),
+              "work_calendar_day_id": WorkCalendarDay.select().first().id,
+              "token": create_feed(make_user("leader_feed", role="leader"))}
     unit_a, unit_b = make_unit("DV-A", "Xã A"), make_unit("DV-B", "Xã B")
     return {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
             "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)}}

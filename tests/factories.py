@@ -136,7 +136,7 @@ def make_inspection_in_progress(unit=None, lead=None, start=None, members=()):
 
 def record_draft(inspection, title=None, severity="medium", deadline=None,
                  deadline_days=None, category_code="TTHC-TREHAN", responsible_unit=None,
-                 description="", recommendation=""):
+                 description="", recommendation="", deadline_unit="calendar_days"):
     """A draft finding recorded by the inspection's lead through the findings service."""
     from inspect_app.findings.services import record_finding
     from inspect_app.models import Category
@@ -146,7 +146,7 @@ def record_draft(inspection, title=None, severity="medium", deadline=None,
                           Category.get(Category.code == category_code), severity,
                           title or f"Tồn tại ghi nhận {n}", description, recommendation,
                           responsible_unit=responsible_unit, deadline=deadline,
-                          deadline_days=deadline_days)
+                          deadline_days=deadline_days, deadline_unit=deadline_unit)
 
 
 def issue_findings(inspection, conclusion_no=None, conclusion_date=None):
@@ -211,9 +211,12 @@ def make_case(unit=None, official_name=None, person_type="cong_chuc", opened_on=
         measure = next(m for m in measures_offered(person_type, decision_date)
                        if m.code == (measure_code or "khien_trach"))
         outcome_on = decision_date
+    # Counted as the service counts it: 90 days from the opening, or the date given.
+    basis = ({"deadline_unit": "date", "deadline_from": deadline} if deadline else
+             {"deadline_unit": "calendar_days", "deadline_from": opened_on, "deadline_days": 90})
     case = DisciplineCase.create(
         official_name=official_name, official_position=official_position,
-        person_type=person_type, unit=unit or make_unit(), violation=violation,
+        person_type=person_type, unit=unit or make_unit(), violation=violation, **basis,
         opened_on=opened_on, deadline=deadline or opened_on + dt.timedelta(days=90),
         original_deadline=opened_on + dt.timedelta(days=90), status=status, measure=measure,
         decision_no=f"{n}/QĐ-UBND" if measure else "", decision_date=decision_date,
@@ -245,3 +248,20 @@ def make_issued_finding(unit, issued_on, deadline, status="open", title=None, co
         recommendation=recommendation, deadline=deadline, original_deadline=deadline,
         code=code, status=status, resolved_at=resolved_at, resolved_on_time=resolved_on_time,
         search_text=fold(" ".join([code, title])))
+
+
+def work_every_day(first, last):
+    """Make every day from first to last a working day (rows of the admin's calendar).
+
+    For tests of the reminder stages day by day, where days off would only get in the way.
+    """
+    import datetime as dt
+
+    from inspect_app import workdays
+    from inspect_app.models import WorkCalendarDay
+
+    calendar, day = workdays.load(), first
+    while day <= last:
+        if not calendar.is_working_day(day):
+            WorkCalendarDay.create(day=day, kind="working_day", reason="Ngày thử nghiệm")
+        day += dt.timedelta(days=1)

@@ -117,6 +117,12 @@ EXPECTED = {
     "units.create_kind": admin_only, "units.edit_kind": admin_only,
     "discipline.measures": admin_only, "discipline.create_measure": admin_only,
     "discipline.edit_measure": admin_only,
+    "workcalendar.index": admin_only, "workcalendar.create": admin_only,
+    "workcalendar.edit": admin_only, "workcalendar.delete": admin_only,
+    # Calendar programs carry no session: the private token in the address is the key
+    # (tests/test_calendar_feeds.py); every signed-in user manages their own address.
+    "feeds.feed": PUBLIC,
+    "feeds.create": everyone, "feeds.revoke": everyone,
     # plans
     "inspections.plans": staff, "inspections.plan_show": staff,
     "inspections.plan_create": inspection_staff, "inspections.plan_edit": inspection_staff,

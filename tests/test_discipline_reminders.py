@@ -5,7 +5,7 @@ import pytest
 
 from inspect_app.jobs.reminders import run_escalation, run_reminders
 from inspect_app.mail import sender
-from tests.factories import make_case, make_finding, make_unit, make_user
+from tests.factories import make_case, make_finding, make_unit, make_user, work_every_day
 from tests.smtp import smtp_config
 
 OPENED = dt.date(2027, 1, 4)
@@ -15,6 +15,12 @@ DEADLINE = OPENED + dt.timedelta(days=90)
 @pytest.fixture
 def app_config(smtp_server):
     return {**smtp_config(smtp_server), "BASE_URL": "https://kiemtra.phuhoa.example.vn"}
+
+
+@pytest.fixture(autouse=True)
+def every_day_worked(app):
+    """The stages are counted day by day: no weekends or holidays in this calendar."""
+    work_every_day(OPENED, DEADLINE + dt.timedelta(days=30))
 
 
 @pytest.fixture

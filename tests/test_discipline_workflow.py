@@ -171,14 +171,15 @@ def test_editing_refuses_to_move_a_case_away_from_its_findings_unit(world):
 
 def test_correcting_the_opening_date_moves_the_deadlines_with_it(app, client, world):
     case = open_case(world, opened_on=dt.date(2026, 11, 1))
-    services.extend_deadline(world["inspector"], case, dt.date(2027, 3, 1), "Phức tạp.")
+    services.extend_deadline(world["inspector"], case, dt.date(2027, 3, 3), "Phức tạp.")
     sign_in(client, world["inspector"])
     response = client.post(f"/discipline/{case.id}/edit", data=case_form(
         world, opened_on="2026-10-30", findings=""))
     assert location(response) == f"/discipline/{case.id}"
     stored = reload(case)
+    # Two days earlier: Wednesday 03/03 becomes Monday 01/03; 90 days end on Thursday 28/01.
     assert (stored.deadline, stored.original_deadline) == \
-        (dt.date(2027, 2, 27), dt.date(2027, 1, 28))
+        (dt.date(2027, 3, 1), dt.date(2027, 1, 28))
     assert list(stored.finding_links) == []
     assert AuditEvent.get(AuditEvent.action == "update").changed_fields["opened_on"] == \
         ["2026-11-01", "2026-10-30"]
@@ -202,8 +203,9 @@ def test_one_extension_with_a_reason_up_to_150_days(world):
     services.extend_deadline(world["inspector"], case, dt.date(2027, 3, 31),
                              "Vụ việc phức tạp, cần xác minh thêm.")
     stored = reload(case)
+    # 90 days end on Saturday 30/01/2027: article 148 carries them to Monday 01/02.
     assert (stored.deadline, stored.original_deadline, stored.extension_reason) == \
-        (dt.date(2027, 3, 31), dt.date(2027, 1, 30), "Vụ việc phức tạp, cần xác minh thêm.")
+        (dt.date(2027, 3, 31), dt.date(2027, 2, 1), "Vụ việc phức tạp, cần xác minh thêm.")
     with pytest.raises(WorkflowError):
         services.extend_deadline(world["inspector"], reload(case), dt.date(2027, 3, 31),
                                  "Lần nữa.")
@@ -372,7 +374,7 @@ def test_a_refused_step_on_the_page_is_explained(app, client, world):
 
 def test_case_page_shows_every_step_in_its_history(app, client, world, frozen_time):
     case = open_case(world, opened_on=dt.date(2026, 11, 1))
-    services.extend_deadline(world["inspector"], case, dt.date(2027, 3, 1), "Cần xác minh.")
+    services.extend_deadline(world["inspector"], case, dt.date(2027, 3, 3), "Cần xác minh.")
     services.defer_case(world["inspector"], reload(case), "illness", "Nằm viện.")
     frozen_time.move_to(T0 + 5 * DAY)
     services.resume_case(world["inspector"], reload(case))
@@ -383,7 +385,7 @@ def test_case_page_shows_every_step_in_its_history(app, client, world, frozen_ti
     expected = [tr(app, "Opened the case"), tr(app, "Extended the processing time"),
                 "Cần xác minh.", tr(app, "Deferred the case"),
                 tr(app, "Illness or medical treatment"), "Nằm viện.",
-                tr(app, "Resumed the case"), "06/03/2027",
+                tr(app, "Resumed the case"), "08/03/2027",
                 tr(app, "Closed the case without a disciplinary measure"), "Không đủ căn cứ."]
     positions = [timeline.index(item) for item in expected]
     assert positions == sorted(positions)

@@ -50,10 +50,11 @@ from tests.factories import (
 from tests.helpers import pdf_text, sign_in, tr
 from tests.smtp import smtp_config
 
-# 10:00 in Hanoi on the day the conclusion is issued, and on the day the jobs run.
+# 10:00 in Hanoi on the day the conclusion is issued, and on the day the jobs run (a
+# Monday: no reminder goes out on a day off).
 ISSUED_AT = dt.datetime(2026, 10, 5, 3, 0, tzinfo=dt.timezone.utc)
-JOBS_AT = dt.datetime(2026, 11, 1, 3, 0, tzinfo=dt.timezone.utc)
-JOBS_DAY = "2026-11-01"
+JOBS_AT = dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.timezone.utc)
+JOBS_DAY = "2026-11-02"
 MONTH = Month(2026, 10)
 LINK = re.compile(r"https?://testserver[^\s\"'<>]*")
 

@@ -417,8 +417,8 @@ def test_reopen_a_resolved_finding_clears_the_resolution(app, client, world):
 # --- extensions -------------------------------------------------------------------------
 
 
-def ask_for_time(client, finding, new_deadline="2030-02-10", reason="Chờ kinh phí"):
-    """Post the extension form."""
+def ask_for_time(client, finding, new_deadline="2030-02-12", reason="Chờ kinh phí"):
+    """Post the extension form (12/02/2030 is a working day: a day off would move it)."""
     return client.post(f"/findings/{finding.id}/extension",
                        data={"extension-requested_deadline": new_deadline,
                              "extension-reason": reason})
@@ -436,14 +436,14 @@ def test_extension_approved_moves_the_deadline_and_keeps_the_original(app, clien
     sign_in(client, world["lead"])
     client.post(f"/extensions/{extension.id}/approve", data={"decision-note": ""})
     moved = reload(finding)
-    assert (moved.deadline, moved.original_deadline) == (dt.date(2030, 2, 10),
+    assert (moved.deadline, moved.original_deadline) == (dt.date(2030, 2, 12),
                                                         dt.date(2030, 1, 25))
     assert ExtensionRequest.get_by_id(extension.id).status == "approved"
     decided = messages_to("truongxa@example.vn")[-1]
     assert decided.dedupe_key == f"extension:{extension.id}:decided:user:{world['head'].id}"
     assert decided.subject == tr(app, "More time approved: %(code)s", code=finding.code)
     page = text(client.get(f"/findings/{finding.id}"))
-    assert "10/02/2030" in page and "25/01/2030" in page
+    assert "12/02/2030" in page and "25/01/2030" in page
 
 
 def test_leader_rejects_an_extension_and_the_deadline_stays(app, client, world):
@@ -512,7 +512,7 @@ def test_timeline_shows_each_step_with_who_did_it(app, client, world):
         ("submit_report", "Trần Văn Xã"), ("request_extension", "Trần Văn Xã"),
         ("request_changes", "Lê Thị Đoàn")]
     assert steps[2]["note"] == "Báo cáo lần một"
-    assert steps[3]["deadline"] == dt.date(2030, 2, 10)
+    assert steps[3]["deadline"] == dt.date(2030, 2, 12)
     assert steps[4]["note"] == "Cần bổ sung"
     page = text(client.get(f"/findings/{finding.id}"))
     for step in steps:
@@ -561,7 +561,7 @@ def test_review_queue_lists_pending_reports_oldest_first_and_extensions(app, cli
     page = text(client.get("/review"))
     assert page.index("Tồn tại thứ hai") < page.index("Tồn tại thứ nhất") \
         < page.index("Tồn tại thứ ba")
-    assert "10/02/2030" in page
+    assert "12/02/2030" in page
     sign_in(client, world["leader"])
     page = text(client.get("/review"))
     assert 'href="/review"' in page and "Tồn tại thứ ba" in page
@@ -571,7 +571,7 @@ def test_review_queue_lists_pending_reports_oldest_first_and_extensions(app, cli
 
 def test_unit_head_home_groups_their_findings(app, client, world, frozen_time):
     inspection = world["inspection"]
-    overdue = record_draft(inspection, title="Việc số một", deadline=dt.date(2030, 1, 12))
+    overdue = record_draft(inspection, title="Việc số một", deadline=dt.date(2030, 1, 11))
     due_soon = record_draft(inspection, title="Việc số hai", deadline=dt.date(2030, 1, 20))
     still_open = record_draft(inspection, title="Việc số ba", deadline=dt.date(2030, 3, 1))
     waiting = record_draft(inspection, title="Việc số bốn", deadline=dt.date(2030, 3, 1))
@@ -605,7 +605,7 @@ def test_unit_head_home_groups_their_findings(app, client, world, frozen_time):
 
 def test_finding_page_shows_overdue_and_only_the_allowed_actions(app, client, world,
                                                                  frozen_time):
-    finding = open_finding(world, deadline=dt.date(2030, 1, 12))
+    finding = open_finding(world, deadline=dt.date(2030, 1, 11))
     frozen_time.move_to(dt.datetime(2030, 1, 14, 3, 0, tzinfo=dt.timezone.utc))
     sign_in(client, world["head"])
     page = text(client.get(f"/findings/{finding.id}"))

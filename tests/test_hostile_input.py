@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspect_app import clock
+from inspect_app.feeds.services import create_feed
 from inspect_app.models import (
     Category,
     DisciplineMeasure,
@@ -17,6 +18,7 @@ from inspect_app.models import (
     Response,
     UnitKind,
     User,
+    WorkCalendarDay,
 )
 from tests.factories import (
     PASSWORD,
@@ -71,6 +73,7 @@ def world(app):
     concluded.conclusion_date = clock.today()
     concluded.save()
     return {"admin": admin, "inspector": inspector, "head": head, "unit": unit,
+            "calendar_day": WorkCalendarDay.select().first(),
             "kind": UnitKind.select().first(), "category": Category.select().first(),
             "measure": DisciplineMeasure.select().first(), "plan": make_plan(),
             "running": running, "draft": draft, "concluded": concluded}
@@ -101,7 +104,8 @@ def forms(w):
     finding_fields = {"category": choice(cat), "severity": choice("high", "medium", "low"),
                       "title": TEXT, "description": TEXT, "recommendation": TEXT,
                       "responsible_unit": choice(unit), "official_name": TEXT,
-                      "official_position": TEXT, "deadline": DATE, "deadline_days": NUMBER}
+                      "official_position": TEXT, "deadline": DATE, "deadline_days": NUMBER,
+                      "deadline_unit": choice("calendar_days", "working_days")}
     inspection_fields = {"plan": choice(0, w["plan"].id), "unit": choice(unit),
                          "title": TEXT, "topics": TEXT,
                          "kind": choice("scheduled", "surprise", "follow_up"),
@@ -157,7 +161,9 @@ def forms(w):
                        {"conclusion_no": TEXT, "conclusion_date": DATE, "summary": TEXT}),
         "report": ("head", f"/findings/{w['open'].id}/responses", {"report-body": TEXT}),
         "extension": ("head", f"/findings/{w['open'].id}/extension",
-                      {"extension-requested_deadline": DATE, "extension-reason": TEXT}),
+                      {"extension-requested_deadline": DATE, "extension-reason": TEXT,
+                       "extension-requested_days": NUMBER,
+                       "extension-requested_unit": choice("calendar_days", "working_days")}),
         "request_changes": ("inspector", f"/responses/{w['response'].id}/request-changes",
                             {"review-note": TEXT}),
         "reject_extension": ("inspector", f"/extensions/{w['extension'].id}/reject",
@@ -167,7 +173,14 @@ def forms(w):
         "case": ("inspector", "/discipline/new", case_fields),
         "case_edit": ("inspector", f"/discipline/{case}/edit", case_fields),
         "case_extend": ("inspector", f"/discipline/{case}/extend",
-                        {"extend-new_deadline": DATE, "extend-reason": TEXT}),
+                        {"extend-new_deadline": DATE, "extend-reason": TEXT,
+                         "extend-new_days": NUMBER}),
+        "calendar_day": ("admin", "/admin/calendar/new",
+                         {"day": DATE, "kind": choice("day_off", "working_day"),
+                          "reason": TEXT, "notice": TEXT}),
+        "calendar_day_edit": ("admin", f"/admin/calendar/{w['calendar_day'].id}",
+                              {"day": DATE, "kind": choice("day_off", "working_day"),
+                               "reason": TEXT, "notice": TEXT}),
         "case_decide": ("inspector", f"/discipline/{case}/decide",
                         {"decide-measure": choice(w["measure"].id),
                          "decide-decision_no": TEXT, "decide-decision_date": DATE,
@@ -257,6 +270,23 @@ class TestCsrf:
         if token:
             data["csrf_token"] = token
         response = client.post(url, data=data)
+        assert response.status_code == 400
+        assert db_state() == before
+
+
+    @pytest.mark.parametrize("token", [None, "wrong-token"])
+    @pytest.mark.parametrize("url", ["/account/calendar-feed", "/account/calendar-feed/revoke",
+                                     "/admin/calendar/{day}/delete"])
+    def test_button_posts_without_a_valid_token_are_refused(self, app, client, world, url,
+                                                            token):
+        """The posts without fields: creating and revoking a feed, removing a calendar day."""
+        url = url.format(day=world["calendar_day"].id)
+        create_feed(world["admin"])
+        login_token = csrf_token(client.get("/login").get_data(as_text=True))
+        client.post("/login", data={"username": "quantri", "password": PASSWORD,
+                                    "csrf_token": login_token})
+        before = db_state()
+        response = client.post(url, data={"csrf_token": token} if token else {})
         assert response.status_code == 400
         assert db_state() == before
 

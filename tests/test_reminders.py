@@ -17,7 +17,13 @@ from inspect_app.findings.services import (
 from inspect_app.jobs.reminders import StagePolicy, run_escalation, run_reminders
 from inspect_app.mail import sender
 from inspect_app.models import Finding, OutboxMessage, ReminderLog, Setting
-from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
+from tests.factories import (
+    make_concluded_inspection,
+    make_finding,
+    make_unit,
+    make_user,
+    work_every_day,
+)
 from tests.smtp import smtp_config
 
 DAY0 = dt.date(2027, 3, 1)
@@ -31,6 +37,13 @@ def app_config(smtp_server):
 
 def day(n):
     return DAY0 + dt.timedelta(days=n)
+
+
+@pytest.fixture(autouse=True)
+def every_day_worked(app):
+    """The walks count every calendar day: no weekends or holidays in this calendar
+    (tests/test_reminder_days_off.py has the real one)."""
+    work_every_day(day(-30), day(90))
 
 
 # --- the stage rule -------------------------------------------------------------------------

@@ -3,8 +3,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from flask_babel import force_locale
 from playhouse.test_utils import count_queries
 
+from inspect_app.deadlines import overdue_text
 from inspect_app.reports.monthly import monthly_summary
 from inspect_app.reports.unit_report import unit_report
 from tests.factories import make_issued_finding, make_unit, make_user
@@ -199,7 +201,9 @@ def test_unit_preview_shows_the_report(app, client, world):
     shown = figures(page)
     assert shown["open"] == str(report.counts["open"]) == "2"
     assert shown["overdue"] == str(report.counts["overdue"]) == "1"
-    assert tr(app, "Overdue by %(days)s days", days="36") in page
+    # From Saturday 10/10 to Sunday 15/11: 36 days, of which 25 worked.
+    with app.test_request_context(), force_locale("vi"):
+        assert overdue_text(36, 25) in page
     assert "Chưa niêm yết TTHC" in page
 
 

@@ -2,19 +2,23 @@
 import datetime as dt
 
 import pytest
-from peewee import IntegrityError, SqliteDatabase
+from peewee import IntegrityError, SqliteDatabase, Table
 
 from inspect_app import cache, schema
 from inspect_app.db import db
 from inspect_app.models import (
     ALL_MODELS,
     AuditEvent,
+    Category,
+    DisciplineCase,
     DisciplineDeferral,
     ExtensionRequest,
+    Finding,
+    Inspection,
     UnitKind,
     User,
 )
-from tests.factories import make_case, make_finding, make_unit
+from tests.factories import make_case, make_unit
 
 IGNORED_TABLES = {"schema_migration"}
 
@@ -150,6 +154,36 @@ def _unit_head_as_of_0007(unit):
     return User.get(User.username == "truongdonvi")
 
 
+# The columns migration 0011 added, by table: rows written before it cannot have them.
+ADDED_IN_0011 = {"finding": {"deadline_unit", "deadline_from"},
+                 "extension_request": {"requested_unit", "requested_from", "requested_days"},
+                 "discipline_case": {"deadline_unit", "deadline_from", "deadline_days"}}
+
+
+def _insert_before_0011(row):
+    """Insert an unsaved model instance as its table stood before 0011; return it, saved."""
+    model = type(row)
+    left_out = ADDED_IN_0011[model._meta.table_name]
+    values = {field.column_name: field.db_value(getattr(row, field.name))
+              for field in model._meta.sorted_fields
+              if field.name != "id" and field.column_name not in left_out}
+    name = model._meta.table_name
+    Table(name, columns=list(values)).insert(values).execute(db)
+    row.id = db.execute_sql(f"SELECT MAX(id) FROM {name}").fetchone()[0]
+    return row
+
+
+def _finding_before_0011(unit, status="open", deadline=None, deadline_days=None):
+    """A finding of unit (and its inspection) written as the tables stood before 0011."""
+    inspection = Inspection.create(unit=unit, title="Kiểm tra trước 0011",
+                                   start_date=dt.date(2026, 1, 5), end_date=dt.date(2026, 1, 6),
+                                   status="in_progress" if status == "draft" else "concluded")
+    finding = Finding(inspection=inspection, responsible_unit=unit, title="Tồn tại cũ",
+                      category=Category.get(Category.code == "TTHC-TREHAN"), status=status,
+                      deadline=deadline, original_deadline=deadline, deadline_days=deadline_days)
+    return _insert_before_0011(finding)
+
+
 def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_others(
         make_app, monkeypatch):
     """Duplicates left by earlier bursts: the earliest stays pending, the later are rejected."""
@@ -158,13 +192,14 @@ def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_other
         db.connect(reuse_if_open=True)
         later = apply_migrations_before(monkeypatch, "0008")
         head = _unit_head_as_of_0007(make_unit())
-        burst_hit, other = make_finding(unit=head.unit), make_finding(unit=head.unit)
+        burst_hit, other = _finding_before_0011(head.unit), _finding_before_0011(head.unit)
         deadline = dt.date(2030, 6, 30)
 
         def ask(finding, status="pending"):
-            return ExtensionRequest.create(finding=finding, requested_by=head, status=status,
-                                           requested_deadline=deadline,
-                                           previous_deadline=deadline, reason="Chờ kinh phí")
+            request = ExtensionRequest(finding=finding, requested_by=head, status=status,
+                                       requested_deadline=deadline,
+                                       previous_deadline=deadline, reason="Chờ kinh phí")
+            return _insert_before_0011(request)
 
         approved, first, second, third, alone = (ask(burst_hit, "approved"), ask(burst_hit),
                                                  ask(burst_hit), ask(burst_hit), ask(other))
@@ -209,4 +244,43 @@ def test_deferrals_migration_copies_the_audit_trails_deferrals_by_local_day(
             == [(resumed.id, dt.date(2026, 10, 20)), (resumed.id, dt.date(2026, 11, 1)),
                 (deferred.id, dt.date(2026, 11, 10))]
         assert cache.data_version() > version
+def _case_before_0011(unit, opened_on, deadline, extension_reason=""):
+    """A disciplinary case written as the table stood before 0011."""
+    return _insert_before_0011(DisciplineCase(
+        official_name="Nguyễn Văn A", person_type="cong_chuc", unit=unit, violation="Vi phạm",
+        opened_on=opened_on, deadline=deadline, extension_reason=extension_reason,
+        original_deadline=opened_on + dt.timedelta(days=90)))
+
+
+def test_working_days_migration_keeps_deadlines_and_records_the_known_rules(make_app,
+                                                                            monkeypatch):
+    """0011: drafts keep their rule, cases their 90 days, requests their date; issued
+    findings get no basis; every deadline stays as it was."""
+    app = make_app("before-0011.db")
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        later = apply_migrations_before(monkeypatch, "0011")
+        unit, opened = make_unit(), dt.date(2026, 1, 5)
+        rows = {"draft in days": _finding_before_0011(unit, "draft", deadline_days=20),
+                "draft on a date": _finding_before_0011(unit, "draft",
+                                                        deadline=dt.date(2026, 2, 14)),
+                "issued": _finding_before_0011(unit, "open", deadline=dt.date(2026, 2, 14),
+                                               deadline_days=30),
+                "case": _case_before_0011(unit, opened, opened + dt.timedelta(days=90)),
+                "extended case": _case_before_0011(unit, opened, dt.date(2026, 5, 30),
+                                                   "Vụ việc phức tạp")}
+        monkeypatch.undo()
+        assert schema.upgrade() == later
+
+        def stored(name):
+            row = type(rows[name]).get_by_id(rows[name].id)
+            return row.deadline_unit, row.deadline_from, row.deadline_days, row.deadline
+
+        assert stored("draft in days") == ("calendar_days", None, 20, None)
+        assert stored("draft on a date") == ("date", dt.date(2026, 2, 14), None,
+                                             dt.date(2026, 2, 14))
+        assert stored("issued") == ("", None, 30, dt.date(2026, 2, 14))
+        assert stored("case") == ("calendar_days", opened, 90, dt.date(2026, 4, 5))
+        assert stored("extended case") == ("date", dt.date(2026, 5, 30), None,
+                                           dt.date(2026, 5, 30))
         db.close()

@@ -142,16 +142,16 @@ def test_last_seen_is_written_at_most_once_a_minute(app):
 
 
 def test_a_request_reads_its_session_and_user_in_one_query(app):
-    """The account page reads nothing else, so its queries are the session's cost."""
+    """The password page reads nothing else, so its queries are the session's cost."""
     make_user("canbo")
     with time_machine.travel(T0, tick=False) as traveller:
         client = signed_in_client(app)
         with count_queries() as counted:
-            assert client.get("/account").status_code == 200
+            assert client.get("/account/password").status_code == 200
         assert counted.count == 1
         traveller.shift(dt.timedelta(minutes=2))
         with count_queries() as counted:
-            assert client.get("/account").status_code == 200
+            assert client.get("/account/password").status_code == 200
         assert counted.count == 2, "the read and, once a minute, the last-seen time"
 
 

@@ -37,6 +37,10 @@ def settings_form(specs, values):
         pass
 
     for spec in specs:
+        if spec.kind == "yes_no":
+            setattr(Form, spec.key, SelectField(spec.label, description=spec.help,
+                                                choices=[("1", _l("Yes")), ("0", _l("No"))]))
+            continue
         field = TextAreaField if spec.kind == "email_list" else StringField
         setattr(Form, spec.key, field(spec.label, description=spec.help,
                                       validators=[Length(max=2000)]))

@@ -16,6 +16,8 @@ def _check_value(spec, value):
         raise WorkflowError(_l("Enter a whole number."), field=spec.key)
     if spec.kind == "int_list" and not all(p.lstrip("-").isdigit() for p in parts):
         raise WorkflowError(_l("Enter whole numbers separated by commas."), field=spec.key)
+    if spec.kind == "yes_no" and value not in ("0", "1"):
+        raise WorkflowError(_l("Not a valid choice."), field=spec.key)
     if spec.kind == "email_list" and not all("@" in p and " " not in p for p in parts):
         raise WorkflowError(_l("Enter email addresses separated by commas."), field=spec.key)
 

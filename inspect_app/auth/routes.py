@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import WorkflowError
+from ..feeds import queries as feeds
 from ..web import apply_form_error, current_actor, public, renew_session, requires, safe_next
 from . import services, sessions
 from .forms import AccountForm, ChangePasswordForm, LanguageForm, LoginForm
@@ -82,7 +83,8 @@ def account():
         services.update_own_account(user, form.email.data, form.locale.data)
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form,
+                           calendar_feed=feeds.feed_of(user))
 
 
 @bp.route("/language", methods=["POST"])

@@ -57,9 +57,13 @@ class CaseForm(BaseForm):
 
 
 class ExtendForm(BaseForm):
-    """The one extension of the processing time."""
+    """The one extension of the processing time: a date, or the days from the opening."""
 
-    new_deadline = DateField(_l("New deadline"), validators=[DataRequired(required_message())])
+    new_deadline = DateField(_l("New deadline"), validators=[Optional()])
+    new_days = IntegerField(_l("Or the processing time in days from the opening"),
+                            validators=[Optional(), NumberRange(min=91, max=150)],
+                            description=_l("Calendar days, at most 150; a period ending on a "
+                                           "day off runs to the next working day."))
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(required_message()),
                                                      Length(max=5000)])
 

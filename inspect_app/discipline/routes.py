@@ -6,13 +6,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, workdays
 from ..kept_documents import send_document
 from ..models import DisciplineMeasure, Finding, Unit
 from ..policy import UNIT_HEAD, can, viewer_scope
 from ..text import fold
 from ..units.services import active_units
-from ..web import bounded_int, current_actor, paginate_query, requires, run_step
+from ..web import (
+    bounded_int,
+    current_actor,
+    flash_deadline_move,
+    paginate_query,
+    requires,
+    run_step,
+)
 from . import exports, queries, services
 from .forms import (
     CaseFilterForm,
@@ -128,8 +135,12 @@ def create():
         finding_id = request.args.get("finding", type=bounded_int)
         if finding_id:
             _prefill_from_finding(form, finding_id)
-    return run_step(form, lambda f: services.open_case(current_actor(), **_case_fields(f)),
-                    _("The disciplinary case has been opened."), _case_url,
+    def open_case(f):
+        case = services.open_case(current_actor(), **_case_fields(f))
+        flash_deadline_move(case.deadline_basis, case.deadline)
+        return case
+
+    return run_step(form, open_case, _("The disciplinary case has been opened."), _case_url,
                     lambda f: render_template("discipline/edit.html", form=f, case=None))
 
 
@@ -183,9 +194,13 @@ def _show(case, bound=None):
         _offer_measures(forms["decide"], case, today)
     if bound:
         forms[bound[0]] = bound[1]
+    overdue = queries.is_overdue(case, today)
     return render_template("discipline/show.html", case=case, forms=forms,
                            actions=actions,
-                           overdue=queries.is_overdue(case, today),
+                           latest_deadline=services.latest_deadline(case, workdays.load()),
+                           overdue=overdue,
+                           overdue_days=workdays.overdue_counter(today)(case.deadline)
+                           if overdue else None,
                            findings=queries.findings_of_case(case, current_user),
                            timeline=queries.timeline(case))
 
@@ -211,10 +226,12 @@ def _case_step(case_id, name, call, done):
 @requires("discipline.manage")
 def extend(case_id):
     """Extend the processing time once."""
-    return _case_step(case_id, "extend",
-                      lambda case, f: services.extend_deadline(current_actor(), case,
-                                                               f.new_deadline.data,
-                                                               f.reason.data),
+    def extend_case(case, form):
+        case = services.extend_deadline(current_actor(), case, form.new_deadline.data,
+                                        form.reason.data, form.new_days.data)
+        flash_deadline_move(case.deadline_basis, case.deadline)
+
+    return _case_step(case_id, "extend", extend_case,
                       _("The processing time has been extended."))
 
 

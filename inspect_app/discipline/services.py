@@ -4,12 +4,13 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, clock
+from .. import audit, clock, deadlines, workdays
 from ..db import transaction
 from ..errors import WorkflowError
 from ..formatting import format_date
 from ..models import (
     DEFERRAL_GROUNDS,
+    MAX_PROCESSING_DAYS,
     PERSON_TYPES,
     PROCESSING_DAYS,
     DisciplineCase,
@@ -125,16 +126,29 @@ def _check_opening(opened_on):
                             field="opened_on")
 
 
-def _set_opening(case, opened_on):
-    """Set the opening date; a new case's deadline is 90 days later."""
-    if case.opened_on is None:
-        case.deadline = case.original_deadline = opened_on + dt.timedelta(PROCESSING_DAYS)
-    else:
-        # A corrected opening date moves the deadlines with it, extension included.
-        shift = opened_on - case.opened_on
-        case.deadline += shift
-        case.original_deadline += shift
+def _processing_time(case, days):
+    """The basis of days of processing time from the opening, the days deferred left out."""
+    return deadlines.Basis(deadlines.CALENDAR_DAYS, case.opened_on, days, case.paused_days)
+
+
+def _set_opening(case, opened_on, calendar):
+    """Set the opening date: the deadline is 90 days later (art. 148 applied), or keeps
+    the processing time or the date an extension gave."""
+    shift = opened_on - case.opened_on if case.opened_on else dt.timedelta()
     case.opened_on = opened_on
+    case.original_deadline = deadlines.end_of(calendar, _processing_time(case, PROCESSING_DAYS))
+    if case.deadline_unit == deadlines.DATE:
+        # A corrected opening date moves an extension's date with it.
+        case.deadline_from += shift
+    else:
+        case.deadline_unit, case.deadline_from = deadlines.CALENDAR_DAYS, opened_on
+        case.deadline_days = case.deadline_days or PROCESSING_DAYS
+    case.deadline = deadlines.end_of(calendar, case.deadline_basis)
+
+
+def latest_deadline(case, calendar):
+    """The furthest deadline an extension may give: 150 days, not counting those deferred."""
+    return deadlines.end_of(calendar, _processing_time(case, MAX_PROCESSING_DAYS))
 
 
 def _fill(case, official_name, official_position, person_type, unit, violation, opened_on):
@@ -150,7 +164,7 @@ def _fill(case, official_name, official_position, person_type, unit, violation, 
     _check_opening(opened_on)
     case.official_name, case.official_position = official_name, (official_position or "").strip()
     case.person_type, case.unit, case.violation = person_type, unit, violation
-    _set_opening(case, opened_on)
+    _set_opening(case, opened_on, workdays.load())
     _refresh_search_text(case)
 
 
@@ -187,28 +201,47 @@ def update_case(actor, case, official_name, official_position, person_type, unit
 # --- the processing time ---------------------------------------------------------------
 
 
-def extend_deadline(actor, case, new_deadline, reason):
-    """Extend the processing time once, with a reason, to at most 150 days from opening."""
+def _extension_basis(case, new_deadline, new_days):
+    """The extension as asked: a date, or the processing time in days from the opening."""
+    if new_deadline is not None and new_days is not None:
+        raise WorkflowError(_l("Give either a new deadline or a number of days, not both."),
+                            field="new_days")
+    if new_deadline is not None:
+        return deadlines.on(new_deadline)
+    if new_days is None:
+        raise WorkflowError(_l("Choose the new deadline."), field="new_deadline")
+    if not PROCESSING_DAYS < new_days <= MAX_PROCESSING_DAYS:
+        raise WorkflowError(_l("The processing time can be extended to between 91 and 150 "
+                               "days."), field="new_days")
+    return _processing_time(case, new_days)
+
+
+def extend_deadline(actor, case, new_deadline, reason, new_days=None):
+    """Extend the processing time once, with a reason, to at most 150 days from opening:
+    to a date, or to a number of days (calendar days, art. 148 applied)."""
     _require_manager(actor)
     with transaction():
         case = _claim(case, ("open",), _l("Only an open case can be given more time."))
         # The claim holds the case, so of two extensions at once the second sees the first.
         if case.extended:
             raise WorkflowError(_l("The processing time has already been extended once."))
-        if new_deadline is None:
-            raise WorkflowError(_l("Choose the new deadline."), field="new_deadline")
+        calendar = workdays.load()
+        basis = _extension_basis(case, new_deadline, new_days)
+        new_deadline, latest = deadlines.end_of(calendar, basis), latest_deadline(case, calendar)
         if new_deadline <= case.deadline:
             raise WorkflowError(_l("The new deadline must be after the current one."),
                                 field="new_deadline")
-        if new_deadline > case.latest_deadline():
+        if new_deadline > latest:
             raise WorkflowError(_l("The processing time can be extended to %(date)s at the "
                                    "latest: 150 days after opening, not counting the days "
-                                   "deferred.", date=format_date(case.latest_deadline())),
+                                   "deferred.", date=format_date(latest)),
                                 field="new_deadline")
         case.extension_reason = _required_text(reason, "reason",
                                                _l("Give the reason for the extension."))
         changes = {"deadline": [case.deadline.isoformat(), new_deadline.isoformat()],
                    "reason": case.extension_reason}
+        case.deadline_unit, case.deadline_from, case.deadline_days = \
+            basis.unit, basis.start, basis.count
         case.deadline = new_deadline
         return _save(actor, case, "extend", changes)
 
@@ -298,12 +331,14 @@ def resume_case(actor, case, note=""):
     with transaction():
         case = _claim(case, ("deferred",), _l("Only a deferred case can be resumed."))
         paused = max((clock.today() - case.outcome_on).days, 0)
-        changes = {"status": ["deferred", "open"], "paused_days": paused,
-                   "deadline": [case.deadline.isoformat(),
-                                (case.deadline + dt.timedelta(paused)).isoformat()],
-                   "reason": (note or "").strip()}
-        case.deadline += dt.timedelta(paused)
+        old_deadline = case.deadline
         case.paused_days += paused
+        if case.deadline_unit == deadlines.DATE:
+            case.deadline_from += dt.timedelta(paused)
+        case.deadline = deadlines.end_of(workdays.load(), case.deadline_basis)
+        changes = {"status": ["deferred", "open"], "paused_days": paused,
+                   "deadline": [old_deadline.isoformat(), case.deadline.isoformat()],
+                   "reason": (note or "").strip()}
         case.status, case.deferral_ground = "open", ""
         case.outcome_reason, case.outcome_on = "", None
         return _save(actor, case, "resume", changes)

@@ -10,8 +10,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..deadlines import CALENDAR_DAYS
 from ..forms import BaseForm, LongSelectField, required_message
-from ..labels import FINDING_STATUS, SEVERITY, choices
+from ..labels import DAY_UNIT, FINDING_STATUS, SEVERITY, choices
 from ..web import bounded_int
 
 
@@ -34,6 +35,8 @@ class FindingForm(BaseForm):
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     deadline_days = IntegerField(_l("Or days after the conclusion"),
                                  validators=[Optional(), NumberRange(min=1, max=365)])
+    deadline_unit = SelectField(_l("Counted in"), choices=choices(DAY_UNIT),
+                                default=CALENDAR_DAYS)
 
     def fill_choices(self, categories, units):
         """Offer the given categories and units."""
@@ -50,10 +53,13 @@ class ReportForm(BaseForm):
 
 
 class ExtensionForm(BaseForm):
-    """A request for a later deadline."""
+    """A request for a later deadline: a date, or days after the current deadline."""
 
-    requested_deadline = DateField(_l("New deadline"),
-                                   validators=[DataRequired(required_message())])
+    requested_deadline = DateField(_l("New deadline"), validators=[Optional()])
+    requested_days = IntegerField(_l("Or days after the current deadline"),
+                                  validators=[Optional(), NumberRange(min=1, max=365)])
+    requested_unit = SelectField(_l("Counted in"), choices=choices(DAY_UNIT),
+                                 default=CALENDAR_DAYS)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(required_message()),
                                                      Length(max=5000)])
 

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, deadlines, workdays
 from ..discipline import queries as discipline
 from ..kept_documents import send_document
 from ..models import (
@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..policy import UNIT_HEAD, can, viewer_scope
 from ..text import fold
-from ..web import bounded_int, current_actor, paginate, requires, run_step
+from ..web import bounded_int, current_actor, flash_deadline_move, paginate, requires, run_step
 from . import exports, queries, services
 from .forms import ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm, ReportForm
 
@@ -98,7 +98,8 @@ def _finding_fields(form):
             "official_name": form.official_name.data,
             "official_position": form.official_position.data,
             "deadline": form.deadline.data,
-            "deadline_days": form.deadline_days.data}
+            "deadline_days": form.deadline_days.data,
+            "deadline_unit": form.deadline_unit.data}
 
 
 def _finding_url(finding):
@@ -130,9 +131,12 @@ def create(inspection_id):
     _choices(form)
     if request.method == "GET":
         form.responsible_unit.data = inspection.unit_id
-    return run_step(form, lambda f: services.record_finding(current_actor(), inspection,
-                                                            **_finding_fields(f)),
-                    _("The finding has been recorded as a draft."), _finding_url,
+    def record(f):
+        finding = services.record_finding(current_actor(), inspection, **_finding_fields(f))
+        flash_deadline_move(finding.deadline_basis, finding.deadline)
+        return finding
+
+    return run_step(form, record, _("The finding has been recorded as a draft."), _finding_url,
                     lambda f: _edit_page(f, inspection, None))
 
 
@@ -150,9 +154,18 @@ def edit(finding_id):
     if request.method == "GET":
         form.category.data = finding.category_id
         form.responsible_unit.data = finding.responsible_unit_id
-    return run_step(form, lambda f: services.update_finding(current_actor(), finding,
-                                                            **_finding_fields(f)),
-                    _("The finding has been saved."), _finding_url(finding),
+        if finding.deadline_unit == deadlines.DATE:
+            # The date as given, before a day off moved it.
+            form.deadline.data = finding.deadline_from
+        elif finding.deadline_unit:
+            form.deadline_unit.data = finding.deadline_unit
+
+    def save(f):
+        saved = services.update_finding(current_actor(), finding, **_finding_fields(f))
+        flash_deadline_move(saved.deadline_basis, saved.deadline)
+        return saved
+
+    return run_step(form, save, _("The finding has been saved."), _finding_url(finding),
                     lambda f: _edit_page(f, finding.inspection, finding))
 
 
@@ -206,12 +219,13 @@ def _show(finding, bound=None):
     if bound:
         forms[bound[0]] = bound[1]
     today = clock.today()
+    overdue = queries.is_overdue(finding, today)
     return render_template(
         "findings/show.html", finding=finding, forms=forms, responses=responses,
         extensions=extensions, files=_files_by_response(responses),
         finding_files=list(finding.attachments.order_by(Attachment.id)),
-        actions=actions, today=today,
-        overdue=queries.is_overdue(finding, today),
+        actions=actions, today=today, overdue=overdue,
+        overdue_days=workdays.overdue_counter(today)(finding.deadline) if overdue else None,
         timeline=queries.timeline(finding, responses, extensions),
         discipline_cases=discipline.cases_of_finding(finding)
         if can(current_user, "discipline.manage") else [])
@@ -253,10 +267,13 @@ def request_extension(finding_id):
     """The unit head asks for a later deadline."""
     finding = get_finding_or_404(finding_id)
     _authorize("findings.respond", finding)
-    return _finding_step(finding, "extension",
-                         lambda f: services.request_extension(current_actor(), finding,
-                                                              f.requested_deadline.data,
-                                                              f.reason.data),
+    def ask(f):
+        extension = services.request_extension(current_actor(), finding,
+                                               f.requested_deadline.data, f.reason.data,
+                                               f.requested_days.data, f.requested_unit.data)
+        flash_deadline_move(extension.requested_basis, extension.requested_deadline)
+
+    return _finding_step(finding, "extension", ask,
                          _("Your request for more time has been sent."))
 
 
@@ -381,7 +398,8 @@ def index():
                      PER_PAGE, lambda: total)
     filter_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("findings/index.html", form=form, pager=pager, more=more,
-                           filter_args=filter_args)
+                           filter_args=filter_args,
+                           days_overdue=workdays.overdue_counter(clock.today()))
 
 
 def _export(extension, mimetype, write):

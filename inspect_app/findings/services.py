@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import audit, clock, settings
+from .. import audit, clock, deadlines, settings, workdays
 from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as attachments
@@ -25,7 +25,7 @@ from .queries import unit_heads
 
 EDITABLE_FIELDS = ("category", "severity", "title", "description", "recommendation",
                    "responsible_unit", "official_name", "official_position", "deadline",
-                   "deadline_days")
+                   "deadline_days", "deadline_unit")
 MAX_DEADLINE_DAYS = 365
 
 
@@ -67,8 +67,8 @@ def _lead(finding):
 # --- recording -------------------------------------------------------------------------
 
 
-def _check_deadline(inspection, severity, deadline, deadline_days):
-    """(deadline, deadline_days) after the rules: exactly one, within bounds."""
+def _check_deadline(inspection, severity, deadline, deadline_days, deadline_unit):
+    """(deadline, deadline_days, unit) after the rules: exactly one, within bounds."""
     if deadline is not None and deadline_days is not None:
         raise WorkflowError(_l("Give either a deadline or a number of days, not both."),
                             field="deadline_days")
@@ -80,25 +80,38 @@ def _check_deadline(inspection, severity, deadline, deadline_days):
     if deadline_days is not None and not 1 <= deadline_days <= MAX_DEADLINE_DAYS:
         raise WorkflowError(_l("The number of days must be between 1 and 365."),
                             field="deadline_days")
-    return deadline, deadline_days
+    if deadline is None and deadline_unit not in (deadlines.CALENDAR_DAYS,
+                                                  deadlines.WORKING_DAYS):
+        raise WorkflowError(_l("Choose calendar days or working days."), field="deadline_unit")
+    return deadline, deadline_days, deadlines.DATE if deadline is not None else deadline_unit
+
+
+def _set_deadline(finding, deadline, deadline_days, unit):
+    """A draft's deadline: a date (moved off a day off, art. 148) or days after the
+    conclusion, counted when it is issued."""
+    finding.deadline_unit, finding.deadline_days = unit, deadline_days
+    finding.deadline_from = deadline
+    if deadline is not None:
+        deadline = deadlines.end_of(workdays.load(), deadlines.on(deadline))
+    # A fixed date is the original deadline too; "N days" is fixed at the conclusion.
+    finding.deadline = finding.original_deadline = deadline
 
 
 def _fill(finding, inspection, category, severity, title, description, recommendation,
-          responsible_unit, official_name, official_position, deadline, deadline_days):
+          responsible_unit, official_name, official_position, deadline, deadline_days,
+          deadline_unit):
     """Check and copy a finding's editable fields onto it (nothing saved)."""
     if severity not in SEVERITIES:
         raise WorkflowError(_l("Choose a severity."), field="severity")
     title = _required_text(title, "title", _l("Give the finding a title."))
-    deadline, deadline_days = _check_deadline(inspection, severity, deadline, deadline_days)
+    _set_deadline(finding, *_check_deadline(inspection, severity, deadline, deadline_days,
+                                            deadline_unit))
     finding.category, finding.severity, finding.title = category, severity, title
     finding.description = (description or "").strip()
     finding.recommendation = (recommendation or "").strip()
     finding.responsible_unit = responsible_unit or inspection.unit
     finding.official_name = (official_name or "").strip()
     finding.official_position = (official_position or "").strip()
-    # A fixed date is the original deadline too; "N days" is fixed at the conclusion.
-    finding.deadline = finding.original_deadline = deadline
-    finding.deadline_days = deadline_days
     refresh_search_text(finding)
 
 
@@ -115,7 +128,8 @@ def _claim_recording(actor, inspection):
 
 def record_finding(actor, inspection, category, severity, title, description,
                    recommendation, responsible_unit=None, official_name="",
-                   official_position="", deadline=None, deadline_days=None):
+                   official_position="", deadline=None, deadline_days=None,
+                   deadline_unit=deadlines.CALENDAR_DAYS):
     """Record a draft finding on an inspection in progress.
 
     A create is not a state change: two posts of the form record two drafts, as two
@@ -125,7 +139,8 @@ def record_finding(actor, inspection, category, severity, title, description,
         inspection = _claim_recording(actor, inspection)
         finding = Finding(inspection=inspection, status="draft", created_by=actor)
         _fill(finding, inspection, category, severity, title, description, recommendation,
-              responsible_unit, official_name, official_position, deadline, deadline_days)
+              responsible_unit, official_name, official_position, deadline, deadline_days,
+              deadline_unit)
         finding.save()
         audit.record(actor, "create", finding, audit.snapshot(finding, EDITABLE_FIELDS))
     return finding
@@ -133,7 +148,7 @@ def record_finding(actor, inspection, category, severity, title, description,
 
 def update_finding(actor, finding, category, severity, title, description, recommendation,
                    responsible_unit=None, official_name="", official_position="",
-                   deadline=None, deadline_days=None):
+                   deadline=None, deadline_days=None, deadline_unit=deadlines.CALENDAR_DAYS):
     """Change a draft finding while its inspection is in progress."""
     with transaction():
         inspection = _claim_recording(actor, finding.inspection)
@@ -141,7 +156,8 @@ def update_finding(actor, finding, category, severity, title, description, recom
                         _l("Only a draft finding can be edited."))
         tracked = audit.Tracked(finding, EDITABLE_FIELDS)
         _fill(finding, inspection, category, severity, title, description, recommendation,
-              responsible_unit, official_name, official_position, deadline, deadline_days)
+              responsible_unit, official_name, official_position, deadline, deadline_days,
+              deadline_unit)
         tracked.save(actor)
     return finding
 
@@ -185,22 +201,47 @@ def submit_report(actor, finding, body, files=()):
     return response
 
 
-def request_extension(actor, finding, requested_deadline, reason):
-    """The unit head asks for a later deadline, with a reason."""
+def _requested_basis(finding, requested_deadline, requested_days, requested_unit):
+    """How the new deadline is asked for: a date, or days after the current deadline."""
+    if requested_deadline is not None and requested_days is not None:
+        raise WorkflowError(_l("Give either a new deadline or a number of days, not both."),
+                            field="requested_days")
+    if requested_deadline is not None:
+        return deadlines.on(requested_deadline)
+    if not 1 <= requested_days <= MAX_DEADLINE_DAYS:
+        raise WorkflowError(_l("The number of days must be between 1 and 365."),
+                            field="requested_days")
+    if requested_unit not in (deadlines.CALENDAR_DAYS, deadlines.WORKING_DAYS):
+        raise WorkflowError(_l("Choose calendar days or working days."),
+                            field="requested_unit")
+    if finding.deadline is None:
+        raise WorkflowError(_l("This finding has no deadline yet: give the new deadline as "
+                               "a date."), field="requested_deadline")
+    return deadlines.days_after(requested_unit, finding.deadline, requested_days)
+
+
+def request_extension(actor, finding, requested_deadline, reason, requested_days=None,
+                      requested_unit=deadlines.CALENDAR_DAYS):
+    """The unit head asks for a later deadline (a date, or days after the current one)."""
     _require(actor, "findings.respond", finding,
              _l("Only the head of the responsible unit can ask for more time."))
-    if requested_deadline is None:
+    if requested_deadline is None and requested_days is None:
         raise WorkflowError(_l("Choose the new deadline."), field="requested_deadline")
     reason = _required_text(reason, "reason", _l("Give the reason for more time."))
     with transaction():
         finding = claim(Finding.status, finding.id, EXTENDABLE_STATES,
                         _l("More time can be asked only while the finding is open."))
+        basis = _requested_basis(finding, requested_deadline, requested_days, requested_unit)
+        requested_deadline = deadlines.end_of(workdays.load(), basis)
         if finding.deadline is not None and requested_deadline <= finding.deadline:
             raise WorkflowError(_l("The new deadline must be after the current one."),
                                 field="requested_deadline")
         try:
             extension = ExtensionRequest.create(finding=finding, requested_by=actor,
                                                 requested_deadline=requested_deadline,
+                                                requested_unit=basis.unit,
+                                                requested_from=basis.start,
+                                                requested_days=basis.count,
                                                 previous_deadline=finding.deadline,
                                                 reason=reason)
         except IntegrityError as error:
@@ -285,6 +326,10 @@ def decide_extension(actor, extension, approve, note=""):
                                    extension.requested_deadline.isoformat()]
             finding.original_deadline = finding.original_deadline or finding.deadline
             finding.deadline = extension.requested_deadline
+            # The finding's deadline is now counted as the request counted it.
+            finding.deadline_unit = extension.requested_unit
+            finding.deadline_from = extension.requested_from
+            finding.deadline_days = extension.requested_days
         extension.save()
         finding.save()
         audit.record(actor, "approve_extension" if approve else "reject_extension",

@@ -9,7 +9,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
-from .. import audit, clock
+from .. import audit, clock, deadlines, workdays
 from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as attachments
@@ -343,8 +343,9 @@ def issue_conclusion(actor, inspection, conclusion_no, conclusion_date, summary=
             "status": ["in_progress", "concluded"], "conclusion_no": [None, conclusion_no],
             "conclusion_date": [None, conclusion_date.isoformat()],
             "findings": [None, len(findings)]})
+        calendar = workdays.load()
         for ordinal, finding in enumerate(findings, start=1):
-            _open_finding(actor, finding, inspection, ordinal)
+            _open_finding(actor, finding, inspection, ordinal, calendar)
         _notify_units(inspection, findings)
     return findings
 
@@ -381,17 +382,26 @@ def _check_deadlines(findings, conclusion_date):
                                    "conclusion date.", title=finding.title))
 
 
-def _open_finding(actor, finding, inspection, ordinal):
-    """Turn one draft into an open finding with its code and fixed deadline."""
+def _draft_basis(finding, conclusion_date):
+    """How a draft's deadline is counted once issued: days after the conclusion, or its date."""
     if finding.deadline_days is not None:
-        finding.deadline = inspection.conclusion_date + dt.timedelta(days=finding.deadline_days)
-    finding.original_deadline = finding.deadline
+        return deadlines.days_after(finding.deadline_unit or deadlines.CALENDAR_DAYS,
+                                    conclusion_date, finding.deadline_days)
+    return deadlines.on(finding.deadline_from or finding.deadline)
+
+
+def _open_finding(actor, finding, inspection, ordinal, calendar):
+    """Turn one draft into an open finding with its code and its deadline fixed on calendar."""
+    basis = _draft_basis(finding, inspection.conclusion_date)
+    finding.deadline_unit, finding.deadline_from = basis.unit, basis.start
+    finding.deadline = finding.original_deadline = deadlines.end_of(calendar, basis)
     finding.ordinal = ordinal
     finding.code = f"KL-{inspection.conclusion_no}-{ordinal}"
     finding.status = "open"
     refresh_search_text(finding)
-    finding.save(only=[Finding.deadline, Finding.original_deadline, Finding.ordinal,
-                       Finding.code, Finding.status, Finding.search_text])
+    finding.save(only=[Finding.deadline, Finding.original_deadline, Finding.deadline_unit,
+                       Finding.deadline_from, Finding.ordinal, Finding.code, Finding.status,
+                       Finding.search_text])
     audit.record(actor, "issue", finding, {
         "status": ["draft", "open"], "code": [None, finding.code],
         "deadline": [None, finding.deadline.isoformat()]})

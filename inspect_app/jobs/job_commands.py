@@ -29,24 +29,31 @@ def _day(value):
     return value.date() if value else clock.today()
 
 
+def _echo_digests(label, counts, day):
+    """Print what a reminder or escalation run did."""
+    if counts.get("day_off"):
+        click.echo(f"{label}: {day.isoformat()} is a day off, nothing sent; the next working "
+                   "day catches up.")
+        return
+    click.echo(f"{label}: {counts['items']} item(s) at a new stage, "
+               f"{counts['emails']} digest(s) queued, "
+               f"{counts['unaddressed']} item(s) without a recipient.")
+
+
 @jobs_cli.command("reminders")
 @_today_option
 def jobs_reminders(today):
-    """Queue today's reminder digests to units."""
-    counts = run_reminders(_day(today))
-    click.echo(f"Reminders: {counts['items']} item(s) at a new stage, "
-               f"{counts['emails']} digest(s) queued, "
-               f"{counts['unaddressed']} item(s) without a recipient.")
+    """Queue today's reminder digests to units (none on a day off)."""
+    day = _day(today)
+    _echo_digests("Reminders", run_reminders(day), day)
 
 
 @jobs_cli.command("escalate")
 @_today_option
 def jobs_escalate(today):
-    """Queue today's escalation digests to leaders and inspection leads."""
-    counts = run_escalation(_day(today))
-    click.echo(f"Escalation: {counts['items']} item(s) at a new stage, "
-               f"{counts['emails']} digest(s) queued, "
-               f"{counts['unaddressed']} item(s) without a recipient.")
+    """Queue today's escalation digests to leaders and inspection leads (none on a day off)."""
+    day = _day(today)
+    _echo_digests("Escalation", run_escalation(day), day)
 
 
 @jobs_cli.command("send-mail")

@@ -6,6 +6,11 @@ and 1 days before, the day itself, then every 7 days while overdue; for escalati
 days overdue, then every 14 days. A run sends an item only at the latest
 stage it has reached, once per deadline (ReminderLog), so a missed run catches up with
 one reminder and an extension, which changes the deadline, starts the stages again.
+
+Nothing is sent on a day off (inspect_app.workdays): a run on a Saturday, a Sunday or a
+holiday sends nothing, and the next working day's run catches up as after any missed run.
+The days before a deadline can be counted in working days (a setting), so that "1 day
+before" a Monday deadline is the Friday; days after it are calendar days.
 """
 import datetime as dt
 import hashlib
@@ -15,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import chunked
 
-from .. import settings
+from .. import deadlines, settings, workdays
 from ..db import transaction
 from ..discipline.queries import cases_awaiting_decision
 from ..mail.compose import app_link, email_macro, render
@@ -29,10 +34,15 @@ DISCIPLINE_CASE = "discipline_case"
 
 @dataclass(frozen=True)
 class StagePolicy:
-    """Stage offsets (days after the deadline) and the repeat interval after the last."""
+    """Stage offsets (days after the deadline) and the repeat interval after the last.
+
+    With a calendar, the days before the deadline are its working days: the offset of a
+    day before it is minus the working days after that day up to the deadline.
+    """
 
     offsets: tuple
     repeat_every: int = 0
+    calendar: object = None
 
     def stage_on(self, days_after):
         """The latest stage reached days_after the deadline, or None before the first."""
@@ -44,9 +54,19 @@ class StagePolicy:
             return last + (days_after - last) // self.repeat_every * self.repeat_every
         return reached[-1]
 
+    def days_after(self, today, deadline):
+        """today's offset from deadline (negative before it)."""
+        if self.calendar is not None and today < deadline:
+            return -self.calendar.working_days_between(today, deadline)
+        return (today - deadline).days
+
     def latest_deadline(self, today):
         """Deadlines after this day have not reached the first stage yet."""
-        return today - dt.timedelta(days=self.offsets[0])
+        first = self.offsets[0]
+        if self.calendar is not None and first < 0:
+            # The day before the working day after the first stage's last one.
+            return self.calendar.working_day_after(today, 1 - first) - dt.timedelta(days=1)
+        return today - dt.timedelta(days=first)
 
     def log_window(self):
         """How far back the log of an item's latest stage can lie, in days (None: any)."""
@@ -56,15 +76,20 @@ class StagePolicy:
         return max(gaps + [self.repeat_every])
 
 
-def reminder_policy():
-    """The reminder stages from settings: N days before, the day, then every M days."""
+def reminder_policy(calendar):
+    """The reminder stages from settings: N (working) days before, the day, then every M."""
     before = sorted({-days for days in settings.get_int_list("reminder_days_before")
                      if days > 0})
-    return StagePolicy(tuple(before) + (0,), settings.get_int("reminder_overdue_every_days"))
+    working = settings.get_bool("reminder_working_days")
+    return StagePolicy(tuple(before) + (0,), settings.get_int("reminder_overdue_every_days"),
+                       calendar if working else None)
 
 
-def escalation_policy():
-    """The escalation stages from settings: N days overdue, then every M days."""
+def escalation_policy(calendar):
+    """The escalation stages from settings: N days overdue, then every M (calendar) days.
+
+    calendar is unused: days overdue are calendar days, as the settings say.
+    """
     return StagePolicy((settings.get_int("escalation_after_days"),),
                        settings.get_int("escalation_every_days"))
 
@@ -93,6 +118,9 @@ class Item:
     recipients: list = field(default_factory=list)
     stage: int = None
     label: str = ""
+    basis: object = None
+    # (calendar days, working days) past the deadline; (0, 0) before it.
+    overdue: tuple = (0, 0)
 
     @property
     def log_key(self):
@@ -163,6 +191,7 @@ def _running_findings(latest_deadline):
     """
     return (Finding
             .select(Finding.id, Finding.deadline, Finding.code, Finding.title,
+                    Finding.deadline_unit, Finding.deadline_from, Finding.deadline_days,
                     Finding.responsible_unit.alias("unit_id"), Unit.name.alias("unit_name"),
                     Unit.email.alias("unit_email"), Inspection.lead.alias("lead_id"))
             .join(Unit, on=(Finding.responsible_unit == Unit.id))
@@ -176,7 +205,9 @@ def _running_findings(latest_deadline):
 def _finding_items(due, recipients_of):
     """The digest lines of the due (finding row, stage) pairs, with their recipients."""
     return [Item(FINDING, row.id, row.deadline, row.code, row.title, row.unit_name,
-                 app_link("findings.show", finding_id=row.id), recipients_of(row), stage)
+                 app_link("findings.show", finding_id=row.id), recipients_of(row), stage,
+                 basis=deadlines.Basis.stored(row.deadline_unit, row.deadline_from,
+                                              row.deadline_days))
             for row, stage in due]
 
 
@@ -212,7 +243,7 @@ def _case_items(due, recipients_of):
         items.append(Item(DISCIPLINE_CASE, case.id, case.deadline, f"#{case.id}", title,
                           case.unit.name, app_link("discipline.show", case_id=case.id),
                           recipients_of(case), stage,
-                          label=_l("Discipline case")))
+                          label=_l("Discipline case"), basis=case.deadline_basis))
     return items
 
 
@@ -254,25 +285,32 @@ def _logged(kind, policy, today):
                                ReminderLog.deadline).where(ReminderLog.kind == kind)
     window = policy.log_window()
     if window is not None:
-        query = query.where(ReminderLog.sent_on > today - dt.timedelta(days=window + 1))
+        first = today - dt.timedelta(days=window)
+        if policy.calendar is not None:
+            # Stages counted in working days stretch over breaks: look back as many
+            # working days, which also covers as many calendar days.
+            first = min(first, policy.calendar.working_day_before(today, window))
+        query = query.where(ReminderLog.sent_on >= first)
     return set(query.tuples())
 
 
-def due_items(kind, today):
-    """The items at a stage not yet logged, sorted by deadline."""
+def due_items(kind, today, calendar):
+    """The items at a stage not yet logged, sorted by deadline, with their days overdue."""
     policy_of, sources, _ = KINDS[kind]
-    policy = policy_of()
+    policy = policy_of(calendar)
     logged = _logged(kind, policy, today)
 
     def due_stage(entity, entity_id, deadline):
         """The stage reached today, unless before the first or already logged."""
-        stage = policy.stage_on((today - deadline).days)
+        stage = policy.stage_on(policy.days_after(today, deadline))
         if stage is None or (entity, entity_id, stage, deadline) in logged:
             return None
         return stage
 
     latest = policy.latest_deadline(today)
     due = [item for source in sources for item in source(latest, due_stage)]
+    for item in due:
+        item.overdue = deadlines.overdue(calendar, item.deadline, today)
     return sorted(due, key=lambda item: (item.deadline, item.code or "", item.entity_id))
 
 
@@ -306,7 +344,7 @@ class Lines:
     html: list
 
 
-def _line_renderer(today):
+def _line_renderer(today, calendar):
     """lines(locale, items) -> Lines, rendering each item once per language.
 
     Most items appear in several digests (a unit's heads and mailbox, every leader), so
@@ -321,8 +359,9 @@ def _line_renderer(today):
         if missing:
             with force_locale(locale):
                 for item in missing:
-                    rendered[(locale, item.log_key)] = (text_line(item, today),
-                                                        html_row(item, today))
+                    explanation = deadlines.explain(calendar, item.basis, item.deadline)
+                    rendered[(locale, item.log_key)] = (text_line(item, today, explanation),
+                                                        html_row(item, today, explanation))
         pairs = [rendered[(locale, item.log_key)] for item in items]
         return Lines([text for text, _ in pairs], [html for _, html in pairs])
     return lines
@@ -339,10 +378,16 @@ def _digest(kind, today, lines, recipient, items):
 
 
 def run(kind, today):
-    """Send today's digests of one kind; return counts of items, e-mails, unaddressed."""
-    items = due_items(kind, today)
+    """Send today's digests of one kind; return counts of items, e-mails, unaddressed.
+
+    On a day off nothing is sent: the next working day's run catches up.
+    """
+    calendar = workdays.load()
+    if not calendar.is_working_day(today):
+        return {"items": 0, "emails": 0, "unaddressed": 0, "day_off": True}
+    items = due_items(kind, today, calendar)
     grouped = digests(items)
-    lines = _line_renderer(today)
+    lines = _line_renderer(today, calendar)
     with transaction():
         for rows in chunked(_log_rows(kind, today, items), 500):
             ReminderLog.insert_many(rows).execute()

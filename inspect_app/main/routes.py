@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, workdays
 from ..findings import queries as findings
 from ..pdf import charts
 from ..policy import can
@@ -20,10 +20,11 @@ HOME_UNITS = 10
 def home():
     """The home page for the signed-in user's role."""
     if current_user.role == "unit_head" and current_user.unit is not None:
-        unit = current_user.unit
+        unit, today = current_user.unit, clock.today()
         return render_template("findings/unit_home.html", unit=unit,
-                               groups=findings.unit_home(unit, clock.today()),
-                               resolved_total=findings.resolved_count(unit))
+                               groups=findings.unit_home(unit, today),
+                               resolved_total=findings.resolved_count(unit),
+                               days_overdue=workdays.overdue_counter(today))
     if can(current_user, "dashboard.view"):
         today = clock.today()
         return render_template("main/dashboard.html", home_units=HOME_UNITS,

@@ -1,6 +1,7 @@
 """All models; each area adds its module here and its tables to ALL_MODELS."""
 from .audit import AuditEvent
 from .base import BaseModel
+from .calendar import CALENDAR_DAY_KINDS, CalendarFeed, WorkCalendarDay
 from .data_version import TRACKED_TABLES, DataVersion
 from .discipline import (
                          CASE_STATES,
@@ -43,11 +44,13 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               Category, Finding, Response, ExtensionRequest, Attachment, OutboxMessage,
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
-              UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral]
+              UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral, WorkCalendarDay,
+              CalendarFeed]
 
-__all__ = ["ALL_MODELS", "CANCELLABLE_STATES", "CASE_STATES", "DEFERRAL_GROUNDS",
-           "DisciplineCase", "EXTENDABLE_STATES", "DisciplineCaseFinding", "DisciplineDeferral",
-           "DisciplineMeasure", "MAX_PROCESSING_DAYS",
+__all__ = ["ALL_MODELS", "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATES",
+           "CalendarFeed", "DEFERRAL_GROUNDS", "DisciplineCase", "EXTENDABLE_STATES",
+           "DisciplineCaseFinding", "DisciplineDeferral", "DisciplineMeasure",
+           "MAX_PROCESSING_DAYS", "WorkCalendarDay",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
            "DataVersion", "DocumentBuild",
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",

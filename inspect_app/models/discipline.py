@@ -12,6 +12,7 @@ from peewee import (
 )
 
 from .. import clock
+from ..deadlines import Basis
 from .base import BaseModel
 from .inspections import Finding
 from .org import Unit, User
@@ -54,6 +55,11 @@ class DisciplineCase(BaseModel):
     violation = TextField()
     opened_on = DateField(index=True)
     deadline = DateField(index=True)
+    # How the deadline is counted (inspect_app.deadlines): calendar days from the opening,
+    # or the date an extension gave.
+    deadline_unit = CharField(max_length=16, default="")
+    deadline_from = DateField(null=True)
+    deadline_days = IntegerField(null=True)
     # opened_on + 90 days: kept so the page can show how far an extension moved the deadline.
     original_deadline = DateField()
     extension_reason = TextField(default="")
@@ -78,6 +84,12 @@ class DisciplineCase(BaseModel):
 
     def __str__(self):
         return self.official_name
+
+    @property
+    def deadline_basis(self):
+        """How the processing deadline is counted, the days deferred left out; or None."""
+        return Basis.stored(self.deadline_unit, self.deadline_from, self.deadline_days,
+                            not_counted=self.paused_days)
 
     @property
     def extended(self):

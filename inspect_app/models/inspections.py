@@ -12,6 +12,7 @@ from peewee import (
 )
 
 from .. import clock
+from ..deadlines import Basis
 from .base import BaseModel
 from .org import Unit, User
 
@@ -103,6 +104,10 @@ class Finding(BaseModel):
     recommendation = TextField(default="")
     official_name = CharField(max_length=200, default="")
     official_position = CharField(max_length=200, default="")
+    # How the deadline is counted (inspect_app.deadlines): a date, or deadline_days
+    # calendar or working days after deadline_from (the conclusion date once issued).
+    deadline_unit = CharField(max_length=16, default="")
+    deadline_from = DateField(null=True)
     deadline_days = IntegerField(null=True)
     deadline = DateField(null=True, index=True)
     original_deadline = DateField(null=True)
@@ -126,6 +131,11 @@ class Finding(BaseModel):
     def __str__(self):
         return self.code or self.title
 
+    @property
+    def deadline_basis(self):
+        """How the deadline is counted (a deadlines.Basis), or None when not recorded."""
+        return Basis.stored(self.deadline_unit, self.deadline_from, self.deadline_days)
+
 
 class Response(BaseModel):
     """A remediation report (báo cáo kết quả khắc phục) and its review."""
@@ -147,6 +157,10 @@ class ExtensionRequest(BaseModel):
     finding = ForeignKeyField(Finding, backref="extensions")
     requested_by = ForeignKeyField(User, backref="extension_requests")
     requested_deadline = DateField()
+    # How the new deadline was asked for: a date, or days after the current deadline.
+    requested_unit = CharField(max_length=16, default="")
+    requested_from = DateField(null=True)
+    requested_days = IntegerField(null=True)
     previous_deadline = DateField()
     reason = TextField()
     status = CharField(max_length=16, default="pending", index=True)
@@ -154,6 +168,11 @@ class ExtensionRequest(BaseModel):
     decided_at = DateTimeField(null=True)
     note = TextField(default="")
     created_at = DateTimeField(default=clock.now)
+
+    @property
+    def requested_basis(self):
+        """How the new deadline was asked for (a deadlines.Basis), or None."""
+        return Basis.stored(self.requested_unit, self.requested_from, self.requested_days)
 
 
 # At most one request per finding waits for a decision, even when two arrive at once.

@@ -81,10 +81,12 @@ def _overdue(section, summary, styles):
     listing = section.data
     if not listing.rows:
         return [*_heading(section, styles), para(_("No overdue findings."), styles["body"])]
-    header = [_("Code"), _("Finding"), _("Unit"), _("Deadline"), _("Days overdue")]
+    header = [_("Code"), _("Finding"), _("Unit"), _("Deadline"), _("Days overdue"),
+              _("Working days")]
     rows = [(row["code"], row["title"], row["unit_name"], date(row["deadline"]),
-             number(row["days_overdue"])) for row in listing.rows]
-    widths = [34 * mm, None, 36 * mm, 20 * mm, 17 * mm]
+             number(row["days_overdue"]), number(row["working_days_overdue"]))
+            for row in listing.rows]
+    widths = [34 * mm, None, 32 * mm, 20 * mm, 17 * mm, 17 * mm]
     widths[1] = layout.FRAME_WIDTH - sum(w for w in widths if w)
     parts = [*_heading(section, styles)]
     if not listing.complete:

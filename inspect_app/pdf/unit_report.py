@@ -5,6 +5,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
 from .. import settings
+from ..deadlines import overdue_text
 from ..labels import FINDING_STATUS
 from ..reports.unit_report import unit_report
 from ..text import nfc
@@ -13,9 +14,9 @@ from .paragraphs import bold, date, markup, number, para, percent
 
 
 def status_text(row):
-    """Where an open finding stands: overdue by n days, waiting for review, or open."""
+    """Where an open finding stands: days overdue, waiting for review, or open."""
     if row["days_overdue"]:
-        return _("Overdue by %(days)s days", days=number(row["days_overdue"]))
+        return overdue_text(row["days_overdue"], row["working_days_overdue"])
     return str(FINDING_STATUS.get(row["status"], row["status"]))
 
 

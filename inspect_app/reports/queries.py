@@ -4,7 +4,7 @@ import datetime as dt
 
 from peewee import JOIN, Case, fn
 
-from .. import clock
+from .. import clock, deadlines, workdays
 from ..cache import cached
 from ..discipline.queries import staff_counts as discipline_staff_counts
 from ..findings.queries import overdue_condition
@@ -297,7 +297,8 @@ def unit_status_at(cutoff):
 
 
 def overdue_at(cutoff, limit=None):
-    """[{id, code, title, unit_name, deadline, days_overdue}] overdue at the cut-off day.
+    """[{id, code, title, unit_name, deadline, days_overdue, working_days_overdue}] overdue
+    at the cut-off day.
 
     The longest overdue come first, at most limit of them (every one without a limit);
     deadline is the one then in force.
@@ -314,8 +315,11 @@ def overdue_at(cutoff, limit=None):
                 .limit(limit)
                 .with_cte(standing)
                 .dicts())
+    work_calendar = workdays.load()
     for row in rows:
         row["days_overdue"] = (cutoff - row["deadline"]).days
+        row["working_days_overdue"] = work_calendar.working_days_between(row["deadline"],
+                                                                         cutoff)
     return rows
 
 
@@ -389,7 +393,8 @@ def unit_open_findings(unit_id, today):
     """[{id, code, title, recommendation, deadline, status, days_overdue, ...}] of a unit.
 
     Every issued finding still awaiting the unit or a review, earliest deadline first;
-    days_overdue is 0 unless the deadline has passed while the unit still has to act.
+    days_overdue (and working_days_overdue) is 0 unless the deadline has passed while the
+    unit still has to act.
     """
     rows = list(Finding
                 .select(Finding.id, Finding.code, Finding.title, Finding.recommendation,
@@ -400,10 +405,11 @@ def unit_open_findings(unit_id, today):
                        Finding.status.in_(RUNNING_STATES + ("submitted",)))
                 .order_by(Finding.deadline.asc(nulls="last"), Finding.code, Finding.id)
                 .dicts())
+    work_calendar = workdays.load()
     for row in rows:
-        late = (row["status"] in RUNNING_STATES and row["deadline"] is not None
-                and row["deadline"] < today)
-        row["days_overdue"] = (today - row["deadline"]).days if late else 0
+        late = row["status"] in RUNNING_STATES
+        row["days_overdue"], row["working_days_overdue"] = \
+            deadlines.overdue(work_calendar, row["deadline"], today) if late else (0, 0)
     return rows
 
 

@@ -1,0 +1,1 @@
+"""Calendar feeds: each user's private iCalendar address with the dates that concern them."""
