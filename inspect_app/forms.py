@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import Select, html_params
 
@@ -68,6 +68,11 @@ class LongSelectField(SelectField):
             return
         if self.data not in {value for value, _label in self.choices}:
             raise ValidationError(self.gettext("Not a valid choice."))
+
+
+def unit_only_field():
+    """The filter box that leaves out the units the chosen unit replaced (they count by default)."""
+    return BooleanField(_l("This unit only, without the units it replaced"))
 
 
 def required_message():

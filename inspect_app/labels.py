@@ -66,6 +66,7 @@ FINDING_TIMELINE = {
     "reject_extension": _l("Rejected the later deadline"),
     "cancel": _l("Cancelled the finding"),
     "reopen": _l("Reopened the finding"),
+    "transfer": _l("Passed the finding to the unit that took over"),
 }
 
 CASE_TIMELINE = {
@@ -76,7 +77,11 @@ CASE_TIMELINE = {
     "dismiss": _l("Closed the case without a disciplinary measure"),
     "defer": _l("Deferred the case"),
     "resume": _l("Resumed the case"),
+    "transfer": _l("Passed the case to the unit that took over"),
 }
+
+# How units were reorganised (models.REORGANISATION_KINDS).
+REORGANISATION_KIND = {"merge": _l("Merger"), "split": _l("Split"), "rename": _l("Renaming")}
 
 # The days an admin adds to the holidays (workdays.py; models.CALENDAR_DAY_KINDS).
 CALENDAR_DAY_KIND = {"day_off": _l("Extra day off"), "working_day": _l("Make-up working day")}

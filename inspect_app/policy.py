@@ -1,4 +1,11 @@
-"""Who may do what: one can(user, action, obj) used by routes, templates and services."""
+"""Who may do what: one can(user, action, obj) used by routes, templates and services.
+
+A unit head acts for their own unit only, and reads the records of their own unit and of
+every unit it replaced (lineage: a commune merged into theirs, a ward split between theirs
+and another): a successor's head sees what was filed against the units it took over from,
+whose open items it has inherited.
+"""
+from . import lineage
 
 ADMIN = "admin"
 INSPECTOR = "inspector"
@@ -43,6 +50,14 @@ def _own_unit(user, unit_id):
     return user.role == UNIT_HEAD and user.unit_id is not None and user.unit_id == unit_id
 
 
+def _own_unit_history(user, unit_id):
+    """Whether unit_id is the unit head's own unit or one that their unit replaced."""
+    if _own_unit(user, unit_id):
+        return True
+    return (user.role == UNIT_HEAD and user.unit_id is not None and unit_id is not None
+            and lineage.replaced(user.unit_id, unit_id))
+
+
 def _on_team(user, inspection):
     """Whether user leads or is a member of inspection's team."""
     if inspection.lead_id == user.id:
@@ -51,10 +66,10 @@ def _on_team(user, inspection):
 
 
 def _view_inspection(user, inspection):
-    """Staff see every inspection; a unit head only those of their unit."""
+    """Staff see every inspection; a unit head those of their unit and of those it replaced."""
     if user.role in STAFF_ROLES:
         return True
-    return inspection is not None and _own_unit(user, inspection.unit_id)
+    return inspection is not None and _own_unit_history(user, inspection.unit_id)
 
 
 def _conclude_inspection(user, inspection):
@@ -65,11 +80,11 @@ def _conclude_inspection(user, inspection):
 
 
 def _view_finding(user, finding):
-    """Staff see every finding; a unit head their unit's findings once issued."""
+    """Staff see every finding; a unit head their unit's (and its predecessors') once issued."""
     if user.role in STAFF_ROLES:
         return True
     return (finding is not None and finding.status != "draft"
-            and _own_unit(user, finding.responsible_unit_id))
+            and _own_unit_history(user, finding.responsible_unit_id))
 
 
 def _respond_to_finding(user, finding):
@@ -94,20 +109,21 @@ def _view_attachment(user, attachment):
 
 
 def _unit_report(user, unit):
-    """Staff see every unit's remediation report; a unit head only their own unit's."""
+    """Staff see every unit's remediation report; a unit head their unit's and its predecessors'."""
     if user.role in STAFF_ROLES:
         return True
-    return unit is not None and _own_unit(user, unit.id)
+    return unit is not None and _own_unit_history(user, unit.id)
 
 
 def _view_discipline(user, case):
-    """Staff see every disciplinary case; a unit head only their own unit's, read-only."""
+    """Staff see every disciplinary case; a unit head their unit's and its predecessors',
+    read-only."""
     if user.role in STAFF_ROLES:
         return True
     if case is None:
-        # The list itself: a unit head's is scoped to their unit.
+        # The list itself: a unit head's is scoped to their unit and its predecessors.
         return user.role == UNIT_HEAD and user.unit_id is not None
-    return _own_unit(user, case.unit_id)
+    return _own_unit_history(user, case.unit_id)
 
 
 RULES = {
@@ -115,6 +131,7 @@ RULES = {
     "account.manage": _signed_in,
     "users.manage": _admin_only,
     "units.manage": _admin_only,
+    "units.reorganise": _admin_only,
     "unit_kinds.manage": _admin_only,
     "settings.manage": _admin_only,
     "audit.view": _admin_only,

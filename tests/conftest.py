@@ -25,8 +25,10 @@ from inspect_app.models import (
     Category,
     DisciplineMeasure,
     ExtensionRequest,
+    Reorganisation,
     Response,
     UnitKind,
+    UnitSuccession,
     WorkCalendarDay,
 )
 from inspect_app.reports.monthly import Month
@@ -332,11 +334,13 @@ def _unit_objects(head_name, unit, lead):
 
 @pytest.fixture
 def access_world(app):
-    """{"A": ids, "B": ids}: every URL argument, addressing unit A's or unit B's objects.
+    """{"A": ids, "B": ids, "P": ids}: every URL argument, addressing unit A's, unit B's or
+    unit P's objects.
 
-    Unit A's inspection is led by "inspector", unit B's by another inspector; each unit has
-    a head, a concluded inspection with a submitted finding, a pending report and extension
-    request, an evidence file and a disciplinary case (the access matrix's world).
+    Unit A's inspection is led by "inspector", unit B's and P's by another inspector; each
+    unit has a head, a concluded inspection with a submitted finding, a pending report and
+    extension request, an evidence file and a disciplinary case (the access matrix's world).
+    Unit P was merged into unit A: it is out of use, its records stayed where they were.
     """
     make_user("admin", role="admin")
     make_user("leader", role="leader")
@@ -352,5 +356,12 @@ def access_world(app):
               "work_calendar_day_id": WorkCalendarDay.select().first().id,
               "token": create_feed(make_user("leader_feed", role="leader"))}
     unit_a, unit_b = make_unit("DV-A", "Xã A"), make_unit("DV-B", "Xã B")
-    return {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
-            "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)}}
+    unit_p = make_unit("DV-P", "Xã P")
+    world = {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
+             "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)},
+             "P": {**shared, **_unit_objects("head_p", unit_p, other_inspector)}}
+    merged = Reorganisation.create(kind="merge", on_date=clock.today())
+    UnitSuccession.create(reorganisation=merged, predecessor=unit_p, successor=unit_a)
+    unit_p.active = False
+    unit_p.save()
+    return world

@@ -11,7 +11,9 @@ unit, which a unit head must not learn exists). Refused POSTs are checked to cha
 The world: unit A and unit B each have a concluded inspection led by the inspector for A
 and by another inspector for B, a submitted finding with a pending report, a pending
 extension request, an evidence file and a disciplinary case. So "the inspector" is on
-unit A's team and not on unit B's.
+unit A's team and not on unit B's. Unit P has the same objects (its inspection led by unit
+B's inspector) and was merged into unit A: A's head reads P's records but acts on none of
+them, B's head learns nothing of them.
 """
 
 import pytest
@@ -51,11 +53,17 @@ def own(role, unit):
     return role == f"head_{unit.lower()}"
 
 
+def sees(role, unit):
+    """A unit head's own unit's object, or one of a unit theirs replaced (P, merged into A)."""
+    return own(role, unit) or (role == "head_a" and unit == "P")
+
+
 def staff_or_own_unit(role, unit):
-    """Staff see everything; a unit head their own unit's object, another unit's is 404."""
+    """Staff see everything; a unit head their own unit's (and its predecessors') object,
+    another unit's is 404."""
     if role in STAFF:
         return OK
-    return OK if own(role, unit) else NOT_FOUND
+    return OK if sees(role, unit) else NOT_FOUND
 
 
 def concluding_team(role, unit):
@@ -63,7 +71,7 @@ def concluding_team(role, unit):
     be visible first, so a unit head gets 404 for another unit and 403 for their own."""
     if role == "admin" or (role == "inspector" and unit == "A"):
         return OK
-    if role.startswith("head_") and not own(role, unit):
+    if role.startswith("head_") and not sees(role, unit):
         return NOT_FOUND
     return FORBIDDEN
 
@@ -76,10 +84,13 @@ def manage_then_team(role, unit):
 
 
 def responding_unit(role, unit):
-    """Only the responsible unit's head; staff may see the finding but are refused."""
+    """Only the responsible unit's head; staff, and the head of the unit that replaced it,
+    may see the finding but are refused."""
     if role in STAFF:
         return FORBIDDEN
-    return OK if own(role, unit) else NOT_FOUND
+    if own(role, unit):
+        return OK
+    return FORBIDDEN if sees(role, unit) else NOT_FOUND
 
 
 def extension_decider(role, unit):
@@ -87,7 +98,7 @@ def extension_decider(role, unit):
     decider. A unit head gets 404 for another unit's request, 403 for their own."""
     if role == "leader" or (role == "inspector" and unit == "A"):
         return OK
-    if role.startswith("head_") and not own(role, unit):
+    if role.startswith("head_") and not sees(role, unit):
         return NOT_FOUND
     return FORBIDDEN
 
@@ -115,6 +126,7 @@ EXPECTED = {
     "units.index": admin_only, "units.create": admin_only, "units.edit": admin_only,
     "units.activate": admin_only, "units.deactivate": admin_only, "units.kinds": admin_only,
     "units.create_kind": admin_only, "units.edit_kind": admin_only,
+    "units.reorganise": admin_only,
     "discipline.measures": admin_only, "discipline.create_measure": admin_only,
     "discipline.edit_measure": admin_only,
     "workcalendar.index": admin_only, "workcalendar.create": admin_only,
@@ -214,7 +226,7 @@ def test_every_route_has_an_expectation(app):
     assert set(EXPECTED) - endpoints == set(), "EXPECTED names routes that are gone"
 
 
-@pytest.mark.parametrize("unit", ["A", "B"])
+@pytest.mark.parametrize("unit", ["A", "B", "P"])
 @pytest.mark.parametrize("role", ROLES)
 def test_get_answers_match_the_matrix(app, client, access_world, role, unit):
     if role != "anonymous":
@@ -231,7 +243,7 @@ def test_get_answers_match_the_matrix(app, client, access_world, role, unit):
     assert wrong == []
 
 
-@pytest.mark.parametrize("unit", ["A", "B"])
+@pytest.mark.parametrize("unit", ["A", "B", "P"])
 @pytest.mark.parametrize("role", ROLES)
 def test_post_answers_match_the_matrix_and_refusals_change_nothing(app, client, access_world,
                                                                    role, unit):

@@ -31,6 +31,7 @@ from inspect_app.models import (
     ExtensionRequest,
     Finding,
     OutboxMessage,
+    Reorganisation,
     Response,
 )
 from tests.factories import (
@@ -408,3 +409,22 @@ def test_resume_burst_resumes_once(app, world, case):
     burst(app, world["lead"], f"/discipline/{case.id}/resume", {"resume-note": "Đã đi làm."})
     assert stored(case).status == "open"
     assert events("resume", case) == 1
+
+
+# --- units -----------------------------------------------------------------------------
+
+
+def test_reorganisation_burst_ends_the_unit_once_with_one_email(app, world):
+    finding = open_finding(world)
+    successor = make_unit("X-PHUHOA1", "Xã Phú Hòa 1")
+    make_user("chutich", role="unit_head", unit=successor, email="chutich@phuhoa1.example.vn")
+    before = queued()
+    burst(app, make_user("quantri", role="admin"), "/admin/units/reorganise", {
+        "kind": "merge", "on_date": clock.today().isoformat(),
+        "predecessors": [world["unit"].id], "successors": [successor.id], "note": ""})
+    assert Reorganisation.select().count() == 1
+    assert not stored(world["unit"]).active
+    assert stored(finding).responsible_unit_id == successor.id
+    assert events("end", world["unit"]) == 1
+    assert events("transfer", finding) == 1
+    assert queued() - before == 1

@@ -40,8 +40,10 @@ from inspect_app.models import DisciplineCase, Finding, Inspection, OutboxMessag
 from inspect_app.pdf import documents
 from inspect_app.policy import can
 from inspect_app.reports.monthly import Month
+from inspect_app.units.services import reorganise
 from tests.factories import (
     make_case,
+    make_finding,
     make_inspection_in_progress,
     make_unit,
     make_user,
@@ -132,6 +134,17 @@ def work_on_findings(world):
         decide_extension(world["leader"], request_extension(
             world["head_b"], findings["b2"], dt.date(2026, 12, 15), "Thiếu người"),
             approve=False, note="Đủ thời gian")
+
+
+def merge_a_commune_into_unit_a(world):
+    """Xã Hòa Trị, with an open finding and a case, merged into unit A: A's head is told."""
+    hoa_tri = make_unit("X-HOATRI", "Xã Hòa Trị")
+    finding = make_finding(hoa_tri, "open", dt.date(2026, 11, 20), code="7/KL-UBND-1",
+                           title="Chưa công khai thủ tục")
+    case = make_case(unit=hoa_tri, official_name="Đỗ Văn Tâm", opened_on=dt.date(2026, 8, 1))
+    with time_machine.travel(ISSUED_AT + dt.timedelta(days=6), tick=False):
+        reorganise(None, "merge", dt.date(2026, 10, 10), [hoa_tri], [world["unit_a"]])
+    return finding, case
 
 
 def run_jobs(runner):
@@ -256,6 +269,7 @@ def served_documents(world):
 def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
         app, runner, smtp_server, world, rendered_emails):
     work_on_findings(world)
+    inherited, inherited_case = merge_a_commune_into_unit_a(world)
     with time_machine.travel(JOBS_AT, tick=False):
         run_jobs(runner)
 
@@ -282,8 +296,9 @@ def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
                       "/reports/units/"}
     assert walk.read["truongphong"] == {findings["b1"].code, findings["b2"].code,
                                         f"#{cases['b'].id}"}
-    assert walk.read["chutich"] >= {findings[name].code for name in ("a1", "a2", "a3")}
-    assert f"#{cases['a'].id}" in walk.read["chutich"]
+    assert walk.read["chutich"] >= {findings[name].code for name in ("a1", "a2", "a3")} | {
+        inherited.code}
+    assert {f"#{cases['a'].id}", f"#{inherited_case.id}"} <= walk.read["chutich"]
     assert walk.read["lanhdao"] >= {findings["b1"].code, f"#{cases['a'].id}",
                                     f"#{cases['b'].id}"}
 

@@ -92,7 +92,8 @@ def fresh_targets(w):
         finding=submitted, requested_by=w["head"], reason="Cần thêm thời gian",
         requested_deadline=deadline + dt.timedelta(days=30), previous_deadline=deadline)
     return {"open": open_finding, "submitted": submitted, "response": response,
-            "extension": extension, "case": make_case(unit=w["unit"])}
+            "extension": extension, "case": make_case(unit=w["unit"]),
+            "ending": make_unit(), "taking_over": make_unit()}
 
 
 def forms(w):
@@ -141,10 +142,16 @@ def forms(w):
                       "default_severity": choice("high", "low"), "active": choice("y")}),
         "unit": ("admin", "/admin/units/new",
                  {"code": TEXT, "name": TEXT, "kind": choice(kind),
-                  "parent": choice(0, unit), "email": TEXT}),
+                  "parent": choice(0, unit), "email": TEXT, "valid_from": DATE,
+                  "valid_to": DATE}),
         "unit_edit": ("admin", f"/admin/units/{unit}",
                       {"code": TEXT, "name": TEXT, "kind": choice(kind),
-                       "parent": choice(0, unit), "email": TEXT}),
+                       "parent": choice(0, unit), "email": TEXT, "valid_from": DATE,
+                       "valid_to": DATE}),
+        "reorganise": ("admin", "/admin/units/reorganise",
+                       {"kind": choice("merge", "split", "rename"), "on_date": DATE,
+                        "predecessors": choice(w["ending"].id),
+                        "successors": choice(w["taking_over"].id, unit), "note": TEXT}),
         "unit_kind": ("admin", "/admin/units/kinds/new",
                       {"code": TEXT, "label": TEXT, "active": choice("y")}),
         "measure": ("admin", "/admin/discipline-measures/new", measure_fields),

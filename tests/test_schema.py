@@ -15,10 +15,11 @@ from inspect_app.models import (
     ExtensionRequest,
     Finding,
     Inspection,
+    Unit,
     UnitKind,
     User,
 )
-from tests.factories import make_case, make_unit
+from tests.factories import make_case
 
 IGNORED_TABLES = {"schema_migration"}
 
@@ -162,8 +163,12 @@ ADDED_IN_0011 = {"finding": {"deadline_unit", "deadline_from"},
 
 def _insert_before_0011(row):
     """Insert an unsaved model instance as its table stood before 0011; return it, saved."""
+    return _insert_without(row, ADDED_IN_0011[row._meta.table_name])
+
+
+def _insert_without(row, left_out):
+    """Insert an unsaved model instance without the columns left_out; return it, saved."""
     model = type(row)
-    left_out = ADDED_IN_0011[model._meta.table_name]
     values = {field.column_name: field.db_value(getattr(row, field.name))
               for field in model._meta.sorted_fields
               if field.name != "id" and field.column_name not in left_out}
@@ -171,6 +176,13 @@ def _insert_before_0011(row):
     Table(name, columns=list(values)).insert(values).execute(db)
     row.id = db.execute_sql(f"SELECT MAX(id) FROM {name}").fetchone()[0]
     return row
+
+
+def _unit_before_0014():
+    """A commune written as the unit table stood before 0014 (no validity dates)."""
+    return _insert_without(Unit(code=f"XA-{Unit.select().count() + 1}", name="Xã Trước 0014",
+                                kind=UnitKind.get(UnitKind.code == "xa")),
+                           {"valid_from", "valid_to"})
 
 
 def _finding_before_0011(unit, status="open", deadline=None, deadline_days=None):
@@ -191,8 +203,9 @@ def test_one_pending_extension_migration_keeps_the_earliest_and_closes_the_other
     with app.app_context():
         db.connect(reuse_if_open=True)
         later = apply_migrations_before(monkeypatch, "0008")
-        head = _unit_head_as_of_0007(make_unit())
-        burst_hit, other = _finding_before_0011(head.unit), _finding_before_0011(head.unit)
+        unit = _unit_before_0014()
+        head = _unit_head_as_of_0007(unit)
+        burst_hit, other = _finding_before_0011(unit), _finding_before_0011(unit)
         deadline = dt.date(2030, 6, 30)
 
         def ask(finding, status="pending"):
@@ -224,7 +237,8 @@ def test_deferrals_migration_copies_the_audit_trails_deferrals_by_local_day(
     with app.app_context():
         db.connect(reuse_if_open=True)
         later = apply_migrations_before(monkeypatch, "0013")
-        resumed, deferred = make_case(), make_case(status="deferred")
+        resumed = make_case(unit=_unit_before_0014())
+        deferred = make_case(unit=resumed.unit, status="deferred")
 
         def event(case, action, at, entity="discipline_case"):
             AuditEvent.create(at=at, action=action, entity=entity, entity_id=case.id)
@@ -260,7 +274,7 @@ def test_working_days_migration_keeps_deadlines_and_records_the_known_rules(make
     with app.app_context():
         db.connect(reuse_if_open=True)
         later = apply_migrations_before(monkeypatch, "0011")
-        unit, opened = make_unit(), dt.date(2026, 1, 5)
+        unit, opened = _unit_before_0014(), dt.date(2026, 1, 5)
         rows = {"draft in days": _finding_before_0011(unit, "draft", deadline_days=20),
                 "draft on a date": _finding_before_0011(unit, "draft",
                                                         deadline=dt.date(2026, 2, 14)),

@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
-from ..forms import BaseForm, required_message
+from ..forms import BaseForm, required_message, unit_only_field
 from ..labels import CASE_STATUS, DEFERRAL_GROUND, PERSON_TYPE, choices
 from ..web import bounded_int
 
@@ -111,6 +111,7 @@ class CaseFilterForm(BaseForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
     unit = SelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
+    unit_only = unit_only_field()
     status = SelectField(_l("Status"), validators=[Optional()])
     person_type = SelectField(_l("Person type"), validators=[Optional()])
     measure = SelectField(_l("Disciplinary measure"), validators=[Optional()])
@@ -120,8 +121,9 @@ class CaseFilterForm(BaseForm):
         """Offer units [(id, name)], measures [(code, name)] and years; none for a unit head."""
         everything = _l("(all)")
         if unit_head:
-            # A unit head's list holds only their unit: the unit filter would be noise.
+            # A unit head's list holds only their unit (and its history): no unit filter.
             del self.unit
+            del self.unit_only
         else:
             self.unit.choices = [(0, everything)] + units
         self.status.choices = [("", everything)] + choices(CASE_STATUS)

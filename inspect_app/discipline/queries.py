@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
-from .. import audit, clock
+from .. import audit, clock, lineage
 from ..formatting import format_date
 from ..labels import CASE_TIMELINE, DEFERRAL_GROUND, OVERDUE
 from ..models import (
@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..policy import STAFF_ROLES, can
 from ..text import fold
+from ..units.queries import unit_move
 
 # Cases no longer being processed, for good or for now, from their outcome date.
 SETTLED_STATES = ("decided", "dismissed", "deferred")
@@ -146,16 +147,20 @@ def cases_of_finding(finding):
 
 
 def _scoped(query, user):
-    """Staff see every case; a unit head only their own unit's (as policy)."""
+    """Staff see every case; a unit head their unit's and its predecessors' (as policy)."""
     if user.role in STAFF_ROLES:
         return query
-    return query.where(DisciplineCase.unit == user.unit_id)
+    return query.where(lineage.of_unit(DisciplineCase.unit, user.unit_id))
 
 
 def _filtered(query, filters, today):
-    """Apply the list filters (empty values ignored) to a cases query."""
+    """Apply the list filters (empty values ignored) to a cases query.
+
+    A unit brings the units it replaced along, unless unit_only says otherwise.
+    """
     if filters.get("unit"):
-        query = query.where(DisciplineCase.unit == filters["unit"])
+        query = query.where(lineage.of_unit(DisciplineCase.unit, filters["unit"],
+                                            history=not filters.get("unit_only")))
     if filters.get("status") == OVERDUE:
         query = query.where(overdue_condition(today))
     elif filters.get("status"):
@@ -354,6 +359,8 @@ def _entry(event, changes, case):
         # A decision is final, so the case still holds what was decided.
         decision = [case.measure.name, case.decision_no, format_date(case.decision_date)]
         return {"text": text, "note": " · ".join(decision), "detail": detail}
+    if event.action == "transfer":
+        return {"text": text, "note": unit_move(changes.get("unit")), "detail": detail}
     deadline = changes.get("deadline", [None, None])[-1] \
         if event.action in ("extend", "resume") else None
     return {"text": text, "note": changes.get("reason", ""), "detail": detail,

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..deadlines import CALENDAR_DAYS
-from ..forms import BaseForm, LongSelectField, required_message
+from ..forms import BaseForm, LongSelectField, required_message, unit_only_field
 from ..labels import DAY_UNIT, FINDING_STATUS, SEVERITY, choices
 from ..web import bounded_int
 
@@ -85,6 +85,7 @@ class FindingFilterForm(BaseForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
     unit = LongSelectField(_l("Unit"), coerce=bounded_int, validators=[Optional()])
+    unit_only = unit_only_field()
     status = SelectField(_l("Status"), validators=[Optional()])
     severity = SelectField(_l("Severity"), validators=[Optional()])
     category = LongSelectField(_l("Category"), coerce=bounded_int, validators=[Optional()])
@@ -96,8 +97,9 @@ class FindingFilterForm(BaseForm):
         """Offer the choices offered ({"units", "categories", "inspections"}: [(id, label)])."""
         everything = _l("(all)")
         if unit_head:
-            # A unit head's list holds only their unit: the unit filter would be noise.
+            # A unit head's list holds only their unit (and its history): no unit filter.
             del self.unit
+            del self.unit_only
         else:
             self.unit.choices = [(0, everything)] + offered["units"]
         # A unit head never sees drafts.

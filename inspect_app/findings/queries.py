@@ -5,7 +5,7 @@ import datetime as dt
 from flask_babel import get_locale
 from peewee import JOIN, Case
 
-from .. import audit, clock
+from .. import audit, clock, lineage
 from ..cache import cached
 from ..formatting import format_date
 from ..labels import FINDING_TIMELINE, OVERDUE
@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..policy import STAFF_ROLES, viewer_scope
 from ..text import fold
+from ..units.queries import unit_move
 
 
 def overdue_condition(today):
@@ -30,10 +31,11 @@ def overdue_condition(today):
 
 
 def _scoped(query, user):
-    """Staff see every finding; anyone else only their unit's issued ones (as policy)."""
+    """Staff see every finding; anyone else only their unit's (and its predecessors') issued
+    ones, as policy."""
     if user.role in STAFF_ROLES:
         return query
-    return query.where(Finding.responsible_unit == user.unit_id,
+    return query.where(lineage.of_unit(Finding.responsible_unit, user.unit_id),
                        Finding.status != "draft")
 
 
@@ -45,9 +47,13 @@ def _search(query, text):
 
 
 def _filtered(query, filters, today):
-    """Apply the list filters (empty values ignored) to a findings query."""
+    """Apply the list filters (empty values ignored) to a findings query.
+
+    A unit brings the units it replaced along, unless unit_only says otherwise.
+    """
     if filters.get("unit"):
-        query = query.where(Finding.responsible_unit == filters["unit"])
+        query = query.where(lineage.of_unit(Finding.responsible_unit, filters["unit"],
+                                            history=not filters.get("unit_only")))
     if filters.get("status") == OVERDUE:
         query = query.where(overdue_condition(today))
     elif filters.get("status"):
@@ -128,7 +134,7 @@ def _inspections(user, selected=None):
              .select(Inspection.id, Inspection.title, Inspection.start_date)
              .order_by(Inspection.start_date.desc(), Inspection.id.desc()))
     if user.role not in STAFF_ROLES:
-        query = query.where(Inspection.unit == user.unit_id)
+        query = query.where(lineage.of_unit(Inspection.unit, user.unit_id))
     latest = list(query.limit(INSPECTION_CHOICES))
     if selected and selected not in {i.id for i in latest}:
         latest += list(query.where(Inspection.id == selected))
@@ -218,6 +224,8 @@ def _entry_details(event, changes, responses, extensions):
         return extension.note, extension.requested_deadline
     if event.action in ("cancel", "reopen"):
         return changes.get("reason", ""), None
+    if event.action == "transfer":
+        return unit_move(changes.get("responsible_unit")), None
     return "", None
 
 
@@ -297,8 +305,8 @@ def _home_columns():
 def unit_home(unit, today):
     """The unit's issued findings grouped: overdue, due soon, open, submitted, resolved.
 
-    The resolved group holds the latest HOME_RESOLVED only; a unit resolves hundreds
-    over the years and the findings list holds them all.
+    The resolved group holds the latest HOME_RESOLVED only, the units it replaced
+    included; a unit resolves hundreds over the years and the findings list holds them all.
     """
     awaiting = (Finding
                 .select(*_home_columns())
@@ -310,7 +318,7 @@ def unit_home(unit, today):
         groups[_home_group(finding, today)].append(finding)
     groups["resolved"] = list(Finding
                               .select(*_home_columns())
-                              .where(Finding.responsible_unit == unit,
+                              .where(lineage.of_unit(Finding.responsible_unit, unit.id),
                                      Finding.status == "resolved")
                               .order_by(Finding.resolved_at.desc(nulls="last"),
                                         Finding.id.desc())
@@ -319,8 +327,9 @@ def unit_home(unit, today):
 
 
 def resolved_count(unit):
-    """How many of the unit's findings are resolved."""
+    """How many findings of the unit and of the units it replaced are resolved."""
     return (Finding
             .select()
-            .where(Finding.responsible_unit == unit, Finding.status == "resolved")
+            .where(lineage.of_unit(Finding.responsible_unit, unit.id),
+                   Finding.status == "resolved")
             .count())

@@ -4,6 +4,7 @@ import datetime as dt
 
 from peewee import JOIN, fn
 
+from .. import lineage
 from ..models import Category, Finding, Inspection, InspectionMember, Plan, Unit, User
 from ..policy import INSPECTOR, can
 
@@ -18,7 +19,8 @@ def plans_with_counts():
 
 
 def visible_inspections(user):
-    """Inspections user may see: all for staff, their unit's for a unit head."""
+    """Inspections user may see: all for staff, their unit's and its predecessors' for a unit
+    head."""
     query = (Inspection
              .select(Inspection, Unit, Plan)
              .join(Unit)
@@ -26,18 +28,18 @@ def visible_inspections(user):
              .join(Plan, JOIN.LEFT_OUTER))
     # With no inspection given, the view rule answers for "any inspection": staff only.
     if not can(user, "inspections.view"):
-        query = query.where(Inspection.unit == user.unit_id)
+        query = query.where(lineage.of_unit(Inspection.unit, user.unit_id))
     return query
 
 
 def filtered_inspections(user, year=None, unit_id=None, status=None, kind=None):
-    """The inspections user may see, filtered, latest first."""
+    """The inspections user may see, filtered, latest first; a unit brings its predecessors."""
     query = visible_inspections(user)
     if year:
         query = query.where(Inspection.start_date.between(dt.date(year, 1, 1),
                                                           dt.date(year, 12, 31)))
     if unit_id:
-        query = query.where(Inspection.unit == unit_id)
+        query = query.where(lineage.of_unit(Inspection.unit, unit_id))
     if status:
         query = query.where(Inspection.status == status)
     if kind:

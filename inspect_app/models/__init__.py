@@ -37,7 +37,17 @@ from .inspections import (
 )
 from .jobs import REMINDER_KINDS, SCHEDULER_LEASE, JobRun, ReminderLog, SchedulerLease
 from .mail import OUTBOX_STATES, OutboxMessage
-from .org import LOCALES, ROLES, Setting, Unit, UnitKind, User
+from .org import (
+    LOCALES,
+    REORGANISATION_KINDS,
+    ROLES,
+    Reorganisation,
+    Setting,
+    Unit,
+    UnitKind,
+    UnitSuccession,
+    User,
+)
 from .signin import LoginThrottle, UserSession
 
 ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, InspectionMember,
@@ -45,7 +55,7 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
               UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral, WorkCalendarDay,
-              CalendarFeed]
+              CalendarFeed, Reorganisation, UnitSuccession]
 
 __all__ = ["ALL_MODELS", "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATES",
            "CalendarFeed", "DEFERRAL_GROUNDS", "DisciplineCase", "EXTENDABLE_STATES",
@@ -56,6 +66,7 @@ __all__ = ["ALL_MODELS", "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATE
            "EXTENSION_STATES", "ExtensionRequest", "FINDING_STATES", "Finding",
            "INSPECTION_KINDS", "INSPECTION_STATES", "Inspection", "InspectionMember", "JobRun",
            "LOCALES", "LoginThrottle", "OUTBOX_STATES", "OutboxMessage", "PLAN_STATES", "Plan",
-           "REMINDER_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog", "RUNNING_STATES",
+           "REMINDER_KINDS", "REORGANISATION_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog",
+           "Reorganisation", "RUNNING_STATES",
            "SCHEDULER_LEASE", "Response", "SEVERITIES", "SchedulerLease", "Setting",
-           "TRACKED_TABLES", "Unit", "UnitKind", "User", "UserSession"]
+           "TRACKED_TABLES", "Unit", "UnitKind", "UnitSuccession", "User", "UserSession"]

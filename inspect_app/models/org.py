@@ -1,6 +1,6 @@
 """The organisation: settings, unit kinds, units and user accounts."""
 from flask_login import UserMixin
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
@@ -8,6 +8,8 @@ from .base import BaseModel
 
 ROLES = ("admin", "inspector", "leader", "unit_head")
 LOCALES = ("vi", "en")
+# merge: several units (or one) into one; split: one into several; rename: one to one.
+REORGANISATION_KINDS = ("merge", "split", "rename")
 
 
 class Setting(BaseModel):
@@ -37,6 +39,9 @@ class Unit(BaseModel):
     parent = ForeignKeyField("self", null=True, backref="children")
     email = CharField(max_length=254, default="")
     active = BooleanField(default=True)
+    # The days the unit existed: open at either end when unknown or still in existence.
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
 
     def __str__(self):
         return self.name
@@ -86,3 +91,24 @@ class User(UserMixin, BaseModel):
     def has_role(self, *roles):
         """Whether the user's role is one of roles."""
         return self.role in roles
+
+
+class Reorganisation(BaseModel):
+    """A merge, split or renaming of units on a date, recorded by an administrator."""
+
+    kind = CharField(max_length=16)
+    on_date = DateField(index=True)
+    note = TextField(default="")
+    recorded_by = ForeignKeyField(User, null=True, backref="reorganisations")
+    recorded_at = DateTimeField(default=clock.now)
+
+
+class UnitSuccession(BaseModel):
+    """One unit that ended in a reorganisation and one unit that took over from it."""
+
+    reorganisation = ForeignKeyField(Reorganisation, backref="successions")
+    predecessor = ForeignKeyField(Unit, backref="successor_links")
+    successor = ForeignKeyField(Unit, backref="predecessor_links")
+
+    class Meta:
+        indexes = ((("predecessor", "successor"), True),)

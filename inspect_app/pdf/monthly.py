@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Spacer, Table
 
 from .. import settings
 from ..cache import cached
+from ..labels import REORGANISATION_KIND
 from ..reports.monthly import cached_summary, chart_rows, monthly_summary
 from ..text import nfc
 from . import charts, layout
@@ -160,9 +161,21 @@ def _discipline(section, summary, styles):
     return parts
 
 
+def _reorganisations(section, summary, styles):
+    """The units that ended in the month and those that took over from them."""
+    header = [_("Date"), _("Reorganisation"), _("Units that ended"), _("Units that took over")]
+    rows = [(date(row["on_date"]), str(REORGANISATION_KIND[row["kind"]]),
+             ", ".join(row["predecessors"]), ", ".join(row["successors"]))
+            for row in section.data]
+    widths = [20 * mm, 26 * mm, None, 45 * mm]
+    widths[2] = layout.FRAME_WIDTH - sum(w for w in widths if w)
+    return [*_heading(section, styles), layout.data_table(header, rows, widths, styles)]
+
+
 # How each section key is drawn; a new section registers its renderer here.
 RENDERERS = {"totals": _totals, "units": _units, "chart": _chart, "overdue": _overdue,
-             "inspections": _inspections, "discipline": _discipline}
+             "inspections": _inspections, "discipline": _discipline,
+             "reorganisations": _reorganisations}
 
 
 def as_at_line(period):

@@ -86,6 +86,9 @@ def report_pdf(report, locale="vi"):
         story = layout.report_heading(
             authority, _("REMEDIATION REPORT"), report.unit.name,
             _("Situation on %(date)s", date=date(report.today)), styles)
+        if report.predecessors:
+            story.append(para(_("Including the units it replaced: %(units)s",
+                                units=", ".join(report.predecessors)), styles["note"]))
         story += _counts(report, styles) + [Spacer(1, 2 * mm)]
         story += _open(report, styles) + _resolved(report, styles)
         return layout.build(

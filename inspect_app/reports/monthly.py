@@ -33,6 +33,7 @@ from flask_babel import lazy_gettext as _l
 from .. import clock
 from ..cache import cached
 from ..discipline.queries import month_summary as discipline_month_summary
+from ..units.queries import reorganisations_between
 from . import queries
 
 # The chart shows the units with most open findings; the table lists them all.
@@ -320,9 +321,16 @@ def _discipline_section(period, figures):
                    discipline_month_summary(period.first, period.as_at))
 
 
+def _reorganisations_section(period, figures):
+    """The units merged, split or renamed in the month, if any were."""
+    changes = reorganisations_between(period.first, period.as_at)
+    return Section("reorganisations", _l("Units reorganised in the month"), changes) \
+        if changes else None
+
+
 # The sections in the order they are shown; each takes (period, figures).
-SECTION_BUILDERS = [_totals_section, _units_section, _chart_section, _overdue_section,
-                    _inspections_section, _discipline_section]
+SECTION_BUILDERS = [_totals_section, _reorganisations_section, _units_section, _chart_section,
+                    _overdue_section, _inspections_section, _discipline_section]
 
 
 def monthly_summary(year, month, today=None):

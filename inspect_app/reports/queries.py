@@ -4,7 +4,7 @@ import datetime as dt
 
 from peewee import JOIN, Case, fn
 
-from .. import clock, deadlines, workdays
+from .. import clock, deadlines, lineage, workdays
 from ..cache import cached
 from ..discipline.queries import staff_counts as discipline_staff_counts
 from ..findings.queries import overdue_condition
@@ -77,7 +77,7 @@ def remediation_rate_by_unit(date_from=None, date_to=None, unit_id=None):
     """[{rank, unit_id, unit_name, on_time, late, rate}] of findings resolved in the period.
 
     rate is on_time / (on_time + late) in percent; the best unit comes first. unit_id
-    keeps one unit's row only.
+    keeps the rows of that unit and of the units it replaced.
     """
     on_time = _count_if(Finding.resolved_on_time == True)  # noqa: E712 (SQL, not Python)
     total = fn.COUNT(Finding.id)
@@ -91,7 +91,7 @@ def remediation_rate_by_unit(date_from=None, date_to=None, unit_id=None):
              .group_by(Unit.id, Unit.name)
              .order_by((on_time * 1.0 / total).desc(), total.desc(), Unit.name))
     if unit_id is not None:
-        query = query.where(Unit.id == unit_id)
+        query = query.where(lineage.of_unit(Unit.id, unit_id))
     rows = list(query.dicts())
     for row in rows:
         row["late"] = row["total"] - row["on_time"]
@@ -132,7 +132,9 @@ def inspections_in_month(year, month):
 def unit_summary(unit_id, today):
     """{open, due_soon, overdue, waiting_for_review, resolved} for one unit's findings.
 
-    open counts what awaits the unit's report; due_soon is due within 7 days.
+    open counts what awaits the unit's report; due_soon is due within 7 days. The units
+    it replaced count with it: their open findings have passed to it, their resolved ones
+    are its history.
     """
     running = Finding.status.in_(RUNNING_STATES)
     return (Finding
@@ -142,7 +144,7 @@ def unit_summary(unit_id, today):
                     _count_if(overdue_condition(today)).alias("overdue"),
                     _count_if(Finding.status == "submitted").alias("waiting_for_review"),
                     _count_if(Finding.status == "resolved").alias("resolved"))
-            .where(Finding.responsible_unit == unit_id)
+            .where(lineage.of_unit(Finding.responsible_unit, unit_id))
             .dicts()
             .get())
 
@@ -392,7 +394,8 @@ def cached_unit_standing(today):
 def unit_open_findings(unit_id, today):
     """[{id, code, title, recommendation, deadline, status, days_overdue, ...}] of a unit.
 
-    Every issued finding still awaiting the unit or a review, earliest deadline first;
+    Every issued finding still awaiting the unit (or one it replaced) or a review,
+    earliest deadline first;
     days_overdue (and working_days_overdue) is 0 unless the deadline has passed while the
     unit still has to act.
     """
@@ -401,7 +404,7 @@ def unit_open_findings(unit_id, today):
                         Finding.deadline, Finding.status,
                         Inspection.conclusion_no, Inspection.title.alias("inspection_title"))
                 .join(Inspection)
-                .where(Finding.responsible_unit == unit_id,
+                .where(lineage.of_unit(Finding.responsible_unit, unit_id),
                        Finding.status.in_(RUNNING_STATES + ("submitted",)))
                 .order_by(Finding.deadline.asc(nulls="last"), Finding.code, Finding.id)
                 .dicts())
@@ -414,11 +417,12 @@ def unit_open_findings(unit_id, today):
 
 
 def unit_resolved_since(unit_id, since):
-    """[{id, code, title, deadline, resolved_at, resolved_on_time}] resolved from since on."""
+    """[{id, code, title, deadline, resolved_at, resolved_on_time}] resolved from since on,
+    by the unit or one it replaced."""
     return list(Finding
                 .select(Finding.id, Finding.code, Finding.title, Finding.deadline,
                         Finding.resolved_at, Finding.resolved_on_time)
-                .where(Finding.responsible_unit == unit_id,
+                .where(lineage.of_unit(Finding.responsible_unit, unit_id),
                        Finding.status == "resolved",
                        _resolved_between(since, None))
                 .order_by(Finding.resolved_at.desc(), Finding.id.desc())

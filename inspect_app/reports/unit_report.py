@@ -6,6 +6,7 @@ and the unit head's monthly e-mail all render it.
 import datetime as dt
 from dataclasses import dataclass
 
+from ..units.queries import predecessors
 from . import queries
 from .monthly import rate
 
@@ -25,6 +26,8 @@ class UnitReport:
     resolved_since: dt.date
     year_on_time: int
     year_late: int
+    # The units it replaced, whose history its figures include.
+    predecessors: list
 
     @property
     def year_rate(self):
@@ -33,7 +36,8 @@ class UnitReport:
 
 
 def unit_report(unit, today):
-    """The remediation report of unit as it stands on today."""
+    """The remediation report of unit as it stands on today, its predecessors' history
+    included."""
     since = today - dt.timedelta(days=RECENT_DAYS)
     year = queries.remediation_rate_by_unit(dt.date(today.year, 1, 1), today, unit_id=unit.id)
     return UnitReport(
@@ -41,4 +45,5 @@ def unit_report(unit, today):
         open_findings=queries.unit_open_findings(unit.id, today),
         resolved=queries.unit_resolved_since(unit.id, since), resolved_since=since,
         year_on_time=sum(row["on_time"] for row in year),
-        year_late=sum(row["late"] for row in year))
+        year_late=sum(row["late"] for row in year),
+        predecessors=[unit.name for unit in predecessors(unit.id)])

@@ -1,12 +1,12 @@
-"""The admin's pages for units: list, create, edit, deactivate."""
+"""The admin's pages for units: list, create, edit, deactivate, reorganise."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from peewee import JOIN
 
 from ..models import Unit, UnitKind
-from ..web import current_actor, requires, run_step
-from . import services
-from .forms import UnitForm, UnitKindForm
+from ..web import bounded_int, current_actor, requires, run_step
+from . import queries, services
+from .forms import ReorganisationForm, UnitForm, UnitKindForm
 
 bp = Blueprint("units", __name__)
 
@@ -51,9 +51,12 @@ def _edit(unit):
         """Save the unit as the form gives it."""
         parent = Unit.get_or_none(Unit.id == posted.parent.data) if posted.parent.data else None
         return services.save_unit(current_actor(), unit, posted.code.data, posted.name.data,
-                                  UnitKind.get_by_id(posted.kind.data), parent, posted.email.data)
+                                  UnitKind.get_by_id(posted.kind.data), parent, posted.email.data,
+                                  posted.valid_from.data, posted.valid_to.data)
+    replaced, replaced_by = queries.successions_of(unit) if unit.id else ([], [])
     return run_step(form, save, _("The unit has been saved."), url_for("units.index"),
-                    lambda f: render_template("units/edit.html", form=f, unit=unit))
+                    lambda f: render_template("units/edit.html", form=f, unit=unit,
+                                              replaced=replaced, replaced_by=replaced_by))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -86,6 +89,56 @@ def activate(unit_id):
     services.set_unit_active(current_actor(), get_unit_or_404(unit_id), True)
     flash(_("The unit has been reactivated."), "success")
     return redirect(url_for("units.index"))
+
+
+# The per-item choice of a split: which new unit takes each open item of the unit that ends.
+ASSIGNMENT_FIELD = "assign-{kind}-{id}"
+
+
+def _open_items(form):
+    """(findings, cases) of the unit that ends in a split, each to be given to a successor."""
+    ids = form.predecessors.data or []
+    if form.kind.data != "split" or not ids:
+        return [], []
+    return queries.passing_findings(ids), queries.passing_cases(ids)
+
+
+def _assignments(findings, cases):
+    """{(kind, id): successor id} as the posted per-item choices give them."""
+    chosen = {}
+    for kind, items in (("finding", findings), ("discipline_case", cases)):
+        for item in items:
+            value = request.form.get(ASSIGNMENT_FIELD.format(kind=kind, id=item.id),
+                                     type=bounded_int)
+            if value:
+                chosen[(kind, item.id)] = value
+    return chosen
+
+
+@bp.route("/reorganise", methods=["GET", "POST"])
+@requires("units.reorganise")
+def reorganise():
+    """Record a merge, split or renaming; a split asks which new unit takes each open item."""
+    form = ReorganisationForm()
+    units = list(services.active_units())
+    form.fill_choices(units)
+    findings, cases = _open_items(form)
+    assigned = _assignments(findings, cases)
+
+    def picked(ids):
+        return [unit for unit in units if unit.id in set(ids or [])]
+
+    def record(f):
+        return services.reorganise(current_actor(), f.kind.data, f.on_date.data,
+                                   picked(f.predecessors.data), picked(f.successors.data),
+                                   f.note.data, assigned)
+    return run_step(form, record, _("The reorganisation has been recorded; the open items "
+                                    "have passed to the units that took over."),
+                    url_for("units.index"),
+                    lambda f: render_template("units/reorganise.html", form=f,
+                                              findings=findings, cases=cases, assigned=assigned,
+                                              successors=picked(f.successors.data),
+                                              field_name=ASSIGNMENT_FIELD))
 
 
 @bp.route("/kinds")
