@@ -1,9 +1,9 @@
 """The demo data of DOMAIN.md: the authority, its units, five accounts, inspections."""
 import datetime as dt
 
-from . import clock, settings
-from .admin.services import save_settings
+from . import authority, clock
 from .auth import services as accounts
+from .demo_authorities import seed_demo_authorities
 from .discipline import queries as discipline_queries
 from .discipline import services as discipline
 from .findings import services as findings
@@ -12,12 +12,6 @@ from .models import Category, DisciplineCase, Finding, Inspection, Plan, Unit, U
 from .units.services import save_unit
 
 DEMO_PASSWORD = "demo12345"
-
-AUTHORITY = {
-    "authority_name": "UBND huyện Phú Hòa",
-    "parent_authority": "UBND tỉnh Phú Yên",
-    "place_name": "Phú Hòa",
-}
 
 UNITS = [
     ("TT-PHUHOA", "Thị trấn Phú Hòa", "thi_tran"),
@@ -68,9 +62,7 @@ def _load_accounts():
 
 def load():
     """Load the demo data; running it again adds only what is missing."""
-    blank = {key: value for key, value in AUTHORITY.items() if not settings.get(key)}
-    if blank:
-        save_settings(None, blank)
+    seed_demo_authorities()
     _load_units()
     _load_accounts()
     _load_inspections()
@@ -277,7 +269,7 @@ def _load_discipline():
     reprimand = next(m for m in discipline_queries.measures_offered("can_bo", decision_date)
                      if m.code == "khien_trach")
     discipline.decide_case(inspector, decided, reprimand, "45/QĐ-UBND", decision_date,
-                           settings.get("authority_name"))
+                           authority.in_force(decision_date).authority_name)
     discipline.dismiss_case(inspector, opened["Võ Thị Giang"],
                             "Vi phạm đã được khắc phục kịp thời, chưa đến mức phải xử lý "
                             "kỷ luật; nhắc nhở, rút kinh nghiệm.")

@@ -80,6 +80,10 @@ CASE_TIMELINE = {
     "transfer": _l("Passed the case to the unit that took over"),
 }
 
+# Who signs a conclusion (models.CONCLUSION_SIGNERS).
+CONCLUSION_SIGNER = {"team": _l("The inspection team's lead, under the team's own name"),
+                     "authority": _l("The authority, with the signature block below")}
+
 # How units were reorganised (models.REORGANISATION_KINDS).
 REORGANISATION_KIND = {"merge": _l("Merger"), "split": _l("Split"), "rename": _l("Renaming")}
 

@@ -18,13 +18,9 @@ class SettingSpec:
     help: object = ""
 
 
+# The authority's names and signature block are versioned by date (inspect_app.authority,
+# the admin's "Authority" page), not settings.
 SPECS = [
-    SettingSpec("authority_name", _l("Authority name"), "",
-                help=_l("Printed top-left on official documents.")),
-    SettingSpec("parent_authority", _l("Parent authority"), "",
-                help=_l("Printed above the authority name; may be empty.")),
-    SettingSpec("place_name", _l("Place name for date lines"), "",
-                help=_l("As in \"Phú Hòa, ngày 05 tháng 12 năm 2026\".")),
     SettingSpec("deadline_days_high", _l("Days to remedy a high-severity finding"), "15",
                 kind="int", help=_l("Used when a finding is recorded without a deadline.")),
     SettingSpec("deadline_days_medium", _l("Days to remedy a medium-severity finding"), "30",

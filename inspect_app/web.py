@@ -223,6 +223,7 @@ NAV_ITEMS = [
     ("admin.categories", _l("Categories"), "categories.manage"),
     ("discipline.measures", _l("Disciplinary measures"), "discipline_measures.manage"),
     ("admin.settings_page", _l("Settings"), "settings.manage"),
+    ("admin.authority_versions", _l("Authority"), "settings.manage"),
     ("workcalendar.index", _l("Working calendar"), "work_calendar.manage"),
     ("admin.audit_log", _l("Audit log"), "audit.view"),
     ("admin.outbox", _l("Outbox"), "outbox.manage"),

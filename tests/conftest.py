@@ -22,6 +22,7 @@ from inspect_app.feeds.services import create_feed
 from inspect_app.files import services as attachments
 from inspect_app.mail.outbox import enqueue
 from inspect_app.models import (
+    AuthorityVersion,
     Category,
     DisciplineMeasure,
     ExtensionRequest,
@@ -349,6 +350,7 @@ def access_world(app):
     shared = {"plan_id": make_plan().id, "user_id": make_user("target").id,
               "kind_id": UnitKind.select().first().id,
               "category_id": Category.select().first().id,
+              "authority_version_id": AuthorityVersion.select().first().id,
               "discipline_measure_id": DisciplineMeasure.select().first().id,
               "message_id": enqueue("matrix", ["a@example.vn"], "Thư", "Nội dung",
                                     "<p>Nội dung</p>").id,

@@ -6,8 +6,10 @@ import zlib
 
 from pypdf import PdfWriter
 
+from inspect_app import authority
+from inspect_app.admin.services import save_authority_version
 from inspect_app.auth import services as accounts
-from inspect_app.models import Unit, UnitKind
+from inspect_app.models import AuthorityVersion, Unit, UnitKind
 from inspect_app.units.services import save_unit
 
 PASSWORD = "matkhau123"
@@ -265,3 +267,15 @@ def work_every_day(first, last):
         if not calendar.is_working_day(day):
             WorkCalendarDay.create(day=day, kind="working_day", reason="Ngày thử nghiệm")
         day += dt.timedelta(days=1)
+
+
+def set_authority(valid_from=None, authority_name="UBND huyện Phú Hòa",
+                  parent_authority="UBND tỉnh Phú Yên", place_name="Phú Hòa", signer="team",
+                  signature_title="", signer_name=""):
+    """Store the authority's version in force from valid_from (None: from the beginning)."""
+    version = (authority.base() if valid_from is None else
+               AuthorityVersion.get_or_none(AuthorityVersion.valid_from == valid_from)
+               or AuthorityVersion())
+    return save_authority_version(None, version, valid_from, parent_authority,
+                                  authority_name, place_name, signer, signature_title,
+                                  signer_name)

@@ -172,6 +172,24 @@ def pdf_text(data):
     return " ".join(page_texts(data))
 
 
+def text_runs(data):
+    """Each page's runs of text as [(text, x, y)], x and y in points from the bottom left."""
+    pages = []
+    for page in pdf_reader(data).pages:
+        runs = []
+
+        def visit(text, cm, tm, _font, _size, runs=runs):
+            if text.strip():
+                # The text matrix's origin, through the current transformation matrix.
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((text.strip(), x, y))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(runs)
+    return pages
+
+
 def upload(name, data):
     """A file as the browser sends it."""
     return FileStorage(stream=io.BytesIO(data), filename=name)

@@ -201,7 +201,7 @@ def test_admin_may_perform_the_admin_actions(app, client, records):
     assert client.post("/admin/users/new", data=data).status_code == 200
     assert User.get_or_none(User.username == "taikhoanmoi") is not None
     response = client.post("/admin/settings", data=settings_form_data(
-        authority_name="UBND huyện Phú Hòa"))
+        escalation_every_days="7"))
     assert location(response) == "/admin/settings"
     client.post(f"/admin/units/{records['unit_id']}/deactivate")
     assert Unit.get_by_id(records["unit_id"]).active is False

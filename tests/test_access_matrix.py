@@ -119,6 +119,8 @@ EXPECTED = {
     "admin.users": admin_only, "admin.create_user": admin_only, "admin.edit_user": admin_only,
     "admin.activate_user": admin_only, "admin.deactivate_user": admin_only,
     "admin.reset_password": admin_only, "admin.settings_page": admin_only,
+    "admin.authority_versions": admin_only, "admin.create_authority_version": admin_only,
+    "admin.edit_authority_version": admin_only,
     "admin.audit_log": admin_only, "admin.categories": admin_only,
     "admin.create_category": admin_only, "admin.edit_category": admin_only,
     "admin.outbox": admin_only, "admin.outbox_message": admin_only,
@@ -174,7 +176,8 @@ EXPECTED = {
 HOSTILE_POST = {
     "username": "xamnhap", "full_name": "Xâm Nhập", "role": "admin", "locale": "vi",
     "email": "x@example.vn", "code": "XAM", "name": "Xâm nhập", "label": "Xâm",
-    "area": "TTHC", "active": "y", "authority_name": "Giả mạo", "year": "2030",
+    "area": "TTHC", "active": "y", "authority_name": "Giả mạo", "valid_from": "2030-01-01",
+    "signer": "team", "year": "2030",
     "title": "Giả mạo", "body": "Giả mạo", "reason": "Giả mạo", "note": "Giả mạo",
     "report-body": "Giả mạo", "extension-requested_deadline": "2031-01-01",
     "extension-reason": "Giả mạo", "review-note": "Giả mạo", "decision-note": "Giả mạo",

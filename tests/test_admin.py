@@ -257,22 +257,19 @@ def test_users_page_lists_accounts_and_filters_by_role(client, admin):
 # --- settings ---------------------------------------------------------------------------
 
 
-def test_admin_saves_authority_parent_authority_and_place_name(app, client, admin):
+def test_admin_saves_the_settings(app, client, admin):
     response = client.post("/admin/settings", data=settings_form_data(
-        authority_name="  UBND huyện Phú Hòa ", parent_authority="UBND tỉnh Phú Yên",
-        place_name="Phú Hòa"))
+        deadline_days_high="20", escalation_every_days="7"))
     assert location(response) == "/admin/settings"
-    assert settings.get("authority_name") == "UBND huyện Phú Hòa"
-    assert settings.get("parent_authority") == "UBND tỉnh Phú Yên"
-    assert settings.get("place_name") == "Phú Hòa"
+    assert settings.get_int("deadline_days_high") == 20
+    assert settings.get_int("escalation_every_days") == 7
     page = text(client.get("/admin/settings"))
     assert tr(app, "The settings have been saved.") in flashes(page)
-    assert 'value="UBND huyện Phú Hòa"' in page
-    assert 'value="Phú Hòa"' in page
+    assert 'value="20"' in page and 'value="7"' in page
 
 
 def test_saving_unchanged_settings_writes_nothing(client, admin):
-    client.post("/admin/settings", data=settings_form_data(authority_name="UBND"))
+    client.post("/admin/settings", data=settings_form_data(escalation_every_days="7"))
     count = AuditEvent.select().count()
     rows = Setting.select().count()
     client.post("/admin/settings", data=settings_form_data())
@@ -358,13 +355,15 @@ def test_user_create_update_deactivate_are_audited(client, admin):
 
 def test_settings_changes_are_audited_one_event_per_setting(client, admin):
     client.post("/admin/settings", data=settings_form_data(
-        authority_name="UBND huyện Phú Hòa", place_name="Phú Hòa"))
+        monthly_recipients="lanhdao@phuhoa.vn", escalation_every_days="7"))
     found = events(entity="setting")
-    assert {tuple(changes_of(e)) for e in found} == {("authority_name",), ("place_name",)}
+    assert {tuple(changes_of(e)) for e in found} == {("monthly_recipients",),
+                                                     ("escalation_every_days",)}
     for event in found:
         assert event.actor_id == admin.id and event.action == "update"
         row = Setting.get_by_id(event.entity_id)
-        assert changes_of(event)[row.key] == ["", row.value]
+        before = settings.spec_by_key()[row.key].default
+        assert changes_of(event)[row.key] == [before, row.value]
 
 
 def test_audit_trail_never_holds_a_password_or_hash(app, client, admin):

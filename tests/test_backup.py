@@ -14,14 +14,13 @@ import time_machine
 from werkzeug.datastructures import FileStorage
 
 from inspect_app import cache
-from inspect_app.admin.services import save_settings
 from inspect_app.backup import DATABASE_MEMBER
 from inspect_app.db import db
 from inspect_app.files import services as attachments
 from inspect_app.models import ALL_MODELS, Attachment, DataVersion
 from inspect_app.pdf import documents
 from tests.conftest import ON_POSTGRESQL, ROOT
-from tests.factories import make_issued_finding, make_pdf, make_unit, make_user
+from tests.factories import make_issued_finding, make_pdf, make_unit, make_user, set_authority
 from tests.helpers import pdf_text
 
 NOW = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.timezone.utc)
@@ -29,8 +28,7 @@ NOW = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.timezone.utc)
 
 def fill():
     """Findings of October 2026 in three units (some resolved), two stored files."""
-    save_settings(None, {"authority_name": "UBND huyện Phú Hòa",
-                         "parent_authority": "UBND tỉnh Phú Yên", "place_name": "Phú Hòa"})
+    set_authority()
     units = [make_unit(name=f"Xã Hòa Thịnh {n}") for n in range(3)]
     findings = []
     for n in range(12):

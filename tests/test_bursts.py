@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from inspect_app import clock
+from inspect_app import authority, clock
 from inspect_app.discipline import services as discipline
 from inspect_app.discipline.queries import measures_offered
 from inspect_app.findings import services as findings
 from inspect_app.models import (
     Attachment,
     AuditEvent,
+    AuthorityVersion,
     ExtensionRequest,
     Finding,
     OutboxMessage,
@@ -316,7 +317,7 @@ def test_conclusion_burst_issues_once_with_one_email_per_recipient(app, world):
     # The others are refused: in the service, or by the page once the first has committed.
     assert succeeded(app, responses) == 1
     assert stored(inspection).status == "concluded"
-    assert stored(draft).code == "KL-21/KL-UBND-1"
+    assert stored(draft).code == "21/KL-UBND-1"
     assert events("conclude", inspection) == 1
     assert events("issue", draft) == 1
     assert queued() - before == 2  # the unit's head and the unit's shared address
@@ -428,3 +429,26 @@ def test_reorganisation_burst_ends_the_unit_once_with_one_email(app, world):
     assert events("end", world["unit"]) == 1
     assert events("transfer", finding) == 1
     assert queued() - before == 1
+
+
+# --- the authority over time -----------------------------------------------------------
+
+DEPARTMENT = {"parent_authority": "UBND tỉnh Đắk Lắk", "authority_name": "Sở Nội vụ tỉnh Đắk Lắk",
+              "place_name": "Đắk Lắk", "signer": "authority",
+              "signature_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "signer_name": "Lê Thị Hương"}
+
+
+def test_authority_version_burst_adds_one_version(app, world):
+    responses = burst(app, make_user("quantri", role="admin"), "/admin/authority/new",
+                      {"valid_from": "2025-07-01", **DEPARTMENT})
+    assert succeeded(app, responses) == 1
+    [version] = AuthorityVersion.select().where(AuthorityVersion.valid_from.is_null(False))
+    assert version.authority_name == "Sở Nội vụ tỉnh Đắk Lắk"
+    assert events("create", version) == 1
+
+
+def test_authority_edit_burst_records_one_change(app, world):
+    base = authority.base()
+    burst(app, make_user("quantri", role="admin"), f"/admin/authority/{base.id}", DEPARTMENT)
+    assert stored(base).authority_name == "Sở Nội vụ tỉnh Đắk Lắk"
+    assert events("update", base) == 1

@@ -1,8 +1,10 @@
 """The flask sub-commands: demo data and creating accounts."""
+import datetime as dt
+
 import pytest
 
-from inspect_app import settings
-from inspect_app.models import AuditEvent, Setting, Unit, User
+from inspect_app import authority
+from inspect_app.models import AuditEvent, AuthorityVersion, Setting, Unit, User
 from tests.factories import make_unit, make_user
 from tests.helpers import tr
 
@@ -17,7 +19,7 @@ DEMO_ACCOUNTS = {
 
 def counts():
     return {model.__name__: model.select().count()
-            for model in (Unit, User, Setting, AuditEvent)}
+            for model in (Unit, User, Setting, AuditEvent, AuthorityVersion)}
 
 
 def create_user(runner, *args, password="longpassword"):
@@ -43,7 +45,8 @@ def test_demo_load_creates_the_units_and_accounts(runner):
         assert user.check_password("demo12345"), username
         assert user.active and not user.must_change_password, username
         assert username in result.output
-    assert settings.get("authority_name") == "UBND huyện Phú Hòa"
+    assert authority.in_force(dt.date(2025, 6, 30)).authority_name == "UBND huyện Phú Hòa"
+    assert authority.in_force(dt.date(2025, 7, 1)).authority_name == "Sở Nội vụ tỉnh Đắk Lắk"
 
 
 def test_demo_accounts_can_sign_in(runner, client):
@@ -61,11 +64,12 @@ def test_demo_load_is_idempotent(runner):
     assert counts() == after_first
 
 
-def test_demo_load_keeps_settings_the_admin_changed(runner):
+def test_demo_load_keeps_the_authority_the_admin_changed(runner):
     runner.invoke(args=["demo", "load"])
-    Setting.update(value="UBND huyện Khác").where(Setting.key == "authority_name").execute()
+    AuthorityVersion.update(authority_name="UBND huyện Khác").where(
+        AuthorityVersion.valid_from.is_null()).execute()
     runner.invoke(args=["demo", "load"])
-    assert settings.get("authority_name") == "UBND huyện Khác"
+    assert authority.base().authority_name == "UBND huyện Khác"
 
 
 def test_demo_load_if_empty_on_a_database_with_accounts_adds_nothing(runner):

@@ -87,9 +87,9 @@ def test_admin_settings_post_without_token_changes_nothing(app, client):
     events = AuditEvent.select().count()
     for data in ({}, {"csrf_token": "forged"}):
         response = client.post("/admin/settings", data={**data, **settings_form_data(
-            authority_name="Giả mạo", parent_authority="Giả mạo", place_name="Giả mạo")})
+            escalation_every_days="1", monthly_recipients="gia@mao.vn")})
         assert_csrf_refusal(app, response)
-    assert settings.get("authority_name") == ""
+    assert settings.get("monthly_recipients") == ""
     assert AuditEvent.select().count() == events
 
 
@@ -98,10 +98,9 @@ def test_admin_settings_post_with_token_from_the_page_saves(app, client):
     signed_in(client, "quantri")
     token = csrf_token(text(client.get("/admin/settings")))
     response = client.post("/admin/settings", data={"csrf_token": token, **settings_form_data(
-        authority_name="UBND huyện Phú Hòa", parent_authority="UBND tỉnh Phú Yên",
-        place_name="Phú Hòa")})
+        monthly_recipients="lanhdao@phuhoa.vn")})
     assert location(response) == "/admin/settings"
-    assert settings.get("authority_name") == "UBND huyện Phú Hòa"
+    assert settings.get("monthly_recipients") == "lanhdao@phuhoa.vn"
 
 
 def test_logout_without_token_keeps_the_session(app, client):

@@ -7,17 +7,27 @@ import unicodedata
 import pytest
 import time_machine
 from flask_babel import force_locale
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from inspect_app.admin.services import save_settings
 from inspect_app.deadlines import overdue_text
 from inspect_app.inspections import services
 from inspect_app.models import Finding, Inspection, OutboxMessage
-from inspect_app.pdf import charts, documents
+from inspect_app.pdf import charts, documents, fonts, layout
 from inspect_app.pdf.paragraphs import date_line
 from inspect_app.reports.monthly import monthly_summary
 from inspect_app.reports.unit_report import unit_report
-from tests.factories import make_inspection, make_issued_finding, make_unit, make_user, record_draft
-from tests.helpers import page_texts, pdf_reader, pdf_text, sign_in, tr
+from inspect_app.text import in_sentence
+from tests.factories import (
+    make_inspection,
+    make_issued_finding,
+    make_unit,
+    make_user,
+    record_draft,
+    set_authority,
+)
+from tests.helpers import page_texts, pdf_reader, pdf_text, sign_in, text_runs, tr
 
 # 10:00 in Hanoi on 5 December 2026, the day the conclusion is issued.
 NOW = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.timezone.utc)
@@ -26,8 +36,6 @@ STANDARD_14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldObliqu
                "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
                "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Symbol",
                "ZapfDingbats"}
-AUTHORITY = {"authority_name": "UBND huyện Phú Hòa", "parent_authority": "UBND tỉnh Phú Yên",
-             "place_name": "Phú Hòa"}
 
 
 # --- reading PDFs back ------------------------------------------------------------------
@@ -53,7 +61,7 @@ def assert_only_embedded_truetype(data):
     for number, name, subtype, embedded in fonts:
         assert name not in STANDARD_14, f"page {number} uses {name}"
         assert (subtype, embedded) == ("/TrueType", True), (number, name)
-        assert name.startswith("DejaVu")
+        assert name.startswith(("DejaVu", "Liberation"))
 
 
 def assert_numbered_pages(app, data, locale="vi"):
@@ -64,13 +72,29 @@ def assert_numbered_pages(app, data, locale="vi"):
                   pages=len(texts)) in text
 
 
+def assert_numbered_as_decree_30_sets(app, data):
+    """Page 1 bears no number; every later page its number alone, centred in the top
+    margin; no page a "Page x/y" footer."""
+    pages = text_runs(data)
+    top_margin = A4[1] - layout.MARGINS["topMargin"]
+    centre = layout.MARGINS["leftMargin"] + layout.FRAME_PADDING + layout.FRAME_WIDTH / 2
+    assert all(y < top_margin for _text, _x, y in pages[0])
+    for number, runs in enumerate(pages[1:], start=2):
+        [(text, x, _y)] = [run for run in runs if run[2] > top_margin]
+        assert text == str(number)
+        width = stringWidth(text, fonts.SERIF, layout.PAGE_NUMBER_SIZE)
+        assert abs(x + width / 2 - centre) < 1
+    footer = tr(app, "Page %(page)d/%(pages)d", page=1, pages=len(pages)).split()[0]
+    assert footer not in pdf_text(data)
+
+
 # --- the conclusion ---------------------------------------------------------------------
 
 
 @pytest.fixture
 def concluded(app):
     """An inspection of Xã Hòa An concluded on 5/12/2026 with three findings, two units."""
-    save_settings(None, AUTHORITY)
+    set_authority()
     with time_machine.travel(NOW, tick=False):
         unit = make_unit("X-HOAAN", "Xã Hòa An", email="hoaan@example.vn")
         office = make_unit("P-NOIVU", "Phòng Nội vụ", kind_code="phong_ban")
@@ -100,23 +124,8 @@ def concluded(app):
             "findings": [Finding.get_by_id(d.id) for d in drafts]}
 
 
-def test_conclusion_reads_as_decree_30_asks(app, concluded):
-    text = pdf_text(documents.conclusion_pdf(concluded["inspection"]))
-    expected_in_order = [
-        "UBND TỈNH PHÚ YÊN", "UBND HUYỆN PHÚ HÒA",
-        tr(app, "No.: %(number)s", number="12/KL-UBND"),
-        tr(app, "SOCIALIST REPUBLIC OF VIETNAM"),
-        tr(app, "Independence - Freedom - Happiness"),
-        tr(app, "%(place)s, day %(day)s month %(month)s year %(year)s", place="Phú Hòa",
-           day="05", month="12", year=2026),
-        tr(app, "INSPECTION CONCLUSION"),
-        tr(app, "I. THE INSPECTION TEAM"), "Nguyễn Văn Thanh", "Đỗ Thị Mai",
-        tr(app, "II. SCOPE OF THE INSPECTION"), "bộ phận một cửa",
-        tr(app, "III. RESULTS OF THE INSPECTION"), "còn một số tồn tại",
-        tr(app, "IV. FINDINGS AND RECOMMENDATIONS"),
-        tr(app, "Recipients:"), "Xã Hòa An;", "Phòng Nội vụ;",
-        tr(app, "HEAD OF THE INSPECTION TEAM"), "Nguyễn Văn Thanh",
-    ]
+def assert_in_order(text, expected_in_order):
+    """Each expected piece of text stands in text, after the one before."""
     position = 0
     for expected in expected_in_order:
         found = text.find(expected, position)
@@ -124,10 +133,73 @@ def test_conclusion_reads_as_decree_30_asks(app, concluded):
         position = found + len(expected)
 
 
+def test_conclusion_reads_as_decree_30_asks(app, concluded):
+    text = pdf_text(documents.conclusion_pdf(concluded["inspection"]))
+    # Issued by the team: its authority above its own name; the team concludes and signs.
+    assert_in_order(text, [
+        "UBND HUYỆN PHÚ HÒA", tr(app, "INSPECTION TEAM"),
+        tr(app, "No.: %(number)s", number="12/KL-UBND"),
+        tr(app, "SOCIALIST REPUBLIC OF VIETNAM"),
+        tr(app, "Independence - Freedom - Happiness"),
+        tr(app, "%(place)s, day %(day)s month %(month)s year %(year)s", place="Phú Hòa",
+           day="05", month="12", year=2026),
+        tr(app, "INSPECTION CONCLUSION"),
+        tr(app, "%(title)s at %(unit)s", title="Kiểm tra công tác cải cách hành chính",
+           unit="xã Hòa An"),
+        tr(app, "On the basis of the results, the inspection team concludes as follows:"),
+        tr(app, "I. THE INSPECTION TEAM"), "Nguyễn Văn Thanh", "Đỗ Thị Mai",
+        tr(app, "II. SCOPE OF THE INSPECTION"), "bộ phận một cửa",
+        tr(app, "III. RESULTS OF THE INSPECTION"), "còn một số tồn tại",
+        tr(app, "IV. FINDINGS AND RECOMMENDATIONS"),
+        tr(app, "Recipients:"), "Xã Hòa An;", "Phòng Nội vụ;",
+        tr(app, "HEAD OF THE INSPECTION TEAM"), "Nguyễn Văn Thanh",
+    ])
+    assert "UBND TỈNH PHÚ YÊN" not in text and "TM. " not in text
+
+
+def test_a_conclusion_of_the_peoples_committee_is_signed_for_it(app, concluded):
+    set_authority(signer="authority", signer_name="Trần Thị Lãnh",
+                  signature_title="TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH")
+    text = pdf_text(documents.conclusion_pdf(concluded["inspection"]))
+    # The body says the People's Committee concludes: the committee signs, as it numbers.
+    assert_in_order(text, [
+        "UBND TỈNH PHÚ YÊN", "UBND HUYỆN PHÚ HÒA",
+        tr(app, "No.: %(number)s", number="12/KL-UBND"),
+        tr(app, "On the basis of the results, %(authority)s concludes as follows:",
+           authority="UBND huyện Phú Hòa"),
+        tr(app, "Recipients:"), "Xã Hòa An;",
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Thị Lãnh",
+    ])
+    assert tr(app, "HEAD OF THE INSPECTION TEAM") not in text
+    assert tr(app, "On the basis of the results, the inspection team concludes as "
+                   "follows:") not in text
+
+
+def test_a_title_naming_the_unit_names_it_once_in_lower_case(app, concluded):
+    inspection = concluded["inspection"]
+    Inspection.update(title="Kiểm tra công vụ tại Xã Hòa An").where(
+        Inspection.id == inspection.id).execute()
+    text = pdf_text(documents.conclusion_pdf(Inspection.get_by_id(inspection.id)))
+    assert "Kiểm tra công vụ tại xã Hòa An" in text
+    assert tr(app, "%(title)s at %(unit)s", title="Kiểm tra công vụ tại xã Hòa An",
+              unit="xã Hòa An") not in text
+    assert "tại Xã Hòa An" not in text
+
+
+@pytest.mark.parametrize("name, inside", [
+    ("Xã Hòa An", "xã Hòa An"), ("Phường Tuy Hòa", "phường Tuy Hòa"),
+    ("Thị trấn Phú Hòa", "thị trấn Phú Hòa"), ("Xã Phú Hòa 1", "xã Phú Hòa 1"),
+    ("Phòng Nội vụ", "Phòng Nội vụ"), ("Sở Tư pháp", "Sở Tư pháp"),
+    ("Xuân Phước", "Xuân Phước"), ("xã Hòa Xuân", "xã Hòa Xuân"),
+])
+def test_inside_a_sentence_only_the_kind_word_is_lowered(name, inside):
+    assert in_sentence(name) == inside
+
+
 def test_conclusion_table_lists_every_finding_with_its_deadline(app, concluded):
     text = pdf_text(documents.conclusion_pdf(concluded["inspection"]))
     for finding in concluded["findings"]:
-        assert finding.code.startswith("KL-12/KL-UBND-")
+        assert finding.code.startswith("12/KL-UBND-")
         row = [finding.code, finding.title, finding.recommendation,
                finding.responsible_unit.name, finding.deadline.strftime("%d/%m/%Y")]
         for cell in row:
@@ -141,16 +213,16 @@ def test_conclusion_is_vietnamese_whoever_downloads_it(app, client, concluded):
     response = client.get(f"/inspections/{concluded['inspection'].id}/conclusion.pdf")
     text = pdf_text(response.data)
     assert tr(app, "INSPECTION CONCLUSION", "vi") in text
-    assert tr(app, "Page %(page)d/%(pages)d", "vi", page=1, pages=len(page_texts(
-        response.data))) in text
+    assert tr(app, "Recipients:", "vi") in text
 
 
 def test_conclusion_fonts_metadata_and_page_numbers(app, concluded):
     data = documents.conclusion_pdf(concluded["inspection"])
     assert_only_embedded_truetype(data)
-    assert {name for _page, name, _s, _e in page_fonts(data)} >= {"DejaVuSerif",
-                                                                   "DejaVuSerif-Bold"}
-    assert_numbered_pages(app, data)
+    # Liberation Serif: the body font the decree asks for (Times New Roman) by its metrics.
+    assert {name for _page, name, _s, _e in page_fonts(data)} >= {"LiberationSerif",
+                                                                   "LiberationSerif-Bold"}
+    assert_numbered_as_decree_30_sets(app, data)
     metadata = pdf_reader(data).metadata
     assert metadata.title == tr(app, "Inspection conclusion no. %(number)s",
                                 number="12/KL-UBND")
@@ -166,7 +238,7 @@ def test_a_long_conclusion_numbers_every_page(app, concluded):
     Finding.update(inspection=inspection).where(Finding.title.startswith("Tồn tại bổ")).execute()
     data = documents.conclusion_pdf(inspection)
     assert len(pdf_reader(data).pages) >= 3
-    assert_numbered_pages(app, data)
+    assert_numbered_as_decree_30_sets(app, data)
     assert "Tồn tại bổ sung số 39" in pdf_text(data)
 
 
@@ -271,7 +343,7 @@ def test_the_extract_for_another_unit_holds_only_its_own_findings(app, concluded
         app, "Extract of inspection conclusion no. %(number)s for %(unit)s",
         number="12/KL-UBND", unit="Phòng Nội vụ")
     assert_only_embedded_truetype(data)
-    assert_numbered_pages(app, data)
+    assert_numbered_as_decree_30_sets(app, data)
 
 
 # --- reports: fonts and numbered pages --------------------------------------------------
@@ -280,7 +352,7 @@ def test_the_extract_for_another_unit_holds_only_its_own_findings(app, concluded
 @pytest.fixture
 def busy_month(app):
     """Enough findings in October 2026 for the summary to run over several pages."""
-    save_settings(None, AUTHORITY)
+    set_authority()
     units = [make_unit(name=f"Xã Hòa Thịnh {n}") for n in range(25)]
     for n in range(120):
         make_issued_finding(units[n % 25], dt.date(2026, 9, 1 + n % 28),
@@ -397,3 +469,48 @@ def test_chart_of_nothing_says_so(app):
     with app.test_request_context():
         svg = charts.svg(charts.current_chart([], 500), "empty", "")
     assert tr(app, "No open findings.") in svg
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_the_monthly_charts_key_stays_on_the_page(app, busy_month, locale):
+    with time_machine.travel(NOW, tick=False):
+        data = documents.monthly_summary_pdf(2026, 10, locale)
+    runs = [run for page in text_runs(data) for run in page]
+    right_edge = A4[0] - layout.MARGINS["rightMargin"]
+    for label in ("Open at the end of the month", "Overdue at the end of the month",
+                  "Resolved in the month"):
+        label = tr(app, label, locale)
+        # In the chart's key (and the totals table): each whole, inside the margins.
+        places = [x for text, x, _y in runs if text == label]
+        assert places, label
+        for x in places:
+            assert x >= layout.MARGINS["leftMargin"]
+            assert x + stringWidth(label, fonts.SANS, charts.LEGEND_FONT_SIZE) <= right_edge
+
+
+# --- the fonts --------------------------------------------------------------------------
+
+
+def test_the_body_font_has_the_metrics_of_times_new_roman_and_prints_vietnamese(app):
+    fonts.register()
+    # Liberation Serif keeps every glyph's width of Times New Roman (whose metrics the
+    # PDF standard's Times-Roman carries), so a page sets as the decree's font would.
+    sample = "The People's Committee concludes: 12/KL-UBND, (2026) [Wmi] 0123456789"
+    for size in (13, 14):
+        assert stringWidth(sample, fonts.SERIF, size) == pytest.approx(
+            stringWidth(sample, "Times-Roman", size), rel=1e-3)
+        assert stringWidth(sample, fonts.SERIF_BOLD, size) == pytest.approx(
+            stringWidth(sample, "Times-Bold", size), rel=1e-3)
+    vietnamese = ("ẠẢÃÀÁÂẬẦẤẨẪĂẮẰẶẲẴĐÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ")
+    for name in (fonts.SERIF, fonts.SERIF_BOLD, fonts.SERIF_ITALIC, fonts.SERIF_BOLD_ITALIC):
+        face = pdfmetrics.getFont(name).face
+        for letter in vietnamese + vietnamese.lower():
+            assert ord(letter) in face.charToGlyph, (name, letter)
+
+
+def test_every_bundled_font_ships_with_its_licence():
+    for font in fonts.FONT_DIR.glob("*.ttf"):
+        family = font.stem.split("-")[0].removesuffix("Serif").removesuffix("Sans")
+        licence = fonts.FONT_DIR / f"LICENSE-{family}.txt"
+        assert licence.is_file(), font.name
+    assert "SIL Open Font License" in (fonts.FONT_DIR / "LICENSE-Liberation.txt").read_text()

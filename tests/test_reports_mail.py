@@ -13,7 +13,7 @@ from inspect_app.jobs.monthly_mail import months_to_send, send_monthly_summaries
 from inspect_app.mail import outbox
 from inspect_app.models import OutboxMessage
 from inspect_app.reports.monthly import monthly_summary
-from tests.factories import make_issued_finding, make_unit, make_user
+from tests.factories import make_issued_finding, make_unit, make_user, set_authority
 from tests.helpers import pdf_text, tr
 
 # 07:30 in Hanoi on 1 November 2026, when the monthly job runs.
@@ -31,8 +31,8 @@ def frozen_time():
 @pytest.fixture
 def people(app):
     """Leaders in both languages, a leader without e-mail, an inactive one, unit heads."""
-    save_settings(None, {"authority_name": "UBND huyện Phú Hòa",
-                         "monthly_recipients": "chutich@phuhoa.vn, VanPhong@phuhoa.vn\n"
+    set_authority()
+    save_settings(None, {"monthly_recipients": "chutich@phuhoa.vn, VanPhong@phuhoa.vn\n"
                                                "lanhdao@phuhoa.vn"})
     hoa_an = make_unit("X-HOAAN", "Xã Hòa An")
     hoa_hoi = make_unit("X-HOAHOI", "Xã Hòa Hội")

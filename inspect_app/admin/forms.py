@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import BaseForm, required_message
-from ..labels import LANGUAGE, ROLE, SEVERITY, choices
+from ..labels import CONCLUSION_SIGNER, LANGUAGE, ROLE, SEVERITY, choices
 from ..web import bounded_int
 
 
@@ -70,3 +70,27 @@ class CategoryForm(BaseForm):
                                                Length(max=64)])
     default_severity = SelectField(_l("Default severity"), choices=choices(SEVERITY))
     active = BooleanField(_l("In use"), default=True)
+
+
+class AuthorityVersionForm(BaseForm):
+    """The authority's names, place name and signature block from a date on."""
+
+    valid_from = DateField(_l("In force from"), validators=[Optional()],
+                           description=_l("Documents dated from this day on use this "
+                                          "version; each older one keeps the version of its "
+                                          "own date."))
+    parent_authority = StringField(_l("Parent authority"), validators=[Length(max=200)],
+                                   description=_l("Printed above the authority name; may be "
+                                                  "empty."))
+    authority_name = StringField(_l("Authority name"),
+                                 validators=[DataRequired(required_message()),
+                                             Length(max=200)],
+                                 description=_l("Printed top-left on official documents."))
+    place_name = StringField(_l("Place name for date lines"), validators=[Length(max=100)],
+                             description=_l("As in \"Phú Hòa, ngày 05 tháng 12 năm 2026\"."))
+    signer = SelectField(_l("Who signs the conclusions"), choices=choices(CONCLUSION_SIGNER))
+    signature_title = TextAreaField(_l("Signature block"), validators=[Length(max=300)],
+                                    description=_l("One line each, as printed above the "
+                                                   "signature, e.g. TM. ỦY BAN NHÂN DÂN, "
+                                                   "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH."))
+    signer_name = StringField(_l("Name of the signer"), validators=[Length(max=200)])

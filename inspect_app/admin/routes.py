@@ -14,15 +14,21 @@ from flask import (
 from flask_babel import gettext as _
 from peewee import JOIN
 
-from .. import settings
+from .. import authority, settings
 from ..auth import services as accounts
 from ..errors import WorkflowError
 from ..mail.outbox import RETRYABLE
-from ..models import Category, OutboxMessage, Unit, User
+from ..models import AuthorityVersion, Category, OutboxMessage, Unit, User
 from ..units.services import active_units
 from ..web import apply_form_error, current_actor, paginate_query, requires, run_step
 from . import queries, services
-from .forms import AuditFilterForm, CategoryForm, UserForm, settings_form
+from .forms import (
+    AuditFilterForm,
+    AuthorityVersionForm,
+    CategoryForm,
+    UserForm,
+    settings_form,
+)
 
 bp = Blueprint("admin", __name__)
 
@@ -137,6 +143,41 @@ def settings_page():
             spec.key: (posted[spec.key].data or "").strip() for spec in settings.SPECS})
     return run_step(form, save, _("The settings have been saved."), url_for("admin.settings_page"),
                     lambda f: render_template("admin/settings.html", form=f))
+
+
+@bp.route("/authority")
+@requires("settings.manage")
+def authority_versions():
+    """The authority's names over time, each version with the day it took effect."""
+    return render_template("admin/authority.html", versions=authority.versions())
+
+
+def _edit_authority_version(version):
+    """Show and handle the form of a new or existing version of the authority's names."""
+    form = AuthorityVersionForm(obj=version if version.id else None)
+    return run_step(form, lambda f: services.save_authority_version(
+        current_actor(), version, f.valid_from.data, f.parent_authority.data or "",
+        f.authority_name.data, f.place_name.data or "", f.signer.data,
+        f.signature_title.data or "", f.signer_name.data or ""),
+        _("The authority's names have been saved."), url_for("admin.authority_versions"),
+        lambda f: render_template("admin/authority_edit.html", form=f, version=version))
+
+
+@bp.route("/authority/new", methods=["GET", "POST"])
+@requires("settings.manage")
+def create_authority_version():
+    """Add the names the authority takes from a date on."""
+    return _edit_authority_version(AuthorityVersion())
+
+
+@bp.route("/authority/<int:authority_version_id>", methods=["GET", "POST"])
+@requires("settings.manage")
+def edit_authority_version(authority_version_id):
+    """Correct a version of the authority's names."""
+    version = AuthorityVersion.get_or_none(AuthorityVersion.id == authority_version_id)
+    if version is None:
+        abort(404)
+    return _edit_authority_version(version)
 
 
 @bp.route("/audit")

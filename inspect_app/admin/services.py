@@ -1,12 +1,15 @@
-"""The admin's changes: settings, finding categories, and sending an e-mail again."""
+"""The admin's changes: settings, finding categories, the authority's versions, e-mails resent."""
 
 from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
 
-from .. import audit, settings
+from .. import audit, policy, settings
 from ..db import transaction
 from ..errors import WorkflowError
 from ..mail import outbox
-from ..models import SEVERITIES, Category, Setting
+from ..models import CONCLUSION_SIGNERS, SEVERITIES, AuthorityVersion, Category, Setting
+from ..text import nfc
+from ..transitions import claim
 
 
 def _check_value(spec, value):
@@ -66,3 +69,62 @@ def retry_message(actor, message):
         if retried:
             audit.record(actor, "retry", message, {"status": [message.status, "pending"]})
     return retried
+
+
+AUTHORITY_FIELDS = ("valid_from", "parent_authority", "authority_name", "place_name",
+                    "signer", "signature_title", "signer_name")
+
+
+def save_authority_version(actor, version, valid_from, parent_authority, authority_name,
+                           place_name, signer, signature_title="", signer_name=""):
+    """Create (version.id is None) or update a version of the authority's names.
+
+    The version in force from the beginning keeps no date; every other one has its own.
+    """
+    if actor is not None and not policy.can(actor, "settings.manage"):
+        raise WorkflowError(_l("You are not allowed to do this."))
+    if signer not in CONCLUSION_SIGNERS:
+        raise WorkflowError(_l("Not a valid choice."), field="signer")
+    lines = [line.strip() for line in nfc(signature_title).splitlines() if line.strip()]
+    if signer == "authority" and not (lines and nfc(signer_name).strip()):
+        raise WorkflowError(_l("An authority signs with its signature block and the "
+                               "signer's name."), field="signature_title")
+    try:
+        with transaction():
+            if version.id is not None:
+                # Claimed as it stands, so that concurrent edits compare with each other.
+                version = claim(AuthorityVersion.signer, version.id, CONCLUSION_SIGNERS,
+                                _l("This version no longer exists."))
+            _check_validity(version, valid_from)
+            tracked = audit.Tracked(version, AUTHORITY_FIELDS)
+            version.valid_from = valid_from
+            version.parent_authority = nfc(parent_authority).strip()
+            version.authority_name = nfc(authority_name).strip()
+            version.place_name = nfc(place_name).strip()
+            version.signer, version.signature_title = signer, "\n".join(lines)
+            version.signer_name = nfc(signer_name).strip()
+            tracked.save(actor)
+    except IntegrityError as error:
+        # The same new version posted twice at once: the unique date keeps one.
+        raise WorkflowError(_l("Another version is in force from this day."),
+                            field="valid_from") from error
+    return version
+
+
+def _check_validity(version, valid_from):
+    """Refuse a date on the version from the beginning, none on another, or a taken one."""
+    if version.id is not None and version.valid_from is None:
+        if valid_from is not None:
+            # Its form shows no date: the refusal is flashed.
+            raise WorkflowError(_l("The first version holds from the beginning: it has no "
+                                   "date."))
+        return
+    if valid_from is None:
+        raise WorkflowError(_l("This field is required."), field="valid_from")
+    if (AuthorityVersion
+            .select()
+            .where(AuthorityVersion.valid_from == valid_from,
+                   AuthorityVersion.id != (version.id or 0))
+            .exists()):
+        raise WorkflowError(_l("Another version is in force from this day."),
+                            field="valid_from")

@@ -49,7 +49,7 @@ class CaseForm(BaseForm):
     opened_on = DateField(_l("Opened on"), validators=[DataRequired(required_message())])
     findings = StringField(_l("Related findings"), validators=[Optional(), Length(max=2000)],
                            description=_l("Finding codes separated by commas, "
-                                          "e.g. KL-12/KL-UBND-3."))
+                                          "e.g. 12/KL-UBND-3."))
 
     def fill_choices(self, units):
         """Offer the given units."""

@@ -177,7 +177,7 @@ def _cases(*conditions):
 
 
 def _deadline_summary(finding):
-    """"Deadline KL-12/2026-3: …"."""
+    """"Deadline 12/KL-UBND-3: …"."""
     return _("Remediation deadline %(code)s: %(title)s", code=finding.code,
              title=finding.title)
 

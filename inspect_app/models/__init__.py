@@ -38,9 +38,11 @@ from .inspections import (
 from .jobs import REMINDER_KINDS, SCHEDULER_LEASE, JobRun, ReminderLog, SchedulerLease
 from .mail import OUTBOX_STATES, OutboxMessage
 from .org import (
+    CONCLUSION_SIGNERS,
     LOCALES,
     REORGANISATION_KINDS,
     ROLES,
+    AuthorityVersion,
     Reorganisation,
     Setting,
     Unit,
@@ -55,9 +57,10 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
               UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral, WorkCalendarDay,
-              CalendarFeed, Reorganisation, UnitSuccession]
+              CalendarFeed, Reorganisation, UnitSuccession, AuthorityVersion]
 
-__all__ = ["ALL_MODELS", "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATES",
+__all__ = ["ALL_MODELS", "AuthorityVersion", "CALENDAR_DAY_KINDS", "CONCLUSION_SIGNERS",
+           "CANCELLABLE_STATES", "CASE_STATES",
            "CalendarFeed", "DEFERRAL_GROUNDS", "DisciplineCase", "EXTENDABLE_STATES",
            "DisciplineCaseFinding", "DisciplineDeferral", "DisciplineMeasure",
            "MAX_PROCESSING_DAYS", "WorkCalendarDay",

@@ -6,7 +6,8 @@ from .base import BaseModel
 # The tables whose rows feed cached figures (dashboard, monthly summary, list totals).
 # Triggers created by migrations/0007_data_version.py (and by the migration adding a
 # table since: 0011 the working calendar, which the days overdue depend on, 0013 the
-# deferrals, 0014 the units' reorganisations, which every unit's history follows) raise
+# deferrals, 0014 the units' reorganisations, which every unit's history follows, 0015 the
+# authority's versions, which every document's header reads) raise
 # the version on any insert, update or delete in them. Users, audit events, mail and job
 # tables are left out: they change on every login or job run and no cached figure reads
 # them (tests/test_cache_rule.py checks).
@@ -14,7 +15,7 @@ TRACKED_TABLES = ("setting", "unit_kind", "unit", "plan", "inspection", "inspect
                   "category", "finding", "response", "extension_request",
                   "discipline_measure", "discipline_case", "discipline_case_finding",
                   "work_calendar_day", "discipline_deferral", "reorganisation",
-                  "unit_succession")
+                  "unit_succession", "authority_version")
 
 
 class DataVersion(BaseModel):

@@ -10,6 +10,9 @@ ROLES = ("admin", "inspector", "leader", "unit_head")
 LOCALES = ("vi", "en")
 # merge: several units (or one) into one; split: one into several; rename: one to one.
 REORGANISATION_KINDS = ("merge", "split", "rename")
+# Who signs a conclusion: the inspection team (its lead, under the team's own symbol) or
+# the authority (its signature block, e.g. "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH").
+CONCLUSION_SIGNERS = ("team", "authority")
 
 
 class Setting(BaseModel):
@@ -17,6 +20,26 @@ class Setting(BaseModel):
 
     key = CharField(max_length=64, unique=True)
     value = TextField(default="")
+
+
+class AuthorityVersion(BaseModel):
+    """The inspecting authority as its documents name it, from a date on.
+
+    A document takes the version in force on its own date; the version without a date
+    holds from the beginning until the first dated one.
+    """
+
+    valid_from = DateField(null=True, unique=True)
+    parent_authority = CharField(max_length=200, default="")
+    authority_name = CharField(max_length=200, default="")
+    place_name = CharField(max_length=100, default="")
+    signer = CharField(max_length=16, default="team")
+    # The signature block's lines above the name, e.g. "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC".
+    signature_title = TextField(default="")
+    signer_name = CharField(max_length=200, default="")
+
+    def __str__(self):
+        return self.authority_name
 
 
 class UnitKind(BaseModel):

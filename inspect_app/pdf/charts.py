@@ -22,8 +22,15 @@ from . import fonts
 BAR_HEIGHT = 5
 GAP = 6
 LABEL_WIDTH = 150
-LEGEND_HEIGHT = 36
 LABEL_CHARS = 30
+# The colour key: its font size, a row's height, the swatch and the space after each entry.
+LEGEND_FONT_SIZE = 8
+LEGEND_ROW = 12
+LEGEND_SWATCH = 8
+LEGEND_SWATCH_GAP = 6
+LEGEND_ENTRY_GAP = 18
+# Below the key, room for the value axis' labels.
+AXIS_ROOM = 24
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 # On web pages a chart is drawn as in the PDFs, then enlarged to WEB_WIDTH pixels so its
@@ -84,9 +91,11 @@ def unit_bar_chart(rows, series, width, empty_message=""):
         return _empty(width, empty_message)
     group = len(series) * BAR_HEIGHT + GAP
     plot_height = group * len(rows)
-    drawing = _drawing(width, plot_height + LEGEND_HEIGHT + 8)
+    legend = _legend(series, width)
+    legend_height = legend.columnMaximum * LEGEND_ROW
+    drawing = _drawing(width, plot_height + legend_height + AXIS_ROOM + 8)
     chart = HorizontalBarChart()
-    chart.x, chart.y = LABEL_WIDTH, LEGEND_HEIGHT
+    chart.x, chart.y = LABEL_WIDTH, legend_height + AXIS_ROOM
     chart.width, chart.height = width - LABEL_WIDTH - 10, plot_height
     # The axes run upwards: reversed rows and series put the first of each at the top.
     rows, drawn = list(reversed(rows)), list(reversed(series))
@@ -110,21 +119,30 @@ def unit_bar_chart(rows, series, width, empty_message=""):
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
     drawing.add(chart)
-    drawing.add(_legend(series))
+    drawing.add(legend)
     return drawing
 
 
-def _legend(series):
-    """The colour key below the chart."""
+def _legend(series, width):
+    """The colour key below the chart, in as many columns as fit in width.
+
+    The entries stand side by side when they fit, else in columns of several rows: the
+    key never runs past the drawing, whatever the language of its labels.
+    """
     legend = Legend()
-    legend.x, legend.y = 0, 12
     legend.alignment = "right"
-    legend.columnMaximum = 1
     legend.fontName = fonts.SANS
-    legend.fontSize = 8
+    legend.fontSize = LEGEND_FONT_SIZE
     names = [nfc(str(label)) for _key, label, _colour in series]
     widest = max(stringWidth(name, fonts.SANS, legend.fontSize) for name in names)
-    legend.dx, legend.dy, legend.deltax = 8, 8, widest + 40
+    entry = LEGEND_SWATCH + LEGEND_SWATCH_GAP + widest + LEGEND_ENTRY_GAP
+    columns = max(1, min(len(names), int(width // entry)))
+    legend.columnMaximum = math.ceil(len(names) / columns)
+    legend.dx, legend.dy = LEGEND_SWATCH, LEGEND_SWATCH
+    legend.dxTextSpace, legend.deltax = LEGEND_SWATCH_GAP, entry
+    legend.deltay, legend.yGap = LEGEND_ROW, 0
+    # The first row's top edge; further rows go down from it.
+    legend.x, legend.y = 0, legend.columnMaximum * LEGEND_ROW
     legend.colorNamePairs = [(colour, name) for (_key, _label, colour), name
                              in zip(series, names)]
     return legend

@@ -6,10 +6,18 @@ the national name and motto with the place and date line; then the title, the bo
 recipients (Nơi nhận) and the signature block. Always in Vietnamese: it is an official
 document whoever downloads it.
 
+The names, place and signature block are those of the authority's version in force on the
+conclusion's date (inspect_app.authority). The signer decides the voice: an authority
+concludes in its own name and signs with its block ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH /
+PHÓ CHỦ TỊCH"); a team issues under its own name ("ĐOÀN KIỂM TRA", below the authority)
+and its lead signs.
+
 A responsible unit other than the inspected one receives an extract (trích kết luận):
 the same header, opening and closing, with only its own findings, since it may not see
 the rest of the conclusion.
 """
+import re
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
@@ -17,9 +25,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer, Table
 
-from .. import settings
+from .. import authority
 from ..inspections import queries
-from ..text import nfc
+from ..text import in_sentence, nfc
 from . import fonts, layout
 from .paragraphs import bold, date, date_line, markup, para
 
@@ -35,24 +43,29 @@ def _rule(text_width):
                       spaceAfter=4, hAlign="CENTER")
 
 
-def _header(inspection, styles):
+def _issuer_lines(version):
+    """(the body above, the issuing body) in capitals, as the header prints them."""
+    if version.signer == "team":
+        return nfc(version.authority_name).upper(), _("INSPECTION TEAM")
+    return nfc(version.parent_authority).upper(), nfc(version.authority_name).upper()
+
+
+def _header(inspection, version, styles):
     """The two header columns: authority and number; national name, motto and date."""
-    parent = nfc(settings.get("parent_authority")).upper()
-    authority = nfc(settings.get("authority_name")).upper()
+    parent, issuer = _issuer_lines(version)
     motto = _("Independence - Freedom - Happiness")
     motto_style = styles["center_bold"]
     header, header_bold = styles["header"], styles["header_bold"]
     left = [Paragraph(markup(parent), header)] if parent else []
-    left += [Paragraph(bold(authority), header_bold),
-             _rule(min(stringWidth(authority, fonts.SERIF_BOLD, header_bold.fontSize) / 2,
+    left += [Paragraph(bold(issuer), header_bold),
+             _rule(min(stringWidth(issuer, fonts.SERIF_BOLD, header_bold.fontSize) / 2,
                        LEFT_COLUMN - 10 * mm)),
              Paragraph(markup(_("No.: %(number)s", number=inspection.conclusion_no)),
                        styles["center"])]
     right = [Paragraph(bold(_("SOCIALIST REPUBLIC OF VIETNAM")), header_bold),
              Paragraph(bold(motto), motto_style),
              _rule(stringWidth(motto, fonts.SERIF_BOLD, motto_style.fontSize)),
-             Paragraph(markup(date_line(settings.get("place_name"),
-                                        inspection.conclusion_date)),
+             Paragraph(markup(date_line(version.place_name, inspection.conclusion_date)),
                        styles["center_italic"])]
     table = Table([[left, right]], colWidths=[LEFT_COLUMN, RIGHT_COLUMN])
     table.setStyle(layout.plain_table_style())
@@ -61,16 +74,29 @@ def _header(inspection, styles):
     return table
 
 
-def _top(inspection, title, styles):
+def _about(inspection):
+    """What the conclusion is about: the inspection's title, naming the unit once.
+
+    A title that already names the unit keeps it where it stands, its kind word in lower
+    case inside the sentence ("… tại xã Hòa An"); any other title gets "at <unit>" added.
+    """
+    name, title = nfc(inspection.unit.name).strip(), nfc(inspection.title).strip()
+    inside = in_sentence(name)
+    named = re.compile(re.escape(name), re.IGNORECASE)
+    if not named.search(title):
+        return _("%(title)s at %(unit)s", title=title, unit=inside)
+    return named.sub(lambda match: match.group(0) if match.start() == 0 else inside, title)
+
+
+def _top(inspection, version, title, styles):
     """The header, the document's title, what it is about and the rule below."""
-    about = _("%(title)s at %(unit)s", title=inspection.title, unit=inspection.unit.name)
-    return [_header(inspection, styles), Paragraph(bold(title), styles["title"]),
-            Paragraph(bold(about), styles["subtitle"]), _rule(40 * mm)]
+    return [_header(inspection, version, styles), Paragraph(bold(title), styles["title"]),
+            Paragraph(bold(_about(inspection)), styles["subtitle"]), _rule(40 * mm)]
 
 
-def _opening(inspection, styles):
+def _opening(inspection, version, styles):
     """Which decision the team acted on, where and when it inspected."""
-    dates = {"unit": inspection.unit.name, "start": date(inspection.start_date),
+    dates = {"unit": in_sentence(inspection.unit.name), "start": date(inspection.start_date),
              "end": date(inspection.end_date)}
     if inspection.decision_no:
         text = _("Pursuant to decision no. %(number)s of %(date)s establishing the "
@@ -81,9 +107,9 @@ def _opening(inspection, styles):
     if inspection.plan_id:
         text += " " + _("The inspection is part of the plan \"%(plan)s\".",
                         plan=inspection.plan.title)
-    authority = settings.get("authority_name").strip()
+    name = version.authority_name.strip()
     closing = (_("On the basis of the results, %(authority)s concludes as follows:",
-                 authority=authority) if authority
+                 authority=name) if version.signer == "authority" and name
                else _("On the basis of the results, the inspection team concludes as "
                       "follows:"))
     return [para(text, styles["body"]), para(closing, styles["body"])]
@@ -163,14 +189,18 @@ def _recipients(units, styles):
         [para(line, styles["small"]) for line in lines]
 
 
-def _signature(inspection, styles):
+def _signature(inspection, version, styles):
     """The signer's position, room for the signature and seal, and the name."""
-    name = inspection.lead.full_name if inspection.lead_id else ""
-    return [Paragraph(bold(_("HEAD OF THE INSPECTION TEAM")), styles["center_bold"]),
-            Spacer(1, 24 * mm), Paragraph(bold(name), styles["center_bold"])]
+    if version.signer == "authority":
+        lines, name = version.signature_title.splitlines(), version.signer_name
+    else:
+        lines = [_("HEAD OF THE INSPECTION TEAM")]
+        name = inspection.lead.full_name if inspection.lead_id else ""
+    return [Paragraph(bold(line), styles["center_bold"]) for line in lines] + [
+        Spacer(1, 24 * mm), Paragraph(bold(name), styles["center_bold"])]
 
 
-def _closing_block(inspection, findings, recipients, styles):
+def _closing_block(inspection, version, findings, recipients, styles):
     """The request to report back, then recipients and signature, kept on one page.
 
     The last paragraph goes with the signature so that it never stands alone on a page.
@@ -180,15 +210,15 @@ def _closing_block(inspection, findings, recipients, styles):
         parts.append(para(_("The responsible units shall remedy the findings above by their "
                             "deadlines and report the results, with evidence, in the "
                             "inspection tracking system."), styles["body"]))
-    table = Table([[_recipients(recipients, styles), _signature(inspection, styles)]],
+    table = Table([[_recipients(recipients, styles), _signature(inspection, version, styles)]],
                   colWidths=[LEFT_COLUMN + 10 * mm, RIGHT_COLUMN - 10 * mm])
     table.setStyle(layout.plain_table_style())
     return KeepTogether(parts + [Spacer(1, 6 * mm), table])
 
 
-def _document(inspection, story, title):
+def _document(inspection, version, story, title):
     """The bytes of the PDF of story, with the conclusion's metadata."""
-    author = settings.get("authority_name").strip() or _("Inspection team")
+    author = version.authority_name.strip() or _("Inspection team")
     return layout.build(story, title=nfc(title), author=nfc(author),
                         subject=nfc(inspection.title), serif=True)
 
@@ -197,27 +227,30 @@ def conclusion_pdf(inspection):
     """The bytes of the conclusion of a concluded (or closed) inspection, in Vietnamese."""
     with force_locale("vi"):
         styles = layout.styles(serif=True)
+        version = authority.in_force(inspection.conclusion_date)
         findings = queries.conclusion_findings(inspection)
-        story = [*_top(inspection, _("INSPECTION CONCLUSION"), styles),
-                 *_opening(inspection, styles), *_team(inspection, styles),
+        story = [*_top(inspection, version, _("INSPECTION CONCLUSION"), styles),
+                 *_opening(inspection, version, styles), *_team(inspection, styles),
                  *_scope_and_results(inspection, styles), *_findings(findings, styles),
-                 _closing_block(inspection, findings,
+                 _closing_block(inspection, version, findings,
                                 _conclusion_recipients(inspection, findings), styles)]
-        return _document(inspection, story, _("Inspection conclusion no. %(number)s",
-                                              number=inspection.conclusion_no))
+        return _document(inspection, version, story,
+                         _("Inspection conclusion no. %(number)s",
+                           number=inspection.conclusion_no))
 
 
 def conclusion_extract_pdf(inspection, unit):
     """The bytes of the extract of the conclusion for unit: its findings only, in Vietnamese."""
     with force_locale("vi"):
         styles = layout.styles(serif=True)
+        version = authority.in_force(inspection.conclusion_date)
         findings = queries.conclusion_findings(inspection, unit)
-        story = [*_top(inspection, _("EXTRACT OF THE INSPECTION CONCLUSION"), styles),
-                 para(_("The findings for which %(unit)s is responsible", unit=unit.name),
-                      styles["center_italic"]),
-                 Spacer(1, 4 * mm), *_opening(inspection, styles),
+        story = [*_top(inspection, version, _("EXTRACT OF THE INSPECTION CONCLUSION"), styles),
+                 para(_("The findings for which %(unit)s is responsible",
+                        unit=in_sentence(unit.name)), styles["center_italic"]),
+                 Spacer(1, 4 * mm), *_opening(inspection, version, styles),
                  *_findings(findings, styles),
-                 _closing_block(inspection, findings, [unit.name], styles)]
-        return _document(inspection, story,
+                 _closing_block(inspection, version, findings, [unit.name], styles)]
+        return _document(inspection, version, story,
                          _("Extract of inspection conclusion no. %(number)s for %(unit)s",
                            number=inspection.conclusion_no, unit=unit.name))

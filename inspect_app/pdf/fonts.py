@@ -1,8 +1,10 @@
-"""The bundled DejaVu TrueType fonts, registered once with reportlab.
+"""The bundled TrueType fonts, registered once with reportlab.
 
 The standard 14 PDF fonts cannot print Vietnamese, so every piece of text in a document
-uses one of these embedded fonts: serif for official documents, sans for reports and
-charts. The licence is static/fonts/LICENSE-DejaVu.txt.
+uses one of these embedded fonts: for official documents Liberation Serif, metric-compatible
+with the Times New Roman that Decree 30/2020/NĐ-CP asks for and covering Vietnamese; DejaVu
+Sans for reports and charts. The licences are static/fonts/LICENSE-Liberation.txt and
+LICENSE-DejaVu.txt.
 """
 import functools
 from pathlib import Path
@@ -13,10 +15,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
-SERIF = "DejaVuSerif"
-SERIF_BOLD = "DejaVuSerif-Bold"
-SERIF_ITALIC = "DejaVuSerif-Italic"
-SERIF_BOLD_ITALIC = "DejaVuSerif-BoldItalic"
+SERIF = "LiberationSerif-Regular"
+SERIF_BOLD = "LiberationSerif-Bold"
+SERIF_ITALIC = "LiberationSerif-Italic"
+SERIF_BOLD_ITALIC = "LiberationSerif-BoldItalic"
 SANS = "DejaVuSans"
 SANS_BOLD = "DejaVuSans-Bold"
 

@@ -25,6 +25,9 @@ GRID = colors.HexColor("#9aa0a6")
 HEADER_FILL = colors.HexColor("#e8eaed")
 # Where a table starts: leave room for its heading and a few rows, else a new page.
 TABLE_ROOM = 40 * mm
+# An official document's page number: size 13 to 14, in the top margin (Decree 30/2020).
+PAGE_NUMBER_SIZE = 13
+PAGE_NUMBER_FROM_TOP = 13 * mm
 
 
 class NumberedCanvas(Canvas):
@@ -64,13 +67,32 @@ class NumberedCanvas(Canvas):
         self.restoreState()
 
 
+class DecreeNumberedCanvas(NumberedCanvas):
+    """Page numbers as Decree 30/2020/NĐ-CP sets them for official documents: the number
+    alone, centred in the top margin, from page 2 on (the first page shows none)."""
+
+    def _draw_page_number(self, total):
+        """Print the page number centred in the top margin, except on page 1."""
+        if self._pageNumber == 1:
+            return
+        self.saveState()
+        self.setFont(self._footer_font, PAGE_NUMBER_SIZE)
+        centre = MARGINS["leftMargin"] + FRAME_PADDING + FRAME_WIDTH / 2
+        self.drawCentredString(centre, A4[1] - PAGE_NUMBER_FROM_TOP, str(self._pageNumber))
+        self.restoreState()
+
+
 def page_label(page, pages):
     """The footer text of a page, in the current language: "Trang 2/5"."""
     return _("Page %(page)d/%(pages)d", page=page, pages=pages)
 
 
 def build(flowables, title, author, subject="", serif=False):
-    """The bytes of an A4 PDF of flowables, with its metadata and numbered pages."""
+    """The bytes of an A4 PDF of flowables, with its metadata and numbered pages.
+
+    An official document (serif) is numbered as the decree sets, a report "Page x/y" at
+    the foot of every page.
+    """
     fonts.register()
     body_font = fonts.SERIF if serif else fonts.SANS
     buffer = io.BytesIO()
@@ -78,8 +100,8 @@ def build(flowables, title, author, subject="", serif=False):
         buffer, pagesize=A4, title=title, author=author, subject=subject,
         creator=author, lang=str(get_locale() or "vi"), initialFontName=body_font,
         **MARGINS)
-    canvasmaker = functools.partial(NumberedCanvas, page_label=page_label,
-                                    footer_font=body_font)
+    canvasmaker = functools.partial(DecreeNumberedCanvas if serif else NumberedCanvas,
+                                    page_label=page_label, footer_font=body_font)
     document.build(list(flowables), canvasmaker=canvasmaker)
     return buffer.getvalue()
 

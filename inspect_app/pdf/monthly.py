@@ -10,7 +10,7 @@ from markupsafe import Markup
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer, Table
 
-from .. import settings
+from .. import authority
 from ..cache import cached
 from ..labels import REORGANISATION_KIND
 from ..reports.monthly import cached_summary, chart_rows, monthly_summary
@@ -190,16 +190,16 @@ def summary_pdf(summary, locale="vi"):
     """The bytes of the PDF of a built monthly summary, in locale."""
     with force_locale(locale):
         styles = layout.styles()
-        authority = nfc(settings.get("authority_name")).strip()
+        issuer = nfc(authority.in_force(summary.period.as_at).authority_name).strip()
         title = _("MONTHLY SUMMARY %(month)s", month=summary.month.label())
         story = layout.report_heading(
-            authority, title, _("Inspections and the remediation of findings"),
+            issuer, title, _("Inspections and the remediation of findings"),
             as_at_line(summary.period), styles)
         for section in summary.sections:
             story += RENDERERS[section.key](section, summary, styles)
         return layout.build(
             story, title=nfc(_("Monthly summary %(month)s", month=summary.month.label())),
-            author=authority or nfc(_("Inspection tracking")),
+            author=issuer or nfc(_("Inspection tracking")),
             subject=nfc(_("Inspections and the remediation of findings")))
 
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
-from .. import settings
+from .. import authority
 from ..deadlines import overdue_text
 from ..labels import FINDING_STATUS
 from ..reports.unit_report import unit_report
@@ -82,9 +82,9 @@ def report_pdf(report, locale="vi"):
     """The bytes of the PDF of a built unit report, in locale."""
     with force_locale(locale):
         styles = layout.styles()
-        authority = nfc(settings.get("authority_name")).strip()
+        issuer = nfc(authority.in_force(report.today).authority_name).strip()
         story = layout.report_heading(
-            authority, _("REMEDIATION REPORT"), report.unit.name,
+            issuer, _("REMEDIATION REPORT"), report.unit.name,
             _("Situation on %(date)s", date=date(report.today)), styles)
         if report.predecessors:
             story.append(para(_("Including the units it replaced: %(units)s",
@@ -93,7 +93,7 @@ def report_pdf(report, locale="vi"):
         story += _open(report, styles) + _resolved(report, styles)
         return layout.build(
             story, title=nfc(_("Remediation report of %(unit)s", unit=report.unit.name)),
-            author=authority or nfc(_("Inspection tracking")),
+            author=issuer or nfc(_("Inspection tracking")),
             subject=nfc(_("Situation on %(date)s", date=date(report.today))))
 
 

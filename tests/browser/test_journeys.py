@@ -91,10 +91,10 @@ def admin_sets_up(live, page):
     assert len(one_time) >= 8
 
     page.goto("/admin/settings")
-    page.fill("input[name=place_name]", "Phú Hòa")
+    page.fill("input[name=escalation_every_days]", "7")
     save(page)
     assert tr(live.app, "The settings have been saved.") in alert_text(page)
-    assert page.input_value("input[name=place_name]") == "Phú Hòa"
+    assert page.input_value("input[name=escalation_every_days]") == "7"
     return one_time
 
 
