@@ -9,12 +9,14 @@ from inspect_app.db import db
 from inspect_app.models import (
     ALL_MODELS,
     AuditEvent,
+    AuthorityVersion,
     Category,
     DisciplineCase,
     DisciplineDeferral,
     ExtensionRequest,
     Finding,
     Inspection,
+    Setting,
     Unit,
     UnitKind,
     User,
@@ -298,3 +300,28 @@ def test_working_days_migration_keeps_deadlines_and_records_the_known_rules(make
         assert stored("extended case") == ("date", dt.date(2026, 5, 30), None,
                                            dt.date(2026, 5, 30))
         db.close()
+
+
+def test_authority_migration_moves_the_names_into_the_first_version(make_app, monkeypatch):
+    """0015: the authority's settings become the version from the beginning, signed by
+    the team as every conclusion was; the other settings stay."""
+    app = make_app("before-0015.db")
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        later = apply_migrations_before(monkeypatch, "0015")
+        for key, value in (("authority_name", "UBND huyện Phú Hòa"),
+                           ("parent_authority", "UBND tỉnh Phú Yên"), ("place_name", "Phú Hòa"),
+                           ("monthly_recipients", "vanphong@phuhoa.vn")):
+            Setting.create(key=key, value=value)
+        monkeypatch.undo()
+        assert schema.upgrade() == later
+
+        [version] = AuthorityVersion.select()
+        assert (version.valid_from, version.authority_name, version.parent_authority,
+                version.place_name, version.signer) == (
+            None, "UBND huyện Phú Hòa", "UBND tỉnh Phú Yên", "Phú Hòa", "team")
+        assert [(row.key, row.value) for row in Setting.select()] == [
+            ("monthly_recipients", "vanphong@phuhoa.vn")]
+        before = cache.data_version()
+        AuthorityVersion.update(place_name="Tuy Hòa").execute()
+        assert cache.data_version() > before
