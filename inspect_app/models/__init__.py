@@ -16,7 +16,9 @@ from .discipline import (
 )
 from .documents import DocumentBuild
 from .inspections import (
+                         APPRAISAL_STATES,
                          CANCELLABLE_STATES,
+                         DRAFTING_STATES,
                          EXTENDABLE_STATES,
                          EXTENSION_STATES,
                          FINDING_STATES,
@@ -57,8 +59,10 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral, WorkCalendarDay,
               CalendarFeed, Reorganisation, UnitSuccession]
 
-__all__ = ["ALL_MODELS", "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATES",
-           "CalendarFeed", "DEFERRAL_GROUNDS", "DisciplineCase", "EXTENDABLE_STATES",
+__all__ = ["ALL_MODELS", "APPRAISAL_STATES",
+           "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATES",
+           "CalendarFeed", "DEFERRAL_GROUNDS", "DRAFTING_STATES", "DisciplineCase",
+           "EXTENDABLE_STATES",
            "DisciplineCaseFinding", "DisciplineDeferral", "DisciplineMeasure",
            "MAX_PROCESSING_DAYS", "WorkCalendarDay",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",
