@@ -341,7 +341,8 @@ def access_world(app):
     Unit A's inspection is led by "inspector", unit B's and P's by another inspector; each
     unit has a head, a concluded inspection with a submitted finding, a pending report and
     extension request, an evidence file and a disciplinary case (the access matrix's world).
-    "leader" appraised unit A's draft conclusion. Unit P was merged into unit A: it is out of use, its records stayed where they were.
+    "leader" appraised unit A's draft conclusion. Unit P was merged into unit A: it is out
+    of use, its records stayed where they were.
     """
     make_user("admin", role="admin")
     leader = make_user("leader", role="leader")

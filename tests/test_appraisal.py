@@ -24,7 +24,16 @@ from tests.factories import (
     make_user,
     record_draft,
 )
-from tests.helpers import english, field_errors, flashes, location, settings_form_data, sign_in, text, tr
+from tests.helpers import (
+    english,
+    field_errors,
+    flashes,
+    location,
+    settings_form_data,
+    sign_in,
+    text,
+    tr,
+)
 
 
 @pytest.fixture

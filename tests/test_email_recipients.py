@@ -1,7 +1,8 @@
 """Nobody receives by e-mail what the app would not show them.
 
 One world, every kind of e-mail: two units (each with a head and a shared address), an
-inspection of unit A whose conclusion gives findings to A and to B, remediation reports,
+inspection of unit A whose draft conclusion is returned by its appraiser, appraised, then
+issued with findings for A and for B, remediation reports,
 extension requests, overdue findings and a disciplinary case per unit. The real services
 and jobs (jobs reminders, escalate, monthly) queue the e-mails, `jobs send-mail` delivers
 them to a real SMTP server, and then, for every message and every recipient (a user, or a
@@ -28,6 +29,7 @@ import pytest
 import time_machine
 from flask import template_rendered
 
+from inspect_app.admin.services import save_settings
 from inspect_app.findings.services import (
     accept_report,
     decide_extension,
@@ -35,7 +37,6 @@ from inspect_app.findings.services import (
     request_extension,
     submit_report,
 )
-from inspect_app.admin.services import save_settings
 from inspect_app.inspections.services import (
     appraise_conclusion,
     issue_conclusion,

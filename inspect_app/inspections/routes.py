@@ -212,9 +212,9 @@ def cancel(inspection_id):
                     _("The inspection has been cancelled."), _inspection_url(inspection))
 
 
-def _require_conclude(inspection):
-    """403 unless the current user may conclude and close this inspection."""
-    if not can(current_user, "inspections.conclude", inspection):
+def _require_on(inspection, action):
+    """403 unless the current user may perform action on this inspection."""
+    if not can(current_user, action, inspection):
         abort(403)
 
 
@@ -223,7 +223,7 @@ def _require_conclude(inspection):
 def close(inspection_id):
     """concluded → closed, when every finding is resolved or cancelled."""
     inspection = get_inspection_or_404(inspection_id)
-    _require_conclude(inspection)
+    _require_on(inspection, "inspections.conclude")
     return run_step(None, lambda: services.close_inspection(current_actor(), inspection),
                     _("The inspection has been closed."), _inspection_url(inspection))
 
@@ -233,7 +233,7 @@ def close(inspection_id):
 def conclusion(inspection_id):
     """The conclusion form, with the draft findings it will issue."""
     inspection = get_inspection_or_404(inspection_id)
-    _require_conclude(inspection)
+    _require_on(inspection, "inspections.conclude")
     if inspection.status != "in_progress":
         flash(_("The conclusion can be issued only while the inspection is in progress."),
               "danger")
@@ -260,13 +260,19 @@ def conclusion(inspection_id):
                            drafts=list(services.draft_findings(inspection)))
 
 
+def _draft_page(template, form, inspection, **extra):
+    """A page about the draft conclusion: its draft findings and its appraisal so far."""
+    return render_template(template, form=form, inspection=inspection,
+                           drafts=list(services.draft_findings(inspection)),
+                           history=queries.appraisal_history(inspection), **extra)
+
+
 @bp.route("/inspections/<int:inspection_id>/appraisal/submit", methods=["GET", "POST"])
 @requires("inspections.list")
 def submit_for_appraisal(inspection_id):
     """The team submits its draft conclusion to the appraiser it names."""
     inspection = get_inspection_or_404(inspection_id)
-    if not can(current_user, "conclusions.submit_for_appraisal", inspection):
-        abort(403)
+    _require_on(inspection, "conclusions.submit_for_appraisal")
     if not services.may_submit_for_appraisal(inspection):
         flash(_("This draft conclusion cannot be submitted for appraisal now."), "danger")
         return redirect(_inspection_url(inspection))
@@ -280,10 +286,7 @@ def submit_for_appraisal(inspection_id):
             f.summary.data or ""),
         _("The draft conclusion has been submitted for appraisal; the appraiser has been "
           "notified."), _inspection_url(inspection),
-        lambda f: render_template("inspections/appraisal_submit.html", form=f,
-                                  inspection=inspection,
-                                  drafts=list(services.draft_findings(inspection)),
-                                  history=queries.appraisal_history(inspection)))
+        lambda f: _draft_page("inspections/appraisal_submit.html", f, inspection))
 
 
 @bp.route("/inspections/<int:inspection_id>/appraisal", methods=["GET", "POST"])
@@ -291,8 +294,7 @@ def submit_for_appraisal(inspection_id):
 def appraise(inspection_id):
     """The appraiser reads the draft conclusion, then appraises it or returns it with notes."""
     inspection = get_inspection_or_404(inspection_id)
-    if not can(current_user, "conclusions.appraise", inspection):
-        abort(403)
+    _require_on(inspection, "conclusions.appraise")
 
     def decide(form):
         step = (services.appraise_conclusion if form.outcome.data == "appraised"
@@ -303,10 +305,8 @@ def appraise(inspection_id):
         AppraisalDecisionForm(), decide,
         _("Your appraisal has been recorded; the team has been notified."),
         _inspection_url(inspection),
-        lambda f: render_template("inspections/appraisal.html", form=f, inspection=inspection,
-                                  awaiting=services.awaits_appraisal(inspection),
-                                  drafts=list(services.draft_findings(inspection)),
-                                  history=queries.appraisal_history(inspection)))
+        lambda f: _draft_page("inspections/appraisal.html", f, inspection,
+                              awaiting=services.awaits_appraisal(inspection)))
 
 
 @bp.route("/appraisals")
