@@ -30,8 +30,8 @@ INSPECTION_STATUS = {"planned": _l("Planned"), "in_progress": _l("In progress"),
                      "concluded": _l("Concluded"), "closed": _l("Closed"),
                      "cancelled": _l("Cancelled")}
 
-# Where a draft conclusion stands in its appraisal (models.APPRAISAL_STATES; "" is never
-# submitted, shown as nothing).
+# Where a draft conclusion stands in its appraisal (Inspection.appraisal_status; "", never
+# submitted, is shown as nothing).
 APPRAISAL_STATUS = {"submitted": _l("Waiting for appraisal"), "appraised": _l("Appraised"),
                     "returned": _l("Returned for changes")}
 

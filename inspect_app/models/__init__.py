@@ -16,7 +16,6 @@ from .discipline import (
 )
 from .documents import DocumentBuild
 from .inspections import (
-                         APPRAISAL_STATES,
                          CANCELLABLE_STATES,
                          DRAFTING_STATES,
                          EXTENDABLE_STATES,
@@ -59,8 +58,7 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral, WorkCalendarDay,
               CalendarFeed, Reorganisation, UnitSuccession]
 
-__all__ = ["ALL_MODELS", "APPRAISAL_STATES",
-           "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATES",
+__all__ = ["ALL_MODELS", "CALENDAR_DAY_KINDS", "CANCELLABLE_STATES", "CASE_STATES",
            "CalendarFeed", "DEFERRAL_GROUNDS", "DRAFTING_STATES", "DisciplineCase",
            "EXTENDABLE_STATES",
            "DisciplineCaseFinding", "DisciplineDeferral", "DisciplineMeasure",

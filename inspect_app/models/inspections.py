@@ -19,10 +19,9 @@ from .org import Unit, User
 PLAN_STATES = ("draft", "approved")
 INSPECTION_KINDS = ("scheduled", "surprise", "follow_up")
 INSPECTION_STATES = ("planned", "in_progress", "concluded", "closed", "cancelled")
-# The appraisal of the draft conclusion (Law on Inspection 84/2025): "" never submitted;
-# a returned draft is a draft again, with the appraiser's notes.
-APPRAISAL_STATES = ("", "submitted", "appraised", "returned")
-# The appraisal states in which the team still works on its draft findings.
+# Where the draft conclusion stands in its appraisal (Law on Inspection 84/2025): "" never
+# submitted, "submitted", "appraised" or "returned". The team works on its draft findings
+# in these states; a returned draft is a draft again, with the appraiser's notes.
 DRAFTING_STATES = ("", "returned")
 SEVERITIES = ("low", "medium", "high")
 FINDING_STATES = ("draft", "open", "submitted", "changes_requested", "resolved", "cancelled")
