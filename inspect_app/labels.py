@@ -30,6 +30,18 @@ INSPECTION_STATUS = {"planned": _l("Planned"), "in_progress": _l("In progress"),
                      "concluded": _l("Concluded"), "closed": _l("Closed"),
                      "cancelled": _l("Cancelled")}
 
+# Where a draft conclusion stands in its appraisal (Inspection.appraisal_status; "", never
+# submitted, is shown as nothing).
+APPRAISAL_STATUS = {"submitted": _l("Waiting for appraisal"), "appraised": _l("Appraised"),
+                    "returned": _l("Returned for changes")}
+
+# What the inspection page's appraisal history says each step did.
+APPRAISAL_TIMELINE = {
+    "submit_for_appraisal": _l("Submitted the draft conclusion for appraisal"),
+    "appraise": _l("Appraised the draft conclusion"),
+    "return_draft": _l("Returned the draft conclusion to the team"),
+}
+
 INSPECTION_KIND = {"scheduled": _l("Scheduled"), "surprise": _l("Surprise"),
                    "follow_up": _l("Follow-up")}
 

@@ -79,6 +79,17 @@ def _conclude_inspection(user, inspection):
     return user.role == INSPECTOR and inspection is not None and _on_team(user, inspection)
 
 
+def _appraiser(user, obj):
+    """Leaders and inspectors: any of them may be named to appraise a draft conclusion."""
+    return user.role in (LEADER, INSPECTOR)
+
+
+def _appraise_conclusion(user, inspection):
+    """The leader or inspector named as its appraiser, while not on the inspection's team."""
+    return (inspection is not None and inspection.appraiser_id == user.id
+            and user.role in (LEADER, INSPECTOR) and not _on_team(user, inspection))
+
+
 def _view_finding(user, finding):
     """Staff see every finding; a unit head their unit's (and its predecessors') once issued."""
     if user.role in STAFF_ROLES:
@@ -145,6 +156,9 @@ RULES = {
     "inspections.view": _view_inspection,
     "inspections.manage": _inspection_staff,
     "inspections.conclude": _conclude_inspection,
+    "conclusions.submit_for_appraisal": _conclude_inspection,
+    "conclusions.appraise": _appraise_conclusion,
+    "conclusions.awaiting": _appraiser,
     "findings.list": _signed_in,
     "findings.view": _view_finding,
     "findings.record": _conclude_inspection,

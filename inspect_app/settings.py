@@ -27,6 +27,11 @@ SPECS = [
                 kind="int", help=_l("Used when a finding is recorded without a deadline.")),
     SettingSpec("deadline_days_low", _l("Days to remedy a low-severity finding"), "60",
                 kind="int", help=_l("Used when a finding is recorded without a deadline.")),
+    SettingSpec("conclusion_appraisal", _l("Appraise draft conclusions before they are issued"),
+                "0", kind="yes_no",
+                help=_l("Law on Inspection 84/2025: the team submits the draft conclusion to "
+                        "a leader or an inspector outside the team, who appraises it or "
+                        "returns it with notes; only an appraised draft can be issued.")),
     SettingSpec("monthly_recipients", _l("Monthly summary recipients"), "",
                 kind="email_list",
                 help=_l("E-mail addresses, separated by commas, that receive the monthly "

@@ -26,6 +26,7 @@ from inspect_app.models import (
     Category,
     DisciplineMeasure,
     ExtensionRequest,
+    Inspection,
     Reorganisation,
     Response,
     UnitKind,
@@ -341,10 +342,11 @@ def access_world(app):
     Unit A's inspection is led by "inspector", unit B's and P's by another inspector; each
     unit has a head, a concluded inspection with a submitted finding, a pending report and
     extension request, an evidence file and a disciplinary case (the access matrix's world).
-    Unit P was merged into unit A: it is out of use, its records stayed where they were.
+    "leader" appraised unit A's draft conclusion. Unit P was merged into unit A: it is out
+    of use, its records stayed where they were.
     """
     make_user("admin", role="admin")
-    make_user("leader", role="leader")
+    leader = make_user("leader", role="leader")
     inspector = make_user("inspector", role="inspector")
     other_inspector = make_user("inspector_b", role="inspector")
     shared = {"plan_id": make_plan().id, "user_id": make_user("target").id,
@@ -362,6 +364,11 @@ def access_world(app):
     world = {"A": {**shared, **_unit_objects("head_a", unit_a, inspector)},
              "B": {**shared, **_unit_objects("head_b", unit_b, other_inspector)},
              "P": {**shared, **_unit_objects("head_p", unit_p, other_inspector)}}
+    # The leader appraised unit A's draft conclusion before it was issued.
+    (Inspection
+     .update(appraiser=leader, appraisal_status="appraised", appraisal_round=1)
+     .where(Inspection.id == world["A"]["inspection_id"])
+     .execute())
     merged = Reorganisation.create(kind="merge", on_date=clock.today())
     UnitSuccession.create(reorganisation=merged, predecessor=unit_p, successor=unit_a)
     unit_p.active = False

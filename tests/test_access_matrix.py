@@ -11,9 +11,9 @@ unit, which a unit head must not learn exists). Refused POSTs are checked to cha
 The world: unit A and unit B each have a concluded inspection led by the inspector for A
 and by another inspector for B, a submitted finding with a pending report, a pending
 extension request, an evidence file and a disciplinary case. So "the inspector" is on
-unit A's team and not on unit B's. Unit P has the same objects (its inspection led by unit
-B's inspector) and was merged into unit A: A's head reads P's records but acts on none of
-them, B's head learns nothing of them.
+unit A's team and not on unit B's; the leader appraised unit A's draft conclusion. Unit P
+has the same objects (its inspection led by unit B's inspector) and was merged into unit
+A: A's head reads P's records but acts on none of them, B's head learns nothing of them.
 """
 
 import pytest
@@ -103,6 +103,21 @@ def extension_decider(role, unit):
     return FORBIDDEN
 
 
+def appraiser(role, unit):
+    """The leader named to appraise the inspection's draft (unit A's only); the object must
+    be visible first, so a unit head gets 404 for another unit and 403 for their own."""
+    if role == "leader" and unit == "A":
+        return OK
+    if role.startswith("head_") and not sees(role, unit):
+        return NOT_FOUND
+    return FORBIDDEN
+
+
+def leaders_and_inspectors(role, unit):
+    """Leaders and inspectors, who may be named appraisers; the admin is none."""
+    return OK if role in ("leader", "inspector") else FORBIDDEN
+
+
 PUBLIC = "public"
 
 # endpoint -> the rule for GET and POST alike (each route accepts what app.url_map says).
@@ -148,6 +163,8 @@ EXPECTED = {
     "inspections.start": inspection_staff, "inspections.cancel": inspection_staff,
     "inspections.upload": inspection_staff,
     "inspections.conclusion": concluding_team, "inspections.close": concluding_team,
+    "inspections.submit_for_appraisal": concluding_team,
+    "inspections.appraise": appraiser, "inspections.appraisals": leaders_and_inspectors,
     # findings
     "findings.index": everyone, "findings.export_csv": everyone,
     "findings.export_xlsx": everyone,

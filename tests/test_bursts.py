@@ -22,9 +22,11 @@ from pathlib import Path
 import pytest
 
 from inspect_app import authority, clock
+from inspect_app.admin.services import save_settings
 from inspect_app.discipline import services as discipline
 from inspect_app.discipline.queries import measures_offered
 from inspect_app.findings import services as findings
+from inspect_app.inspections import services as inspections
 from inspect_app.models import (
     Attachment,
     AuditEvent,
@@ -410,6 +412,43 @@ def test_resume_burst_resumes_once(app, world, case):
     burst(app, world["lead"], f"/discipline/{case.id}/resume", {"resume-note": "Đã đi làm."})
     assert stored(case).status == "open"
     assert events("resume", case) == 1
+
+
+# --- the appraisal of draft conclusions ----------------------------------------------
+
+
+def with_the_appraiser(world):
+    """An inspection in progress with a draft, submitted by its lead to the leader."""
+    save_settings(None, {"conclusion_appraisal": "1"})
+    inspection = in_progress(world)
+    record_draft(inspection)
+    return inspections.submit_for_appraisal(world["lead"], inspection, world["leader"])
+
+
+def test_submission_burst_submits_once_with_one_email(app, world):
+    save_settings(None, {"conclusion_appraisal": "1"})
+    inspection = in_progress(world)
+    record_draft(inspection)
+    responses = burst(app, world["lead"], f"/inspections/{inspection.id}/appraisal/submit",
+                      {"appraiser": world["leader"].id, "summary": "Đơn vị còn chậm."})
+    assert succeeded(app, responses) == 1
+    assert (stored(inspection).appraisal_status, stored(inspection).appraisal_round) == (
+        "submitted", 1)
+    assert events("submit_for_appraisal", inspection) == 1
+    assert queued() == 1
+
+
+@pytest.mark.parametrize("outcome, action", [("appraised", "appraise"),
+                                             ("returned", "return_draft")])
+def test_appraisal_burst_decides_once_with_one_email(app, world, outcome, action):
+    inspection = with_the_appraiser(world)
+    before = queued()
+    responses = burst(app, world["leader"], f"/inspections/{inspection.id}/appraisal",
+                      {"outcome": outcome, "note": "Bổ sung căn cứ pháp lý."})
+    assert succeeded(app, responses) == 1
+    assert stored(inspection).appraisal_status == outcome
+    assert events(action, inspection) == 1
+    assert queued() - before == 1  # the lead, who submitted it
 
 
 # --- units -----------------------------------------------------------------------------

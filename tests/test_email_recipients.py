@@ -1,7 +1,8 @@
 """Nobody receives by e-mail what the app would not show them.
 
 One world, every kind of e-mail: two units (each with a head and a shared address), an
-inspection of unit A whose conclusion gives findings to A and to B, remediation reports,
+inspection of unit A whose draft conclusion is returned by its appraiser, appraised, then
+issued with findings for A and for B, remediation reports,
 extension requests, overdue findings and a disciplinary case per unit. The real services
 and jobs (jobs reminders, escalate, monthly) queue the e-mails, `jobs send-mail` delivers
 them to a real SMTP server, and then, for every message and every recipient (a user, or a
@@ -28,6 +29,7 @@ import pytest
 import time_machine
 from flask import template_rendered
 
+from inspect_app.admin.services import save_settings
 from inspect_app.findings.services import (
     accept_report,
     decide_extension,
@@ -35,7 +37,12 @@ from inspect_app.findings.services import (
     request_extension,
     submit_report,
 )
-from inspect_app.inspections.services import issue_conclusion
+from inspect_app.inspections.services import (
+    appraise_conclusion,
+    issue_conclusion,
+    return_conclusion,
+    submit_for_appraisal,
+)
 from inspect_app.models import DisciplineCase, Finding, Inspection, OutboxMessage, Unit, User
 from inspect_app.pdf import documents
 from inspect_app.policy import can
@@ -107,7 +114,7 @@ def world(app, rendered_emails):
             "b2": record_draft(inspection, title="Chưa cập nhật cơ sở dữ liệu",
                                deadline_days=15, responsible_unit=unit_b),
         }
-        issue_conclusion(people["lead"], inspection, "12/KL-UBND", dt.date(2026, 10, 5))
+        appraise_then_issue(people, inspection)
     findings = {name: Finding.get_by_id(draft.id) for name, draft in drafts.items()}
     cases = {
         "a": make_case(unit=unit_a, official_name="Trần Văn Khánh",
@@ -119,6 +126,16 @@ def world(app, rendered_emails):
     return {"unit_a": unit_a, "unit_b": unit_b,
             "inspection": Inspection.get_by_id(inspection.id), "findings": findings,
             "cases": cases, **people}
+
+
+def appraise_then_issue(people, inspection):
+    """The draft goes to the leader, comes back with notes, is appraised, then issued."""
+    save_settings(None, {"conclusion_appraisal": "1"})
+    submit_for_appraisal(people["lead"], inspection, people["leader"], "Đơn vị còn chậm.")
+    return_conclusion(people["leader"], inspection, "Bổ sung căn cứ pháp lý.")
+    submit_for_appraisal(people["lead"], inspection, people["leader"])
+    appraise_conclusion(people["leader"], inspection, "Đủ điều kiện ban hành.")
+    issue_conclusion(people["lead"], inspection, "12/KL-UBND", dt.date(2026, 10, 5))
 
 
 def work_on_findings(world):
@@ -293,7 +310,8 @@ def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
     opened = {re.sub(r"/[^/]*$", "/", path) for paths in walk.opened.values()
               for path in paths}
     assert opened == {"/inspections/", "/findings/", "/discipline/", "/reports/monthly/",
-                      "/reports/units/"}
+                      "/reports/units/", f"/inspections/{world['inspection'].id}/"}
+    assert f"/inspections/{world['inspection'].id}/appraisal" in walk.opened["lanhdao"]
     assert walk.read["truongphong"] == {findings["b1"].code, findings["b2"].code,
                                         f"#{cases['b'].id}"}
     assert walk.read["chutich"] >= {findings[name].code for name in ("a1", "a2", "a3")} | {

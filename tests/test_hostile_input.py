@@ -15,7 +15,9 @@ from inspect_app.models import (
     Category,
     DisciplineMeasure,
     ExtensionRequest,
+    Inspection,
     Response,
+    Setting,
     UnitKind,
     User,
     WorkCalendarDay,
@@ -72,7 +74,15 @@ def world(app):
     concluded = make_concluded_inspection(unit=unit, lead=inspector)
     concluded.conclusion_date = clock.today()
     concluded.save()
+    # Draft conclusions are appraised; the one the conclusion form issues has been.
+    Setting.create(key="conclusion_appraisal", value="1")
+    leader = make_user("lanhdao", role="leader")
+    appraised = make_inspection_in_progress(unit=unit, lead=inspector)
+    record_draft(appraised)
+    Inspection.update(appraisal_status="appraised", appraiser=leader).where(
+        Inspection.id == appraised.id).execute()
     return {"admin": admin, "inspector": inspector, "head": head, "unit": unit,
+            "leader": leader, "appraised": appraised,
             "calendar_day": WorkCalendarDay.select().first(),
             "kind": UnitKind.select().first(), "category": Category.select().first(),
             "measure": DisciplineMeasure.select().first(), "plan": make_plan(),
@@ -91,7 +101,14 @@ def fresh_targets(w):
     extension = ExtensionRequest.create(
         finding=submitted, requested_by=w["head"], reason="Cần thêm thời gian",
         requested_deadline=deadline + dt.timedelta(days=30), previous_deadline=deadline)
-    return {"open": open_finding, "submitted": submitted, "response": response,
+    drafting = make_inspection_in_progress(unit=w["unit"], lead=w["inspector"])
+    record_draft(drafting)
+    with_appraiser = make_inspection_in_progress(unit=w["unit"], lead=w["inspector"])
+    record_draft(with_appraiser)
+    Inspection.update(appraisal_status="submitted", appraiser=w["leader"],
+                      appraisal_round=1).where(Inspection.id == with_appraiser.id).execute()
+    return {"drafting": drafting, "with_appraiser": with_appraiser,
+            "open": open_finding, "submitted": submitted, "response": response,
             "extension": extension, "case": make_case(unit=w["unit"]),
             "ending": make_unit(), "taking_over": make_unit()}
 
@@ -164,8 +181,13 @@ def forms(w):
         "attachment": ("inspector", f"/inspections/{running}/attachments", {"file": TEXT}),
         "finding": ("inspector", f"/inspections/{running}/findings/new", finding_fields),
         "finding_edit": ("inspector", f"/findings/{w['draft'].id}/edit", finding_fields),
-        "conclusion": ("inspector", f"/inspections/{running}/conclusion",
+        "conclusion": ("inspector", f"/inspections/{w['appraised'].id}/conclusion",
                        {"conclusion_no": TEXT, "conclusion_date": DATE, "summary": TEXT}),
+        "appraisal_request": ("inspector", f"/inspections/{w['drafting'].id}/appraisal/submit",
+                              {"appraiser": choice(w["leader"].id, w["inspector"].id),
+                               "summary": TEXT}),
+        "appraisal_decision": ("leader", f"/inspections/{w['with_appraiser'].id}/appraisal",
+                               {"outcome": choice("appraised", "returned"), "note": TEXT}),
         "report": ("head", f"/findings/{w['open'].id}/responses", {"report-body": TEXT}),
         "extension": ("head", f"/findings/{w['open'].id}/extension",
                       {"extension-requested_deadline": DATE, "extension-reason": TEXT,

@@ -187,11 +187,23 @@ def _unit_before_0014():
                            {"valid_from", "valid_to"})
 
 
+# The inspection's columns that migration 0019 added.
+ADDED_IN_0019 = {"appraisal_status", "appraiser_id", "appraisal_requested_by_id",
+                 "appraisal_round"}
+
+
+def _inspection_before_0019(unit, status):
+    """An inspection of unit written as the table stood before 0019 (no appraisal)."""
+    return _insert_without(Inspection(unit=unit, title="Kiểm tra trước 0011",
+                                      start_date=dt.date(2026, 1, 5),
+                                      end_date=dt.date(2026, 1, 6), status=status),
+                           ADDED_IN_0019)
+
+
 def _finding_before_0011(unit, status="open", deadline=None, deadline_days=None):
     """A finding of unit (and its inspection) written as the tables stood before 0011."""
-    inspection = Inspection.create(unit=unit, title="Kiểm tra trước 0011",
-                                   start_date=dt.date(2026, 1, 5), end_date=dt.date(2026, 1, 6),
-                                   status="in_progress" if status == "draft" else "concluded")
+    inspection = _inspection_before_0019(unit, "in_progress" if status == "draft"
+                                         else "concluded")
     finding = Finding(inspection=inspection, responsible_unit=unit, title="Tồn tại cũ",
                       category=Category.get(Category.code == "TTHC-TREHAN"), status=status,
                       deadline=deadline, original_deadline=deadline, deadline_days=deadline_days)

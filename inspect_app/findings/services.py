@@ -10,6 +10,7 @@ from ..files import services as attachments
 from ..mail.compose import app_link, enqueue_for_users
 from ..models import (
     CANCELLABLE_STATES,
+    DRAFTING_STATES,
     EXTENDABLE_STATES,
     RUNNING_STATES,
     SEVERITIES,
@@ -122,8 +123,20 @@ def _claim_recording(actor, inspection):
     """
     _require(actor, "findings.record", inspection,
              _l("Only the inspection team records findings."))
-    return claim(Inspection.status, inspection.id, ("in_progress",),
-                 _l("Findings can be recorded only while the inspection is in progress."))
+    claim(Inspection.status, inspection.id, ("in_progress",),
+          _l("Findings can be recorded only while the inspection is in progress."))
+    return _claim_draft_conclusion(inspection)
+
+
+def _claim_draft_conclusion(inspection):
+    """The inspection, claimed while its team still works on the draft conclusion.
+
+    A draft submitted for appraisal, or appraised, is what the appraiser read: its
+    findings stay as they are until the appraiser returns it.
+    """
+    return claim(Inspection.appraisal_status, inspection.id, DRAFTING_STATES,
+                 _l("The draft conclusion is with its appraiser or has been appraised: its "
+                    "findings can no longer be changed."))
 
 
 def record_finding(actor, inspection, category, severity, title, description,
@@ -345,6 +358,8 @@ def cancel_finding(actor, finding, reason):
     _require(actor, "findings.cancel", finding, _l("Only inspectors cancel findings."))
     reason = _required_text(reason, "reason", _l("Give the reason for cancelling."))
     with transaction():
+        if finding.status == "draft":
+            _claim_draft_conclusion(finding.inspection)
         finding = claim(Finding.status, finding.id, CANCELLABLE_STATES,
                         _l("A resolved or cancelled finding cannot be cancelled."))
         old_status = finding.status

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, required_message
-from ..labels import INSPECTION_KIND, INSPECTION_STATUS, choices
+from ..labels import INSPECTION_KIND, INSPECTION_STATUS, ROLE, choices
 from ..web import bounded_int
 
 YEAR_RANGE = NumberRange(min=2000, max=2100)
@@ -107,3 +107,29 @@ class AttachmentForm(BaseForm):
     """A file to attach: the on-site record, the team decision, ..."""
 
     file = FileField(_l("File"), validators=[FileRequired(required_message())])
+
+
+class AppraisalRequestForm(BaseForm):
+    """Who appraises the draft conclusion, and its draft summary."""
+
+    appraiser = SelectField(_l("Appraiser"), coerce=bounded_int,
+                            validators=[DataRequired(required_message())],
+                            description=_l("A leader, or an inspector who is not on the team."))
+    summary = TextAreaField(_l("Summary of the draft conclusion"),
+                            validators=[Optional(), Length(max=10000)])
+
+    def fill_choices(self, candidates):
+        """Offer the users who may appraise this draft."""
+        self.appraiser.choices = [(0, _l("(choose)"))] + [
+            (user.id, f"{user.full_name} · {ROLE[user.role]}") for user in candidates]
+
+
+class AppraisalDecisionForm(BaseForm):
+    """The appraiser's decision on a draft conclusion and the notes of the appraisal."""
+
+    # Set by the button pressed: appraised, or returned to the team.
+    outcome = SelectField(_l("Decision"), choices=[("appraised", _l("Appraised")),
+                                                   ("returned", _l("Returned for changes"))])
+    note = TextAreaField(_l("Notes of the appraisal"), validators=[Optional(), Length(max=10000)],
+                         description=_l("Required when the draft is returned: say what the "
+                                        "team should change."))

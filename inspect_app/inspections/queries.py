@@ -2,11 +2,13 @@
 import calendar
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
-from .. import lineage
+from .. import audit, lineage
+from ..labels import APPRAISAL_TIMELINE
 from ..models import Category, Finding, Inspection, InspectionMember, Plan, Unit, User
-from ..policy import INSPECTOR, can
+from ..policy import INSPECTOR, LEADER, can
 
 
 def plans_with_counts():
@@ -136,3 +138,45 @@ def conclusion_findings(inspection, unit=None):
     if unit is not None:
         query = query.where(Finding.responsible_unit == unit)
     return list(query)
+
+
+def appraiser_candidates(inspection):
+    """Who may appraise the inspection's draft conclusion: active leaders, and active
+    inspectors outside its team."""
+    team_ids = (InspectionMember
+                .select(InspectionMember.user)
+                .where(InspectionMember.inspection == inspection))
+    outside_team = ((User.role == INSPECTOR) & User.id.not_in(team_ids)
+                    & (User.id != (inspection.lead_id or 0)))
+    return (User
+            .select()
+            .where(User.active, (User.role == LEADER) | outside_team)
+            .order_by(User.role, User.full_name, User.id))
+
+
+def awaiting_appraisal(user):
+    """The draft conclusions of inspections in progress that wait for user's appraisal."""
+    requester = User.alias()
+    return (Inspection
+            .select(Inspection, Unit, requester)
+            .join(Unit)
+            .switch(Inspection)
+            .join(requester, JOIN.LEFT_OUTER,
+                  on=(Inspection.appraisal_requested_by == requester.id))
+            .where(Inspection.appraiser == user, Inspection.appraisal_status == "submitted",
+                   Inspection.status == "in_progress")
+            .order_by(Inspection.id))
+
+
+def _appraisal_entry(event, changes):
+    """What the appraisal history says a step did: its text, the appraiser named, the notes."""
+    detail = (_l("Round %(round)s, appraiser: %(name)s", round=changes.get("round", ""),
+                 name=changes["appraiser"]) if "appraiser" in changes else "")
+    return {"text": APPRAISAL_TIMELINE.get(event.action, ""), "detail": detail,
+            "note": changes.get("note", "")}
+
+
+def appraisal_history(inspection):
+    """The steps of the draft conclusion's appraisal, oldest first (audit.timeline entries)."""
+    return [entry for entry in audit.timeline(inspection, _appraisal_entry)
+            if entry["kind"] in APPRAISAL_TIMELINE]

@@ -25,6 +25,8 @@ from ..web import (
 )
 from . import queries, services
 from .forms import (
+    AppraisalDecisionForm,
+    AppraisalRequestForm,
     AttachmentForm,
     CancelForm,
     ConclusionForm,
@@ -177,11 +179,17 @@ def show(inspection_id):
              .select()
              .where(Attachment.inspection == inspection)
              .order_by(Attachment.uploaded_at, Attachment.id))
+    may_conclude = can(current_user, "inspections.conclude", inspection)
     return render_template(
         "inspections/show.html", inspection=inspection, members=queries.team(inspection),
         findings=queries.inspection_findings(inspection, include_drafts=staff),
         files=list(files), cancel_form=CancelForm(), attachment_form=AttachmentForm(),
-        may_conclude=can(current_user, "inspections.conclude", inspection))
+        may_conclude=may_conclude,
+        may_issue=may_conclude and services.appraisal_refusal(inspection) is None,
+        may_submit=may_conclude and services.may_submit_for_appraisal(inspection),
+        may_appraise=(services.awaits_appraisal(inspection)
+                      and can(current_user, "conclusions.appraise", inspection)),
+        appraisal_history=queries.appraisal_history(inspection) if staff else [])
 
 
 @bp.route("/inspections/<int:inspection_id>/start", methods=["POST"])
@@ -204,9 +212,9 @@ def cancel(inspection_id):
                     _("The inspection has been cancelled."), _inspection_url(inspection))
 
 
-def _require_conclude(inspection):
-    """403 unless the current user may conclude and close this inspection."""
-    if not can(current_user, "inspections.conclude", inspection):
+def _require_on(inspection, action):
+    """403 unless the current user may perform action on this inspection."""
+    if not can(current_user, action, inspection):
         abort(403)
 
 
@@ -215,7 +223,7 @@ def _require_conclude(inspection):
 def close(inspection_id):
     """concluded → closed, when every finding is resolved or cancelled."""
     inspection = get_inspection_or_404(inspection_id)
-    _require_conclude(inspection)
+    _require_on(inspection, "inspections.conclude")
     return run_step(None, lambda: services.close_inspection(current_actor(), inspection),
                     _("The inspection has been closed."), _inspection_url(inspection))
 
@@ -225,14 +233,19 @@ def close(inspection_id):
 def conclusion(inspection_id):
     """The conclusion form, with the draft findings it will issue."""
     inspection = get_inspection_or_404(inspection_id)
-    _require_conclude(inspection)
+    _require_on(inspection, "inspections.conclude")
     if inspection.status != "in_progress":
         flash(_("The conclusion can be issued only while the inspection is in progress."),
               "danger")
         return redirect(_inspection_url(inspection))
+    refusal = services.appraisal_refusal(inspection)
+    if refusal is not None:
+        flash(str(refusal), "danger")
+        return redirect(_inspection_url(inspection))
     form = ConclusionForm()
     if request.method == "GET":
         form.conclusion_date.data = clock.today()
+        form.summary.data = inspection.conclusion_summary
     if form.validate_on_submit():
         try:
             issued = services.issue_conclusion(current_actor(), inspection, form.conclusion_no.data,
@@ -245,6 +258,63 @@ def conclusion(inspection_id):
             return redirect(_inspection_url(inspection))
     return render_template("inspections/conclusion.html", form=form, inspection=inspection,
                            drafts=list(services.draft_findings(inspection)))
+
+
+def _draft_page(template, form, inspection, **extra):
+    """A page about the draft conclusion: its draft findings and its appraisal so far."""
+    return render_template(template, form=form, inspection=inspection,
+                           drafts=list(services.draft_findings(inspection)),
+                           history=queries.appraisal_history(inspection), **extra)
+
+
+@bp.route("/inspections/<int:inspection_id>/appraisal/submit", methods=["GET", "POST"])
+@requires("inspections.list")
+def submit_for_appraisal(inspection_id):
+    """The team submits its draft conclusion to the appraiser it names."""
+    inspection = get_inspection_or_404(inspection_id)
+    _require_on(inspection, "conclusions.submit_for_appraisal")
+    if not services.may_submit_for_appraisal(inspection):
+        flash(_("This draft conclusion cannot be submitted for appraisal now."), "danger")
+        return redirect(_inspection_url(inspection))
+    form = AppraisalRequestForm()
+    form.fill_choices(queries.appraiser_candidates(inspection))
+    if request.method == "GET":
+        form.summary.data = inspection.conclusion_summary
+    return run_step(
+        form, lambda f: services.submit_for_appraisal(
+            current_actor(), inspection, User.get_or_none(User.id == f.appraiser.data),
+            f.summary.data or ""),
+        _("The draft conclusion has been submitted for appraisal; the appraiser has been "
+          "notified."), _inspection_url(inspection),
+        lambda f: _draft_page("inspections/appraisal_submit.html", f, inspection))
+
+
+@bp.route("/inspections/<int:inspection_id>/appraisal", methods=["GET", "POST"])
+@requires("inspections.list")
+def appraise(inspection_id):
+    """The appraiser reads the draft conclusion, then appraises it or returns it with notes."""
+    inspection = get_inspection_or_404(inspection_id)
+    _require_on(inspection, "conclusions.appraise")
+
+    def decide(form):
+        step = (services.appraise_conclusion if form.outcome.data == "appraised"
+                else services.return_conclusion)
+        return step(current_actor(), inspection, form.note.data or "")
+
+    return run_step(
+        AppraisalDecisionForm(), decide,
+        _("Your appraisal has been recorded; the team has been notified."),
+        _inspection_url(inspection),
+        lambda f: _draft_page("inspections/appraisal.html", f, inspection,
+                              awaiting=services.awaits_appraisal(inspection)))
+
+
+@bp.route("/appraisals")
+@requires("conclusions.awaiting")
+def appraisals():
+    """The draft conclusions waiting for the signed-in user's appraisal."""
+    return render_template("inspections/appraisals.html",
+                           inspections=list(queries.awaiting_appraisal(current_user)))
 
 
 @bp.route("/inspections/<int:inspection_id>/conclusion.pdf")

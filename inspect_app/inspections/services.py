@@ -9,7 +9,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
-from .. import audit, clock, deadlines, workdays
+from .. import audit, clock, deadlines, settings, workdays
 from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as attachments
@@ -17,6 +17,7 @@ from ..findings.services import finding_link, refresh_search_text
 from ..mail.compose import app_link, enqueue_for_users
 from ..mail.outbox import document_attachment
 from ..models import (
+    DRAFTING_STATES,
     INSPECTION_KINDS,
     PLAN_STATES,
     Finding,
@@ -29,6 +30,7 @@ from ..models import (
 from ..policy import INSPECTOR, UNIT_HEAD, can
 from ..text import fold, nfc
 from ..transitions import claim
+from .queries import appraiser_candidates
 
 PLAN_FIELDS = ("year", "title", "decision_no", "decision_date", "status")
 INSPECTION_FIELDS = ("plan", "unit", "title", "topics", "kind", "follow_up_of", "start_date",
@@ -332,6 +334,7 @@ def issue_conclusion(actor, inspection, conclusion_no, conclusion_date, summary=
         inspection = _move(inspection, "in_progress", "concluded",
                            _l("The conclusion can be issued only while the inspection is "
                               "in progress."))
+        _check_appraised(inspection)
         _check_conclusion(inspection, conclusion_no, conclusion_date)
         findings = list(draft_findings(inspection))
         _check_deadlines(findings, conclusion_date)
@@ -445,3 +448,121 @@ def _notify_units(inspection, findings):
                           extra_addresses=[unit.email], attachments=[document],
                           inspection=inspection, unit=unit, items=items,
                           inspection_url=inspection_url)
+
+
+# The appraisal of the draft conclusion (Law on Inspection 84/2025)
+
+
+def appraisal_required():
+    """Whether the settings ask for draft conclusions to be appraised before they are issued."""
+    return settings.get_bool("conclusion_appraisal")
+
+
+def appraisal_refusal(inspection):
+    """Why the appraisal keeps the conclusion from being issued now, or None.
+
+    A draft with its appraiser is never issued; with appraisal on, only an appraised one.
+    """
+    if inspection.appraisal_status == "submitted":
+        return _l("The draft conclusion is with its appraiser: it can be issued once "
+                  "appraised.")
+    if appraisal_required() and inspection.appraisal_status != "appraised":
+        return _l("The draft conclusion must be appraised before it is issued.")
+    return None
+
+
+def _check_appraised(inspection):
+    """Refuse to issue the conclusion while the appraisal keeps it back."""
+    refusal = appraisal_refusal(inspection)
+    if refusal is not None:
+        raise WorkflowError(refusal)
+
+
+def may_submit_for_appraisal(inspection):
+    """Whether the draft conclusion can go to an appraiser: appraisal is on, the inspection
+    is in progress and its team works on the draft."""
+    return (appraisal_required() and inspection.status == "in_progress"
+            and inspection.appraisal_status in DRAFTING_STATES)
+
+
+def awaits_appraisal(inspection):
+    """Whether the draft conclusion waits for its appraiser's decision."""
+    return inspection.status == "in_progress" and inspection.appraisal_status == "submitted"
+
+
+def submit_for_appraisal(actor, inspection, appraiser, summary=""):
+    """The team's draft conclusion (its draft findings and summary) → submitted to appraiser.
+
+    The appraiser is e-mailed in the same transaction. A returned draft is submitted
+    again the same way, in a new round.
+    """
+    _require(actor, "conclusions.submit_for_appraisal", inspection)
+    if not appraisal_required():
+        raise WorkflowError(_l("Draft conclusions are not appraised here: issue the "
+                               "conclusion directly."))
+    with transaction():
+        claim(Inspection.status, inspection.id, ("in_progress",),
+              _l("Only the draft conclusion of an inspection in progress can be submitted "
+                 "for appraisal."))
+        inspection = claim(Inspection.appraisal_status, inspection.id, DRAFTING_STATES,
+                           _l("The draft conclusion is already with its appraiser or has "
+                              "been appraised."))
+        if appraiser is None or not (appraiser_candidates(inspection)
+                                     .where(User.id == appraiser.id).exists()):
+            raise WorkflowError(_l("Choose a leader, or an inspector who is not on the "
+                                   "team."), field="appraiser")
+        before = inspection.appraisal_status
+        inspection.appraisal_status, inspection.appraiser = "submitted", appraiser
+        inspection.appraisal_requested_by = actor
+        inspection.appraisal_round += 1
+        inspection.conclusion_summary = nfc(summary).strip()
+        inspection.save(only=[Inspection.appraisal_status, Inspection.appraiser,
+                              Inspection.appraisal_requested_by, Inspection.appraisal_round,
+                              Inspection.conclusion_summary])
+        audit.record(actor, "submit_for_appraisal", inspection, {
+            "appraisal_status": [before, "submitted"], "appraiser": appraiser.full_name,
+            "round": inspection.appraisal_round, "summary": inspection.conclusion_summary})
+        enqueue_for_users(f"appraisal:{inspection.id}:{inspection.appraisal_round}:requested",
+                          [appraiser], "appraisal_requested", inspection=inspection,
+                          drafts=draft_findings(inspection).count(),
+                          url=app_link("inspections.appraise", inspection_id=inspection.id))
+    return inspection
+
+
+def appraise_conclusion(actor, inspection, note=""):
+    """submitted → appraised, with the appraiser's notes: the team may now issue it."""
+    return _decide_appraisal(actor, inspection, "appraised", "appraise", note)
+
+
+def return_conclusion(actor, inspection, note):
+    """submitted → returned, with the appraiser's notes: the team works on its draft again."""
+    if not nfc(note or "").strip():
+        raise WorkflowError(_l("Say what the team should change."), field="note")
+    return _decide_appraisal(actor, inspection, "returned", "return_draft", note)
+
+
+def _decide_appraisal(actor, inspection, outcome, action, note):
+    """The appraiser's decision on a submitted draft, audited and e-mailed to the team.
+
+    Who may decide is read from the claimed row: the appraiser named by the submission
+    that is waiting, while still outside the team.
+    """
+    note = nfc(note or "").strip()
+    with transaction():
+        claim(Inspection.status, inspection.id, ("in_progress",),
+              _l("The inspection is no longer in progress."))
+        inspection = claim(Inspection.appraisal_status, inspection.id, ("submitted",),
+                           _l("This draft conclusion is not waiting for an appraisal."))
+        _require(actor, "conclusions.appraise", inspection)
+        inspection.appraisal_status = outcome
+        inspection.save(only=[Inspection.appraisal_status])
+        audit.record(actor, action, inspection, {
+            "appraisal_status": ["submitted", outcome], "round": inspection.appraisal_round,
+            "note": note})
+        team = [inspection.appraisal_requested_by, inspection.lead]
+        recipients = list({user.id: user for user in team if user is not None}.values())
+        enqueue_for_users(f"appraisal:{inspection.id}:{inspection.appraisal_round}:decided",
+                          recipients, "appraisal_decided", inspection=inspection,
+                          outcome=outcome, note=note,
+                          url=app_link("inspections.show", inspection_id=inspection.id))
+    return inspection

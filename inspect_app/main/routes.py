@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from .. import clock, workdays
 from ..findings import queries as findings
+from ..inspections import queries as inspections
 from ..pdf import charts
 from ..policy import can
 from ..reports import queries
@@ -29,5 +30,13 @@ def home():
         today = clock.today()
         return render_template("main/dashboard.html", home_units=HOME_UNITS,
                                unit_chart=charts.home_chart_svg(today),
+                               to_appraise=_to_appraise(),
                                **queries.cached_staff_home(today))
     return render_template("main/home.html")
+
+
+def _to_appraise():
+    """How many draft conclusions wait for the signed-in user's appraisal."""
+    if not can(current_user, "conclusions.awaiting"):
+        return 0
+    return inspections.awaiting_appraisal(current_user).count()

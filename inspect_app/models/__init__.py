@@ -17,6 +17,7 @@ from .discipline import (
 from .documents import DocumentBuild
 from .inspections import (
                          CANCELLABLE_STATES,
+                         DRAFTING_STATES,
                          EXTENDABLE_STATES,
                          EXTENSION_STATES,
                          FINDING_STATES,
@@ -61,7 +62,8 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
 
 __all__ = ["ALL_MODELS", "AuthorityVersion", "CALENDAR_DAY_KINDS", "CONCLUSION_SIGNERS",
            "CANCELLABLE_STATES", "CASE_STATES",
-           "CalendarFeed", "DEFERRAL_GROUNDS", "DisciplineCase", "EXTENDABLE_STATES",
+           "CalendarFeed", "DEFERRAL_GROUNDS", "DRAFTING_STATES", "DisciplineCase",
+           "EXTENDABLE_STATES",
            "DisciplineCaseFinding", "DisciplineDeferral", "DisciplineMeasure",
            "MAX_PROCESSING_DAYS", "WorkCalendarDay",
            "PERSON_TYPES", "PROCESSING_DAYS", "Attachment", "AuditEvent", "BaseModel", "Category",

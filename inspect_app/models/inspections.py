@@ -19,6 +19,10 @@ from .org import Unit, User
 PLAN_STATES = ("draft", "approved")
 INSPECTION_KINDS = ("scheduled", "surprise", "follow_up")
 INSPECTION_STATES = ("planned", "in_progress", "concluded", "closed", "cancelled")
+# Where the draft conclusion stands in its appraisal (Law on Inspection 84/2025): "" never
+# submitted, "submitted", "appraised" or "returned". The team works on its draft findings
+# in these states; a returned draft is a draft again, with the appraiser's notes.
+DRAFTING_STATES = ("", "returned")
 SEVERITIES = ("low", "medium", "high")
 FINDING_STATES = ("draft", "open", "submitted", "changes_requested", "resolved", "cancelled")
 # Findings whose deadline is running: overdue when the deadline has passed.
@@ -63,6 +67,10 @@ class Inspection(BaseModel):
     conclusion_no = CharField(max_length=64, default="")
     conclusion_date = DateField(null=True)
     conclusion_summary = TextField(default="")
+    appraisal_status = CharField(max_length=16, default="")
+    appraiser = ForeignKeyField(User, null=True, backref="appraisals")
+    appraisal_requested_by = ForeignKeyField(User, null=True, backref="appraisal_requests")
+    appraisal_round = IntegerField(default=0)
     created_at = DateTimeField(default=clock.now)
 
     def __str__(self):
