@@ -10,7 +10,7 @@ Everything is written through the services, with the clock held at the day each 
 happened: the history on its own dates (2024 and 2025), today's inspections on days
 counted from the day the demo is loaded, so that every screen (overdue, due soon,
 waiting for review, resolved on time and late) shows data. The demo is meant to be
-loaded from 2026 on, when today's data (the last five months) come after the merger.
+loaded from 2026 on, when today's data (the last seven months) come after the merger.
 """
 import datetime as dt
 
@@ -89,16 +89,16 @@ PROVINCE_UNITS = [
 # ASSUMPTION (README.md says it too): Phú Hòa 1 takes the eastern communes (thị trấn
 # Phú Hòa, Hòa An, Hòa Định Đông, Hòa Thắng, Hòa Trị), Phú Hòa 2 the western ones (Hòa
 # Định Tây, Hòa Hội, Hòa Quang Bắc, Hòa Quang Nam); Hòa An and Hòa Trị are split between
-# Phú Hòa 1 and phường Tuy Hòa. phường Tuy Hòa's other predecessors are left out.
-SPLIT_NOTE = ("Nghị quyết số 1660/NQ-UBTVQH15: các thôn phía đông đường cao tốc nhập vào "
-              "phường Tuy Hòa, phần còn lại nhập vào xã Phú Hòa 1.")
+# Phú Hòa 1 and phường Tuy Hòa. The other predecessors of phường Tuy Hòa are left out.
+SPLIT_NOTE = ("Sắp xếp đơn vị hành chính cấp xã từ ngày 01/7/2025: các thôn phía đông đường "
+              "cao tốc nhập vào phường Tuy Hòa, phần còn lại nhập vào xã Phú Hòa 1.")
 REORGANISATIONS = [
     ("split", ["X-HOAAN"], ["X-PHUHOA1", "PH-TUYHOA"], SPLIT_NOTE),
     ("split", ["X-HOATRI"], ["X-PHUHOA1", "PH-TUYHOA"], SPLIT_NOTE),
     ("merge", ["TT-PHUHOA", "X-HOADINHDONG", "X-HOATHANG"], ["X-PHUHOA1"],
-     "Nghị quyết số 1660/NQ-UBTVQH15: thành lập xã Phú Hòa 1."),
+     "Sắp xếp đơn vị hành chính cấp xã từ ngày 01/7/2025: thành lập xã Phú Hòa 1."),
     ("merge", ["X-HOADINHTAY", "X-HOAHOI", "X-HOAQUANGBAC", "X-HOAQUANGNAM"], ["X-PHUHOA2"],
-     "Nghị quyết số 1660/NQ-UBTVQH15: thành lập xã Phú Hòa 2."),
+     "Sắp xếp đơn vị hành chính cấp xã từ ngày 01/7/2025: thành lập xã Phú Hòa 2."),
 ]
 # The open findings of the two splits that went with the eastern villages to phường Tuy
 # Hòa; every other open item of Hòa An and Hòa Trị passed to xã Phú Hòa 1.

@@ -65,7 +65,7 @@ def test_ten_units_of_every_kind_have_findings_in_every_state(province):
     assert {c.status for c in DisciplineCase.select(DisciplineCase.status)} == set(CASE_STATES)
 
 
-def test_the_staff_home_chart_and_ranking_show_ten_units(province, client):
+def test_the_staff_home_charts_ten_units_and_ranks_only_todays(province, client):
     figures = cached_staff_home(clock.today())
     assert len(figures["chart_rows"]) >= 10
     assert len(figures["ranking"]) >= 5
