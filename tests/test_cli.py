@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from inspect_app import authority
+from inspect_app import authority, demo
 from inspect_app.models import AuditEvent, AuthorityVersion, Setting, Unit, User
 from tests.factories import make_unit, make_user
 from tests.helpers import tr
@@ -12,8 +12,8 @@ DEMO_ACCOUNTS = {
     "admin": ("admin", None),
     "thanhtra": ("inspector", None),
     "lanhdao": ("leader", None),
-    "hoaan": ("unit_head", "X-HOAAN"),
-    "noivu": ("unit_head", "P-NOIVU"),
+    "hoaan": ("unit_head", "X-PHUHOA1"),
+    "noivu": ("unit_head", "S-TUPHAP"),
 }
 
 
@@ -36,8 +36,8 @@ def test_demo_load_creates_the_units_and_accounts(runner):
     assert "Demo data loaded." in result.output
     assert "demo12345" in result.output
     codes = {u.code for u in Unit.select()}
-    assert {"TT-PHUHOA", "X-HOAAN", "P-NOIVU", "VP-UBND"} <= codes
-    assert len(codes) == 14
+    assert {"X-PHUHOA1", "PH-TUYHOA", "S-TUPHAP", "X-HOAAN", "P-NOIVU"} <= codes
+    assert len(codes) == len(demo.DISTRICT_UNITS) + len(demo.PROVINCE_UNITS)
     for username, (role, unit_code) in DEMO_ACCOUNTS.items():
         user = User.get(User.username == username)
         assert user.role == role, username
@@ -85,7 +85,7 @@ def test_demo_load_if_empty_on_a_database_with_accounts_adds_nothing(runner):
 def test_demo_load_if_empty_on_an_empty_database_loads(runner):
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.output
-    assert User.select().count() == len(DEMO_ACCOUNTS)
+    assert User.select().count() == len(DEMO_ACCOUNTS) + len(demo.UNIT_HEADS)
 
 
 def test_demo_load_refuses_an_unmigrated_database(make_app):
