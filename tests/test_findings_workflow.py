@@ -226,11 +226,11 @@ def test_full_cycle_report_changes_second_report_accepted_on_time(app, client, w
     lead, head = world["lead"], world["head"]
     finding = open_finding(world, title="Niêm yết TTHC chưa đầy đủ", severity="high")
     assert (finding.status, finding.deadline) == ("open", dt.date(2030, 1, 25))
-    assert finding.code == "KL-12/KL-UBND-1"
+    assert finding.code == "12/KL-UBND-1"
 
     sign_in(client, head)
     page = text(client.get(f"/findings/{finding.id}"))
-    assert "KL-12/KL-UBND-1" in page and "25/01/2030" in page
+    assert "12/KL-UBND-1" in page and "25/01/2030" in page
     response = post_report(client, finding, files=(("bao-cao.pdf", PDF_BYTES),
                                                    ("anh-chup.pdf", PDF_BYTES)))
     assert location(response) == f"/findings/{finding.id}"
@@ -243,7 +243,7 @@ def test_full_cycle_report_changes_second_report_accepted_on_time(app, client, w
     [to_lead] = messages_to("truongdoan@example.vn")
     assert to_lead.dedupe_key == f"report:{first.id}:submitted:user:{lead.id}"
     assert to_lead.subject == tr(app, "Remediation report to review: %(code)s",
-                                 code="KL-12/KL-UBND-1")
+                                 code="12/KL-UBND-1")
     assert f"http://testserver/findings/{finding.id}" in to_lead.body_text
 
     sign_in(client, lead)
@@ -256,7 +256,7 @@ def test_full_cycle_report_changes_second_report_accepted_on_time(app, client, w
     assert Response.get_by_id(first.id).review == "changes_requested"
     [changes_mail] = messages_to("truongxa@example.vn")[-1:]
     assert changes_mail.subject == tr(app, "Changes requested to your report: %(code)s",
-                                      code="KL-12/KL-UBND-1")
+                                      code="12/KL-UBND-1")
     assert "Thiếu ảnh chụp bảng niêm yết." in changes_mail.body_text
 
     frozen_time.move_to(dt.datetime(2030, 1, 20, 3, 0, tzinfo=dt.timezone.utc))
@@ -276,7 +276,7 @@ def test_full_cycle_report_changes_second_report_accepted_on_time(app, client, w
     accepted_mail = messages_to("truongxa@example.vn")[-1]
     assert accepted_mail.dedupe_key == f"report:{second.id}:reviewed:user:{head.id}"
     assert accepted_mail.subject == tr(app, "Report accepted, finding resolved: %(code)s",
-                                       code="KL-12/KL-UBND-1")
+                                       code="12/KL-UBND-1")
     assert len(messages_to("truongdoan@example.vn")) == 2
 
 

@@ -399,9 +399,10 @@ def _open_finding(actor, finding, inspection, ordinal, calendar):
     finding.deadline_unit, finding.deadline_from = basis.unit, basis.start
     finding.deadline = finding.original_deadline = deadlines.end_of(calendar, basis)
     finding.ordinal = ordinal
-    # The conclusion number already names the kind of document ("12/KL-UBND"): the code
-    # adds the ordinal only. Codes issued before keep their "KL-" prefix.
-    finding.code = f"{inspection.conclusion_no}-{ordinal}"
+    # A number that names the kind of document ("12/KL-UBND") is not given "KL-" again;
+    # one that does not ("12/2026") is. Codes issued before stay as they were.
+    named = "KL" in re.split(r"[/-]", inspection.conclusion_no.upper())
+    finding.code = f"{'' if named else 'KL-'}{inspection.conclusion_no}-{ordinal}"
     finding.status = "open"
     refresh_search_text(finding)
     finding.save(only=[Finding.deadline, Finding.original_deadline, Finding.deadline_unit,
