@@ -9,11 +9,14 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .. import settings
+from ..text import nfc
 from . import fonts
-from .paragraphs import bold, markup
+from .paragraphs import bold, date_line, markup
 
 # Decree 30/2020/NĐ-CP margins: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
 MARGINS = {"topMargin": 20 * mm, "bottomMargin": 20 * mm, "leftMargin": 30 * mm,
@@ -25,6 +28,8 @@ GRID = colors.HexColor("#9aa0a6")
 HEADER_FILL = colors.HexColor("#e8eaed")
 # Where a table starts: leave room for its heading and a few rows, else a new page.
 TABLE_ROOM = 40 * mm
+# The left column of an official document's header: the authority and the number.
+OFFICIAL_LEFT = 58 * mm
 
 
 class NumberedCanvas(Canvas):
@@ -208,4 +213,36 @@ def data_table(header, rows, widths, styles, numeric_from=None):
     table = Table([[heading(i, label) for i, label in enumerate(header)]]
                   + [cells(row) for row in rows], colWidths=widths, repeatRows=1)
     table.setStyle(grid_table_style(numeric_from, font=styles["cell"]))
+    return table
+
+
+def official_rule(text_width):
+    """The short line under an official heading, about as wide as the text above it."""
+    return HRFlowable(width=text_width, thickness=0.6, color=colors.black, spaceBefore=3,
+                      spaceAfter=4, hAlign="CENTER")
+
+
+def official_header(number, day, styles):
+    """The two header columns of an official document (Decree 30/2020/NĐ-CP): the parent
+    authority, the authority and the number; the national name, the motto and the place
+    and date line. styles are the serif ones."""
+    parent = nfc(settings.get("parent_authority")).upper()
+    authority = nfc(settings.get("authority_name")).upper()
+    motto = _("Independence - Freedom - Happiness")
+    motto_style = styles["center_bold"]
+    header, header_bold = styles["header"], styles["header_bold"]
+    left = [Paragraph(markup(parent), header)] if parent else []
+    left += [Paragraph(bold(authority), header_bold),
+             official_rule(min(stringWidth(authority, fonts.SERIF_BOLD,
+                                           header_bold.fontSize) / 2, OFFICIAL_LEFT - 10 * mm)),
+             Paragraph(markup(_("No.: %(number)s", number=number)), styles["center"])]
+    right = [Paragraph(bold(_("SOCIALIST REPUBLIC OF VIETNAM")), header_bold),
+             Paragraph(bold(motto), motto_style),
+             official_rule(stringWidth(motto, fonts.SERIF_BOLD, motto_style.fontSize)),
+             Paragraph(markup(date_line(settings.get("place_name"), day)),
+                       styles["center_italic"])]
+    table = Table([[left, right]], colWidths=[OFFICIAL_LEFT, FRAME_WIDTH - OFFICIAL_LEFT])
+    table.setStyle(plain_table_style())
+    # The short rules under the authority and the motto are centred like the text.
+    table.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")])
     return table
