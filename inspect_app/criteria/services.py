@@ -429,10 +429,14 @@ def _copy_nodes(source, target):
 def new_version(actor, source):
     """A draft copy of a published or retired set, to become its next version."""
     _require_admin(actor)
-    if source.status == "draft":
-        raise WorkflowError(_l("A draft can be edited as it is: publish it before making a "
-                               "new version."))
     with transaction():
+        source = claim(CriteriaSet.status, source.id, ("published", "retired"),
+                       _l("A draft can be edited as it is: publish it before making a new "
+                          "version."))
+        # One draft of the next version at a time, so a repeated request makes one.
+        if CriteriaSet.select().where(CriteriaSet.predecessor == source,
+                                      CriteriaSet.status == "draft").exists():
+            raise WorkflowError(_l("A draft of the next version already exists: edit it."))
         criteria_set = CriteriaSet.create(
             name=source.name, first_year=source.last_year + 1,
             last_year=source.last_year + 1 + (source.last_year - source.first_year),
