@@ -9,7 +9,6 @@ import pytest
 from inspect_app import clock
 from inspect_app.assessments import services
 from inspect_app.assessments.queries import get_sheet
-from inspect_app.criteria import services as criteria
 from inspect_app.models import (
     AssessmentRound,
     Category,
