@@ -104,12 +104,14 @@ def _round_fields(form):
 
 def _edit_round(assessment_round):
     """Show and handle the round form of a new or prepared round."""
-    form = RoundForm(obj=assessment_round if assessment_round.id else None)
+    # The stored round fills the form only when it is shown: a post is read as posted.
+    form = RoundForm(obj=assessment_round if assessment_round.id and request.method == "GET"
+                     else None)
     _round_form_choices(form)
     if request.method == "GET":
         if assessment_round.id:
             form.criteria_set.data = assessment_round.criteria_set_id
-            form.survey_share.data = str(assessment_round.survey_share.normalize())
+            form.survey_share.data = format_points(assessment_round.survey_share)
             form.bands.data = scoring.bands_text(queries.bands(assessment_round))
             form.units.data = [sheet.unit_id for sheet in assessment_round.sheets]
             form.team.data = [user.id for user in queries.team(assessment_round)]

@@ -67,7 +67,7 @@ class NodeForm(BaseForm):
                        description=_l("Its place in the tree: 3.2.1 belongs under 3.2."))
     content = TextAreaField(_l("Content"), validators=[DataRequired(required_message()),
                                                        Length(max=5000)])
-    kind = SelectField(_l("Kind"), choices=choices(NODE_KIND))
+    kind = SelectField(_l("Kind of points"), choices=choices(NODE_KIND))
     max_points = StringField(_l("Maximum points"), validators=[DataRequired(required_message()),
                                                                Length(max=20)],
                              description=_l("For a bonus or penalty group: its cap."))

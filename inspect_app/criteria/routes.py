@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from .. import scoring
+from ..formatting import format_points
 from ..models import CriteriaNode, UnitKind
 from ..web import bounded_int, current_actor, requires, run_step
 from . import exports, queries, services
@@ -138,7 +139,8 @@ def edit(criteria_set_id):
     refused = _unless_draft(criteria_set)
     if refused:
         return refused
-    form = CriteriaSetForm(obj=criteria_set)
+    # The stored set fills the form only when it is shown: a post is read as posted.
+    form = CriteriaSetForm(obj=criteria_set if request.method == "GET" else None)
     form.fill_choices(_kinds())
     if request.method == "GET":
         form.step.data = str(criteria_set.step.normalize())
@@ -167,11 +169,11 @@ def _edit_node(criteria_set, node):
     refused = _unless_draft(criteria_set)
     if refused:
         return refused
-    form = NodeForm(obj=node if node.id else None)
+    form = NodeForm(obj=node if node.id and request.method == "GET" else None)
     form.fill_choices(queries.set_kinds(criteria_set),
                       queries.predecessor_candidates(criteria_set))
     if request.method == "GET" and node.id:
-        form.max_points.data = scoring.rounded(node.max_points).normalize()
+        form.max_points.data = format_points(node.max_points)
         form.levels.data = services.levels_text(queries.levels(node))
         form.applies_to.data = queries.applies_to(node)
         form.previous.data = node.previous_id or 0
