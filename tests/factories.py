@@ -294,6 +294,10 @@ SMALL_SET_ROWS = [
 ]
 
 
+# Every point of the small set's scored leaves a commune can earn.
+FULL_SCORES = {"1.1": "4", "1.2.1": "3", "1.2.2": "3", "2.1": "5"}
+
+
 def sheet_rows(rows=None):
     """[(row number, cells)] of criteria rows as an imported sheet gives them."""
     return [(number, cells) for number, cells in enumerate(rows or SMALL_SET_ROWS, start=2)]

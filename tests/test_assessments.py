@@ -23,7 +23,14 @@ from inspect_app.models import (
     OutboxMessage,
     UnitAssessment,
 )
-from tests.factories import PDF_BYTES, make_criteria_set, make_round, make_unit, make_user
+from tests.factories import (
+    FULL_SCORES,
+    PDF_BYTES,
+    make_criteria_set,
+    make_round,
+    make_unit,
+    make_user,
+)
 from tests.helpers import db_state, figures, flashes, pdf_text, sign_in, text, upload
 
 # 10:00 in Hanoi on 1 December 2026.
@@ -75,13 +82,10 @@ def score(world, actor, sheet, points, notes=None, asks=()):
     services.save_scores(actor, sheet_of(sheet), answers)
 
 
-FULL = {"1.1": "4", "1.2.1": "3", "1.2.2": "3", "2.1": "5"}
-
-
-def finish(world, sheet, points=FULL, survey=None):
+def finish(world, sheet, points=FULL_SCORES, survey=None):
     """Take a sheet to its final scores through the services: the unit claims points,
     the team gives round 1 (without explanations) and fixes the final scores."""
-    score(world, world["head_" + ("a" if sheet.id == world["a"].id else "b")], sheet, FULL)
+    score(world, world["head_" + ("a" if sheet.id == world["a"].id else "b")], sheet, FULL_SCORES)
     services.submit_self_assessment(
         world["head_" + ("a" if sheet.id == world["a"].id else "b")], sheet_of(sheet))
     score(world, world["inspector"], sheet, points)
@@ -199,7 +203,7 @@ def test_the_whole_round_through_the_pages(app, client, world):
 
 
 def test_the_scoring_sheet_pdf_has_self_appraisal_and_final_columns(app, client, world):
-    finish(world, world["a"], points={**FULL, "1.1": "2"})
+    finish(world, world["a"], points={**FULL_SCORES, "1.1": "2"})
     sign_in(client, world["head_a"])
     pdf = pdf_text(client.get(f"/assessments/sheets/{world['a'].id}.pdf").data)
     assert "Xã Hòa An" in pdf
@@ -221,7 +225,7 @@ def test_the_round_workbook_lists_units_and_criteria(app, client, world):
 
 
 def test_a_submission_after_the_deadline_is_recorded_as_late(app, world, frozen_time):
-    score(world, world["head_a"], world["a"], FULL)
+    score(world, world["head_a"], world["a"], FULL_SCORES)
     frozen_time.move_to(T0 + 11 * DAY)
     services.submit_self_assessment(world["head_a"], sheet_of(world["a"]))
     assert sheet_of(world["a"]).submitted_late is True
@@ -251,9 +255,9 @@ def test_points_outside_the_nodes_rule_are_refused(app, world, code, value):
 
 def test_the_unit_head_sees_only_their_own_sheet_and_not_the_teams_work_in_progress(
         app, client, world):
-    score(world, world["head_a"], world["a"], FULL)
+    score(world, world["head_a"], world["a"], FULL_SCORES)
     services.submit_self_assessment(world["head_a"], sheet_of(world["a"]))
-    score(world, world["inspector"], world["a"], {**FULL, "1.1": "1"},
+    score(world, world["inspector"], world["a"], {**FULL_SCORES, "1.1": "1"},
           notes={"1.1": "Thiếu kế hoạch"})
     sign_in(client, world["head_a"])
     page = text(client.get(f"/assessments/sheets/{world['a'].id}"))
@@ -267,17 +271,17 @@ def test_the_unit_head_sees_only_their_own_sheet_and_not_the_teams_work_in_progr
 
 
 def test_an_appraiser_not_on_the_team_cannot_score(app, world):
-    score(world, world["head_a"], world["a"], FULL)
+    score(world, world["head_a"], world["a"], FULL_SCORES)
     services.submit_self_assessment(world["head_a"], sheet_of(world["a"]))
     outsider = make_user(role="inspector")
     with pytest.raises(WorkflowError):
-        score(world, outsider, world["a"], FULL)
+        score(world, outsider, world["a"], FULL_SCORES)
     with pytest.raises(WorkflowError):
         services.finish_first_appraisal(outsider, sheet_of(world["a"]))
 
 
 def test_the_unit_cannot_change_its_scores_once_submitted(app, world):
-    score(world, world["head_a"], world["a"], FULL)
+    score(world, world["head_a"], world["a"], FULL_SCORES)
     services.submit_self_assessment(world["head_a"], sheet_of(world["a"]))
     with pytest.raises(WorkflowError):
         score(world, world["head_a"], world["a"], {"1.1": "1"})
@@ -313,7 +317,7 @@ def test_survey_points_are_imported_and_a_wrong_sheet_is_refused_whole(app, clie
 
 
 def test_lost_points_become_draft_findings_in_a_new_inspection(app, client, world):
-    finish(world, world["a"], points={**FULL, "1.1": "2", "2.1": "4"})
+    finish(world, world["a"], points={**FULL_SCORES, "1.1": "2", "2.1": "4"})
     category = Category.select().first()
     sign_in(client, world["inspector"])
     response = client.post(f"/assessments/sheets/{world['a'].id}/findings", data={
@@ -357,7 +361,7 @@ def test_evidence_and_notes_carry_over_to_the_next_version(app, world):
     from inspect_app.criteria import services as criteria
 
     head = world["head_a"]
-    score(world, head, world["a"], FULL, notes={"1.1": "Kế hoạch số 12"})
+    score(world, head, world["a"], FULL_SCORES, notes={"1.1": "Kế hoạch số 12"})
     services.add_evidence(head, sheet_of(world["a"]), world["nodes"]["1.1"],
                           file_storage=upload("ke-hoach.pdf", PDF_BYTES), document_no="12/KH")
     newer = criteria.new_version(world["admin"], world["set"])
