@@ -3,6 +3,7 @@ import datetime as dt
 
 from . import clock, settings
 from .admin.services import save_settings
+from .assessments import demo as assessments_demo
 from .auth import services as accounts
 from .discipline import queries as discipline_queries
 from .discipline import services as discipline
@@ -75,6 +76,7 @@ def load():
     _load_accounts()
     _load_inspections()
     _load_discipline()
+    assessments_demo.load(_people())
 
 
 # Inspections and findings, dated relative to the day the demo is loaded so that every

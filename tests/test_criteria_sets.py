@@ -11,7 +11,7 @@ from inspect_app.criteria import queries, services
 from inspect_app.errors import WorkflowError
 from inspect_app.models import CriteriaNode, CriteriaSet, UnitKind
 from tests.factories import SMALL_SET_ROWS, make_criteria_set, make_user
-from tests.helpers import db_state, flashes, sign_in, text, url_rules
+from tests.helpers import db_state, english, flashes, sign_in, text, url_rules
 
 HEADINGS = ["Mã", "Nội dung", "Điểm tối đa", "Cách chấm", "Hướng dẫn chấm",
             "Tài liệu kiểm chứng", "Áp dụng cho", "Được đánh giá không áp dụng", "Loại"]
@@ -100,7 +100,7 @@ def test_every_problem_of_a_sheet_is_listed(app, admin):
             for r in SMALL_SET_ROWS]
     with pytest.raises(WorkflowError) as refused:
         make_criteria_set(rows, actor=admin)
-    rows_named = [str(d).split(":")[0] for d in refused.value.details]
+    rows_named = [english(app, WorkflowError(d)).split(":")[0] for d in refused.value.details]
     assert "Row 3" in rows_named and "Row 8" in rows_named
     assert CriteriaSet.select().count() == 0
 
