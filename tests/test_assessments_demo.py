@@ -3,8 +3,8 @@ rounds under way with a sheet in every state, all readable through the pages."""
 import pytest
 
 from inspect_app.assessments import queries
-from inspect_app.demo import DEMO_PASSWORD
 from inspect_app.criteria import queries as criteria
+from inspect_app.demo import DEMO_PASSWORD
 from inspect_app.models import SHEET_STATES, AssessmentRound, CriteriaSet, NodeScore
 from tests.helpers import location, text
 
