@@ -380,3 +380,11 @@ def test_a_unit_head_flash_names_the_missing_scores(app, client, world):
     response = client.post(f"/assessments/sheets/{world['a'].id}/submit",
                            follow_redirects=True)
     assert any("1.1" in f for f in flashes(text(response)))
+
+
+def test_staff_read_a_field_the_unit_is_still_scoring(app, client, world):
+    score(world, world["head_a"], world["a"], {"1.1": "4"}, notes={"1.1": "Kế hoạch số 12"})
+    sign_in(client, world["leader"])
+    response = client.get(field_url(world, world["a"], "1"))
+    assert response.status_code == 200
+    assert "Kế hoạch số 12" in text(response)

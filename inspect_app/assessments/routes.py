@@ -335,12 +335,14 @@ def _inputs(rows, stage, posted):
                                "ask": posted.get(f"ask-{node_id}") == "y",
                                "explanation": posted.get(f"explanation-{node_id}", "")}
             continue
-        given = None
-        if stage in services.STAGE_COLUMNS:
-            given = _stored(score, stage) or _stored(score, STARTS_FROM.get(stage, stage))
+        own = _stored(score, stage) if stage in services.STAGE_COLUMNS else None
+        given = own
+        if stage in STARTS_FROM:
+            given = own or _stored(score, STARTS_FROM[stage])
         points, na, note = given or (None, False, "")
+        # A stage starting from another's points starts with a note of its own.
         values[node_id] = {"points": format_points(points) if points is not None else "",
-                           "na": na, "note": note if _stored(score, stage) else "",
+                           "na": na, "note": note if own else "",
                            "ask": bool(score and score.explanation_asked),
                            "explanation": score.explanation if score else ""}
     return values
