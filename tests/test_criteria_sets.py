@@ -63,6 +63,7 @@ def test_an_imported_sheet_becomes_a_draft_tree(app, client, admin):
                                                ("Không thực hiện", Decimal(0))]
     assert by_code["1.2.2"].na_allowed and by_code["2.2"].applies_to == "phuong"
     assert by_code["T"].kind == "bonus" and by_code["K.1"].kind == "penalty"
+    assert by_code["1.1"].evidence == "Kế hoạch CCHC"
     assert criteria_set.status == "draft" and queries.set_total(tree) == 20
     page = text(client.get(f"/criteria/{criteria_set.id}"))
     assert "Báo cáo chuyên đề" in page and "Đầy đủ, đúng hạn: 3; Chậm: 1,5" in page
@@ -182,8 +183,8 @@ def test_the_export_reads_back_as_the_same_set(app, client, admin):
     response = client.post("/criteria/import", data=import_form(
         app, response.data, name="Bản sao"), content_type="multipart/form-data")
     copy = CriteriaSet.get(CriteriaSet.name == "Bản sao")
-    fields = ("code", "content", "max_points", "scoring", "levels", "applies_to",
-              "na_allowed", "kind", "depth")
+    fields = ("code", "content", "max_points", "scoring", "levels", "evidence",
+              "applies_to", "na_allowed", "kind", "depth")
     assert [[getattr(n, f) for f in fields] for n in queries.nodes(copy)] == \
         [[getattr(n, f) for f in fields] for n in queries.nodes(criteria_set)]
 

@@ -121,7 +121,7 @@ class AssessmentEvidence(BaseModel):
     document it is, by number, date and page."""
 
     assessment = ForeignKeyField(UnitAssessment, backref="evidence", on_delete="CASCADE")
-    node = ForeignKeyField(CriteriaNode, backref="evidence")
+    node = ForeignKeyField(CriteriaNode, backref="evidence_pieces")
     stage = CharField(max_length=16, default="self")
     attachment = ForeignKeyField(Attachment, null=True, backref="assessment_evidence")
     document_no = CharField(max_length=100, default="")
