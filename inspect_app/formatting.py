@@ -51,5 +51,6 @@ def init_app(app):
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = format_percent
-    app.jinja_env.filters["points"] = format_points
+    # "points" is the reports' change in percentage points (reports/routes.py).
+    app.jinja_env.filters["score_points"] = format_points
     app.jinja_env.filters["score"] = format_score

@@ -388,3 +388,6 @@ def test_staff_read_a_field_the_unit_is_still_scoring(app, client, world):
     response = client.get(field_url(world, world["a"], "1"))
     assert response.status_code == 200
     assert "Kế hoạch số 12" in text(response)
+    sign_in(client, world["head_a"])
+    # Points are written as points (1,5), not as a change in percentage points.
+    assert '<option value="1,5">' in text(client.get(field_url(world, world["a"], "1")))
