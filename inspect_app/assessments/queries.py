@@ -12,7 +12,9 @@ from decimal import Decimal
 from peewee import JOIN, Case, fn
 
 from .. import audit, clock, scoring
+from ..cache import cached
 from ..criteria import queries as criteria
+from ..db import db
 from ..labels import SHEET_TIMELINE
 from ..models import (
     SECOND_ROUND_STATES,
@@ -295,17 +297,26 @@ def timeline(sheet):
 # --- the ranking -----------------------------------------------------------------------
 
 
+def _stored_points(value):
+    """A points column as read raw from the driver (a number or None) as a Decimal."""
+    return None if value is None else Decimal(str(value))
+
+
 def _final_answers(assessment_round):
-    """{sheet id: {node id: final Answer}} of every sheet of the round, in one query."""
-    rows = (NodeScore
-            .select(NodeScore.assessment, NodeScore.node, NodeScore.first_points,
-                    NodeScore.first_na, NodeScore.second_points, NodeScore.second_na)
-            .join(UnitAssessment)
-            .where(UnitAssessment.assessment_round == assessment_round)
-            .tuples())
+    """{sheet id: {node id: final Answer}} of every sheet of the round, in one query.
+
+    The rows are read straight from the cursor: peewee's per-row model conversion would
+    cost more than the scoring of every sheet of a 500-unit round.
+    """
+    query = (NodeScore
+             .select(NodeScore.assessment, NodeScore.node, NodeScore.first_points,
+                     NodeScore.first_na, NodeScore.second_points, NodeScore.second_na)
+             .join(UnitAssessment)
+             .where(UnitAssessment.assessment_round == assessment_round))
     found = {}
-    for sheet_id, node_id, first, first_na, second, second_na in rows:
-        value = answer(second, second_na) or answer(first, first_na)
+    for sheet_id, node_id, first, first_na, second, second_na in db.execute(query):
+        value = (answer(_stored_points(second), bool(second_na))
+                 or answer(_stored_points(first), bool(first_na)))
         if value is not None:
             found.setdefault(sheet_id, {})[node_id] = value
     return found
@@ -316,8 +327,15 @@ def ranking(assessment_round):
     band, rank, fields}] of every sheet of the round, the final ones ranked first (by the
     tie rule of scoring.rank), then the others by name without a rank or index.
 
-    fields holds the points earned in each top-level node, in tree order.
+    fields holds the points earned in each top-level node, in tree order. The ranking is
+    kept until the data change (cache.py: every table it reads is tracked); callers must
+    not change it.
     """
+    return cached(("cchc ranking", assessment_round.id), lambda: _ranking(assessment_round))
+
+
+def _ranking(assessment_round):
+    """The ranking of a round, computed."""
     tree = criteria.nodes(assessment_round.criteria_set)
     roots = [node for node in tree if node.parent_id is None]
     answers, nodes_of = _final_answers(assessment_round), {}
