@@ -391,3 +391,22 @@ def test_staff_read_a_field_the_unit_is_still_scoring(app, client, world):
     sign_in(client, world["head_a"])
     # Points are written as points (1,5), not as a change in percentage points.
     assert '<option value="1,5">' in text(client.get(field_url(world, world["a"], "1")))
+
+
+def test_the_staff_home_and_the_monthly_summary_show_progress_and_ranking(
+        app, client, world, frozen_time):
+    finish(world, world["a"], survey="20")
+    sign_in(client, world["leader"])
+    home = text(client.get("/"))
+    assert world["round"].name in home
+    assert "1/2" in home  # one sheet of two has its final scores
+    finish(world, world["b"], survey="10")
+    services.publish_round(world["leader"], world["round"], "7/QĐ-UBND", TODAY)
+    home = text(client.get("/"))
+    assert re.search(r"Xã Hòa An.*?90,00", home, re.S)
+    frozen_time.move_to(T0 + 40 * DAY)
+    sign_in(client, world["leader"])
+    page = text(client.get("/reports/monthly/2026-12"))
+    assert world["round"].name in page and "Xã Hòa Bình" in page
+    pdf = pdf_text(client.get("/reports/monthly/2026-12.pdf").data)
+    assert "Xã Hòa An" in pdf and "90,00" in pdf
