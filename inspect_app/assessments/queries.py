@@ -331,11 +331,13 @@ def ranking(assessment_round):
     kept until the data change (cache.py: every table it reads is tracked); callers must
     not change it.
     """
-    return cached(("cchc ranking", assessment_round.id), lambda: _ranking(assessment_round))
+    return cached(("cchc ranking", assessment_round.id),
+                  lambda: computed_ranking(assessment_round))
 
 
-def _ranking(assessment_round):
-    """The ranking of a round, computed."""
+def computed_ranking(assessment_round):
+    """The ranking of a round, computed afresh: what a service reads inside its own
+    transaction, whose changes the kept figures must not see before the commit."""
     tree = criteria.nodes(assessment_round.criteria_set)
     roots = [node for node in tree if node.parent_id is None]
     answers, nodes_of = _final_answers(assessment_round), {}
@@ -470,37 +472,31 @@ def month_summary(first, as_at):
 # --- deadlines for the reminders -------------------------------------------------------
 
 
-def sheets_awaiting_self_assessment(latest_deadline):
-    """Rows (id, deadline, unit_id, unit_name, round_id, round_name) of sheets of open
-    rounds not yet submitted whose self-assessment deadline is at most latest_deadline."""
+def _sheets_due(deadline, status, latest_deadline):
+    """Rows (id, deadline, unit_id, unit_name, round_id, round_name) of the sheets of open
+    rounds in status whose deadline (a column) is at most latest_deadline."""
     return (UnitAssessment
-            .select(UnitAssessment.id, AssessmentRound.self_deadline.alias("deadline"),
+            .select(UnitAssessment.id, deadline.alias("deadline"),
                     UnitAssessment.unit.alias("unit_id"), Unit.name.alias("unit_name"),
                     AssessmentRound.id.alias("round_id"),
                     AssessmentRound.name.alias("round_name"))
             .join(AssessmentRound)
             .switch(UnitAssessment)
             .join(Unit)
-            .where(AssessmentRound.status == "open", UnitAssessment.status == "draft",
-                   AssessmentRound.self_deadline <= latest_deadline)
-            .order_by(AssessmentRound.self_deadline, UnitAssessment.id)
+            .where(AssessmentRound.status == "open", UnitAssessment.status == status,
+                   deadline <= latest_deadline)
+            .order_by(deadline, UnitAssessment.id)
             .namedtuples())
+
+
+def sheets_awaiting_self_assessment(latest_deadline):
+    """The sheets not yet submitted whose self-assessment is due by latest_deadline."""
+    return _sheets_due(AssessmentRound.self_deadline, "draft", latest_deadline)
 
 
 def sheets_awaiting_explanation(latest_deadline):
-    """The same rows for sheets whose explanation is due by latest_deadline."""
-    return (UnitAssessment
-            .select(UnitAssessment.id, UnitAssessment.explanation_deadline.alias("deadline"),
-                    UnitAssessment.unit.alias("unit_id"), Unit.name.alias("unit_name"),
-                    AssessmentRound.id.alias("round_id"),
-                    AssessmentRound.name.alias("round_name"))
-            .join(AssessmentRound)
-            .switch(UnitAssessment)
-            .join(Unit)
-            .where(AssessmentRound.status == "open", UnitAssessment.status == "explaining",
-                   UnitAssessment.explanation_deadline <= latest_deadline)
-            .order_by(UnitAssessment.explanation_deadline, UnitAssessment.id)
-            .namedtuples())
+    """The sheets whose explanation is due by latest_deadline."""
+    return _sheets_due(UnitAssessment.explanation_deadline, "explaining", latest_deadline)
 
 
 def team_members(round_ids):

@@ -324,7 +324,7 @@ def _announce(assessment_round):
     ranking; everyone gets the ranking PDF, which the app now shows them all."""
     pdf = [document_attachment("cchc_ranking", round_id=assessment_round.id)]
     url = app_link("assessments.ranking", assessment_round_id=assessment_round.id)
-    for row in queries.ranking(assessment_round)["rows"]:
+    for row in queries.computed_ranking(assessment_round)["rows"]:
         enqueue_for_users(f"assessment:{assessment_round.id}:published:{row['unit_id']}",
                           unit_heads(row["unit_id"]), "assessment_published",
                           assessment_round=assessment_round, result=row, url=url,
@@ -442,6 +442,14 @@ def save_scores(actor, sheet, answers):
     return changed
 
 
+def _refuse_missing(view, stage):
+    """Refuse, naming them, while applicable criteria have no score at stage."""
+    missing = queries.missing_codes(view, stage)
+    if missing:
+        raise WorkflowError(_l("Score every applicable criterion first: %(codes)s.",
+                               codes=_codes(missing)))
+
+
 def submit_self_assessment(actor, sheet):
     """The unit sends its self-assessment: every applicable node scored, every score
     without evidence explained by a note; late when after the deadline."""
@@ -450,10 +458,7 @@ def submit_self_assessment(actor, sheet):
     with transaction():
         sheet = _claim_for(actor, sheet, "self")
         view = queries.sheet_view(sheet, ("self",))
-        missing = queries.missing_codes(view, "self")
-        if missing:
-            raise WorkflowError(_l("Score every applicable criterion first: %(codes)s.",
-                                   codes=_codes(missing)))
+        _refuse_missing(view, "self")
         unexplained = queries.unexplained_codes(view)
         if unexplained:
             raise WorkflowError(_l("Add evidence, or a note explaining the score, to: "
@@ -479,10 +484,7 @@ def finish_first_appraisal(actor, sheet, explanation_deadline=None):
     with transaction():
         sheet = _claim_for(actor, sheet, "first")
         view = queries.sheet_view(sheet, ("first",))
-        missing = queries.missing_codes(view, "first")
-        if missing:
-            raise WorkflowError(_l("Score every applicable criterion first: %(codes)s.",
-                                   codes=_codes(missing)))
+        _refuse_missing(view, "first")
         asked = [row.node for row in view.rows if row.score and row.score.explanation_asked]
         old_status = sheet.status
         if asked:
