@@ -3,7 +3,8 @@
 Full size: 500 units, 2,000 users, 10 years of plans, 20,000 inspections, 200,000
 findings (most old ones resolved, some overdue, drafts in running inspections), about
 250,000 remediation reports with their reviews, their audit history (some findings with
-50-event timelines), extension requests and 2,000 discipline cases. Demo size is the
+50-event timelines), extension requests, 2,000 discipline cases, and a CCHC index round
+of every unit on a 210-node criteria set, every sheet scored. Demo size is the
 same shape a hundred times smaller. Every date is relative to TODAY, so the benchmark
 freezes the clock there. Rows are written with insert_many in chunks, one transaction
 per chunk, with ids given here so that no row has to be read back.
@@ -373,6 +374,96 @@ def _cases(loader, rng, size, units, leader):
     loader.flush()
 
 
+# The CCHC index round: a set of 10 fields, 4 criteria each, 4 sub-criteria each (210
+# nodes), every unit's sheet scored by itself and fixed by the appraisal.
+INDEX_FIELDS, INDEX_CRITERIA, INDEX_SUBS = 10, 4, 4
+
+
+def _index_set(loader, rng, admin, kinds):
+    """A published criteria set of 7-point fields; returns its leaves' (id, max points)."""
+    from decimal import Decimal
+
+    from inspect_app.models import CriteriaNode, CriteriaSet, CriteriaSetKind
+
+    set_id = loader.new_id(CriteriaSet)
+    loader.add(CriteriaSet, {"id": set_id, "name": "Bộ Chỉ số CCHC cấp xã", "first_year":
+                             TODAY.year, "last_year": TODAY.year, "step": Decimal("0.25"),
+                             "status": "published", "created_by": admin,
+                             "created_at": _moment(_days(-300), rng),
+                             "published_at": _moment(_days(-300), rng)})
+    for kind in kinds:
+        loader.add(CriteriaSetKind, {"id": loader.new_id(CriteriaSetKind),
+                                     "criteria_set": set_id, "kind": kind})
+    leaves, position = [], 0
+
+    def node(parent, depth, code, points):
+        nonlocal position
+        position += 1
+        node_id = loader.new_id(CriteriaNode)
+        loader.add(CriteriaNode, {"id": node_id, "criteria_set": set_id, "parent": parent,
+                                  "position": position, "depth": depth, "code": code,
+                                  "content": f"Tiêu chí {code}", "kind": "regular",
+                                  "max_points": points, "scoring": "range", "levels": "",
+                                  "guidance": "", "evidence": "Văn bản, báo cáo",
+                                  "applies_to": "", "na_allowed": depth == 2})
+        return node_id
+
+    for f in range(1, INDEX_FIELDS + 1):
+        field = node(None, 0, str(f), Decimal(7))
+        for c in range(1, INDEX_CRITERIA + 1):
+            criterion = node(field, 1, f"{f}.{c}", Decimal("1.75"))
+            for sub in range(1, INDEX_SUBS + 1):
+                points = Decimal("0.5") if sub < INDEX_SUBS else Decimal("0.25")
+                leaves.append((node(criterion, 2, f"{f}.{c}.{sub}", points), points))
+    loader.flush()
+    return set_id, leaves
+
+
+def _index_round(loader, rng, units, inspectors):
+    """A round of every unit on the index set, each sheet final: self and appraisal scores."""
+    from decimal import Decimal
+
+    from inspect_app.models import (
+        AssessmentRound,
+        AssessmentRoundMember,
+        NodeScore,
+        UnitAssessment,
+        UnitKind,
+        User,
+    )
+
+    admin = User.get(User.username == "admin").id
+    set_id, leaves = _index_set(loader, rng, admin, [k.id for k in UnitKind.select()])
+    moment = _moment(_days(-20), rng)
+    round_id = loader.new_id(AssessmentRound)
+    loader.add(AssessmentRound, {
+        "id": round_id, "name": f"Đánh giá Chỉ số CCHC năm {TODAY.year}", "year": TODAY.year,
+        "criteria_set": set_id, "survey_share": Decimal(30), "self_deadline": _days(-40),
+        "bands": json.dumps([["Xuất sắc", "90"], ["Tốt", "80"], ["Khá", "70"],
+                             ["Trung bình", "50"], ["Yếu", "0"]], ensure_ascii=False),
+        "status": "open", "created_by": admin, "created_at": moment, "opened_at": moment})
+    for inspector in inspectors[:3]:
+        loader.add(AssessmentRoundMember, {"id": loader.new_id(AssessmentRoundMember),
+                                           "assessment_round": round_id, "user": inspector})
+    for unit in units:
+        sheet_id = loader.new_id(UnitAssessment)
+        loader.add(UnitAssessment, {
+            "id": sheet_id, "assessment_round": round_id, "unit": unit, "status": "final",
+            "submitted_at": moment, "submitted_on": _days(-41), "submitted_late": False,
+            "first_appraised_at": moment, "final_at": moment, "updated_at": moment,
+            "survey_points": Decimal(rng.randint(40, 60)) / 2})
+        for node_id, points in leaves:
+            own = points if rng.random() < 0.9 else points - Decimal("0.25")
+            loader.add(NodeScore, {
+                "id": loader.new_id(NodeScore), "assessment": sheet_id, "node": node_id,
+                "self_points": own, "self_note": "Có văn bản kèm theo",
+                "first_points": own if rng.random() < 0.85 else Decimal(0),
+                "first_note": "", "explanation": "", "second_note": ""})
+        loader.maybe_flush()
+    loader.flush()
+    return round_id
+
+
 def generate(size_name):
     """Fill the current app's (empty, migrated) database; returns the row counts."""
     from inspect_app.models import Category, User
@@ -395,6 +486,7 @@ def generate(size_name):
             loader.maybe_flush()
     loader.flush()
     _cases(loader, rng, size, units, User.get(User.username == LEADER).id)
+    _index_round(loader, rng, units, inspectors)
     return loader.counts
 
 

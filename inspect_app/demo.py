@@ -15,6 +15,7 @@ loaded from 2026 on, when today's data (the last seven months) come after the me
 import datetime as dt
 
 from . import clock
+from .assessments import demo as assessments_demo
 from .auth import services as accounts
 from .demo_authorities import REORGANISED_ON, seed_demo_authorities
 from .discipline import queries as discipline_queries
@@ -411,6 +412,7 @@ def load():
     _load_history()
     _load_accounts()
     _load_province()
+    assessments_demo.load(_staff())
 
 
 def _load_units():
@@ -446,6 +448,12 @@ def _load_accounts():
         _create_account(username, full_name, role, unit_code)
     for username, full_name, unit_code in UNIT_HEADS:
         _create_account(username, full_name, "unit_head", unit_code)
+
+
+def _staff():
+    """The demo's staff accounts by username (the CCHC index demo acts as them)."""
+    return {user.username: user for user in User.select().where(
+        User.username.in_(("admin", "thanhtra", "lanhdao")))}
 
 
 def _load_history():

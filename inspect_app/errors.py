@@ -2,9 +2,14 @@
 
 
 class WorkflowError(Exception):
-    """A refused action; message is a lazy translatable string, field names a form field."""
+    """A refused action; message is a lazy translatable string, field names a form field.
 
-    def __init__(self, message, field=None):
+    details lists the problems behind a refusal that has many (every mistake of an
+    imported sheet, by row).
+    """
+
+    def __init__(self, message, field=None, details=()):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.details = list(details)

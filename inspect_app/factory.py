@@ -53,7 +53,9 @@ def create_app(config=None):
 def _register_blueprints(app):
     """Mount every area's blueprint."""
     from .admin.routes import bp as admin_bp
+    from .assessments.routes import bp as assessments_bp
     from .auth.routes import bp as auth_bp
+    from .criteria.routes import bp as criteria_bp
     from .discipline.routes import bp as discipline_bp
     from .feeds.routes import bp as feeds_bp
     from .files.routes import bp as files_bp
@@ -73,6 +75,8 @@ def _register_blueprints(app):
     app.register_blueprint(inspections_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(discipline_bp)
+    app.register_blueprint(criteria_bp)
+    app.register_blueprint(assessments_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(units_bp, url_prefix="/admin/units")

@@ -30,9 +30,27 @@ def format_percent(value):
     return f"{value:.1f}".replace(".", ",") + " %"
 
 
+def format_points(value):
+    """Points as written in Vietnamese, without trailing zeros: 0,5; 1; 87,25. Empty for None."""
+    if value is None or value == "":
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if text != "-0" else "0"
+
+
+def format_score(value):
+    """A score or an index with two decimals and a decimal comma: 87,25. Empty for None."""
+    if value is None or value == "":
+        return ""
+    return f"{value:.2f}".replace(".", ",")
+
+
 def init_app(app):
     """Register the filters with Jinja."""
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = format_percent
+    # "points" is the reports' change in percentage points (reports/routes.py).
+    app.jinja_env.filters["score_points"] = format_points
+    app.jinja_env.filters["score"] = format_score

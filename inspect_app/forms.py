@@ -23,7 +23,12 @@ class _AppTranslations:
 
 
 class BaseForm(FlaskForm):
-    """Every form of the app derives from this."""
+    """Every form of the app derives from this.
+
+    problems lists what a refusal of many parts found (an imported sheet's mistakes).
+    """
+
+    problems = ()
 
     class Meta:
         def get_translations(self, form):

@@ -105,6 +105,50 @@ CALENDAR_DAY_KIND = {"day_off": _l("Extra day off"), "working_day": _l("Make-up 
 # How a deadline given as a number of days is counted (deadlines.CALENDAR_DAYS, WORKING_DAYS).
 DAY_UNIT = {"calendar_days": _l("calendar days"), "working_days": _l("working days")}
 
+# The CCHC index: criteria sets, their nodes, rounds and the units' sheets.
+CRITERIA_SET_STATUS = {"draft": _l("Draft"), "published": _l("Published"),
+                       "retired": _l("Retired")}
+
+NODE_KIND = {"regular": _l("Scored"), "bonus": _l("Bonus points"),
+             "penalty": _l("Penalty points")}
+
+SCORING_RULE = {"range": _l("Any value up to the maximum"), "levels": _l("Levels")}
+
+ROUND_STATUS = {"draft": _l("Being prepared"), "open": _l("Under way"),
+                "published": _l("Results published")}
+
+SHEET_STATUS = {"draft": _l("Self-assessment"), "submitted": _l("Waiting for appraisal"),
+                "explaining": _l("Explanation asked"), "explained": _l("Explained"),
+                "appraised": _l("Appraised (round 1)"), "final": _l("Final scores")}
+
+CRITERIA_TIMELINE = {
+    "create": _l("Created the criteria set"),
+    "update": _l("Edited the criteria set"),
+    "import": _l("Imported the criteria set from Excel"),
+    "new_version": _l("Made a new version of the criteria set"),
+    "publish": _l("Published the criteria set"),
+    "retire": _l("Retired the criteria set"),
+}
+
+ROUND_TIMELINE = {
+    "create": _l("Created the round"),
+    "update": _l("Edited the round"),
+    "open": _l("Opened the self-assessment"),
+    "survey": _l("Recorded the survey points"),
+    "publish": _l("Published the results"),
+}
+
+SHEET_TIMELINE = {
+    "score": _l("Saved scores"),
+    "add_evidence": _l("Added evidence"),
+    "remove_evidence": _l("Removed evidence"),
+    "submit": _l("Submitted the self-assessment"),
+    "finish_first_appraisal": _l("Finished appraisal round 1"),
+    "explain": _l("Sent the explanation"),
+    "finish_second_appraisal": _l("Fixed the final scores (appraisal round 2)"),
+    "lost_points_findings": _l("Turned lost points into draft findings"),
+}
+
 OUTBOX_STATUS = {"pending": _l("Waiting"), "sent": _l("Sent"),
                  "failed": _l("Failed, will retry"), "dead": _l("Given up")}
 

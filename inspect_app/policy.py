@@ -111,12 +111,18 @@ def _decide_extension(user, finding):
 
 
 def _view_attachment(user, attachment):
-    """A file is visible to whoever may see what it belongs to."""
+    """A file is visible to whoever may see what it belongs to: its inspection, finding or
+    report, or the assessment sheets it is evidence on (staff alone see a file of none)."""
     if attachment.inspection_id is not None:
         return _view_inspection(user, attachment.inspection)
     if attachment.finding_id is not None:
         return _view_finding(user, attachment.finding)
-    return _view_finding(user, attachment.response.finding)
+    if attachment.response_id is not None:
+        return _view_finding(user, attachment.response.finding)
+    if user.role in STAFF_ROLES:
+        return True
+    return any(_view_sheet(user, evidence.assessment)
+               for evidence in attachment.assessment_evidence)
 
 
 def _unit_report(user, unit):
@@ -135,6 +141,45 @@ def _view_discipline(user, case):
         # The list itself: a unit head's is scoped to their unit and its predecessors.
         return user.role == UNIT_HEAD and user.unit_id is not None
     return _own_unit_history(user, case.unit_id)
+
+
+def _leader(user, obj):
+    """Leaders only."""
+    return user.role == LEADER
+
+
+def _view_sheet(user, sheet):
+    """Staff see every sheet; a unit head their own unit's once its round is open."""
+    if user.role in STAFF_ROLES:
+        return True
+    return (sheet is not None and _own_unit(user, sheet.unit_id)
+            and sheet.assessment_round.status != "draft")
+
+
+def _self_assess(user, sheet):
+    """A unit head scores their own unit's sheets (the list: any unit head)."""
+    if user.role != UNIT_HEAD or user.unit_id is None:
+        return False
+    return sheet is None or _view_sheet(user, sheet)
+
+
+def _appraise(user, sheet):
+    """A member of the round's appraisal team (the list: any inspector or admin)."""
+    if user.role not in (ADMIN, INSPECTOR):
+        return False
+    return sheet is None or any(member.user_id == user.id
+                                for member in sheet.assessment_round.members)
+
+
+def _view_ranking(user, assessment_round):
+    """Staff see every round's ranking; a unit head a published one covering their unit."""
+    if user.role in STAFF_ROLES:
+        return True
+    if (assessment_round is None or assessment_round.status != "published"
+            or user.role != UNIT_HEAD or user.unit_id is None):
+        return False
+    sheets = assessment_round.sheets
+    return sheets.where(sheets.model.unit == user.unit_id).exists()
 
 
 RULES = {
@@ -175,6 +220,16 @@ RULES = {
     "discipline_measures.manage": _admin_only,
     "work_calendar.manage": _admin_only,
     "calendar_feed.own": _signed_in,
+    "criteria.view": _staff,
+    "criteria.manage": _admin_only,
+    "assessments.list": _signed_in,
+    "rounds.view": _staff,
+    "rounds.manage": _inspection_staff,
+    "rounds.publish": _leader,
+    "ranking.view": _view_ranking,
+    "sheets.view": _view_sheet,
+    "sheets.self_assess": _self_assess,
+    "sheets.appraise": _appraise,
 }
 
 

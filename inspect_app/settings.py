@@ -14,7 +14,7 @@ class SettingSpec:
     key: str
     label: object
     default: str
-    kind: str = "text"  # text | int | int_list | email_list | yes_no
+    kind: str = "text"  # text | int | int_list | email_list | yes_no | bands
     help: object = ""
 
 
@@ -49,7 +49,18 @@ SPECS = [
                 kind="int", help=_l("Leaders and the inspection lead receive one digest.")),
     SettingSpec("escalation_every_days", _l("Report again every N days while still overdue"),
                 "14", kind="int", help=_l("0 reports each overdue item only once.")),
+    SettingSpec("cchc_rating_bands", _l("Rating bands of the CCHC index"),
+                "Xuất sắc: 90; Tốt: 80; Khá: 70; Trung bình: 50; Yếu: 0", kind="bands",
+                help=_l("Each band with the lowest index it starts at, separated by "
+                        "semicolons; one starts at 0. New assessment rounds start from "
+                        "these.")),
 ]
+
+
+# Why rating bands (a "bands" setting, a round's bands) are refused.
+BANDS_MESSAGE = _l("Write each band as \"label: lowest index\", separated by semicolons, "
+                   "with different labels and indexes from 0 to 100, one of them 0: e.g. "
+                   "\"Xuất sắc: 90; Tốt: 80; Khá: 70; Trung bình: 50; Yếu: 0\".")
 
 
 def spec_by_key():

@@ -135,8 +135,10 @@ def current_actor():
 
 
 def flash_error(error):
-    """Show a refused action's message to the user."""
+    """Show a refused action's message to the user, and each problem behind it."""
     flash(str(error.message), "danger")
+    for detail in error.details:
+        flash(str(detail), "danger")
 
 
 def renew_session():
@@ -218,6 +220,8 @@ NAV_ITEMS = [
     ("findings.index", _l("Findings"), "findings.list"),
     ("reports.index", _l("Reports"), "reports.view"),
     ("discipline.index", _l("Discipline"), "discipline.view"),
+    ("assessments.index", _l("CCHC index"), "assessments.list"),
+    ("criteria.index", _l("CCHC criteria"), "criteria.view"),
     ("units.index", _l("Units"), "units.manage"),
     ("admin.users", _l("Users"), "users.manage"),
     ("admin.categories", _l("Categories"), "categories.manage"),
@@ -288,6 +292,7 @@ def apply_form_error(form, error):
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = list(field.errors) + [str(error.message)]
+        form.problems = [str(detail) for detail in error.details]
     else:
         flash_error(error)
 

@@ -22,15 +22,19 @@ from inspect_app.feeds.services import create_feed
 from inspect_app.files import services as attachments
 from inspect_app.mail.outbox import enqueue
 from inspect_app.models import (
+    AssessmentEvidence,
     AuthorityVersion,
     Category,
+    CriteriaNode,
     DisciplineMeasure,
     ExtensionRequest,
     Inspection,
     Reorganisation,
     Response,
+    Unit,
     UnitKind,
     UnitSuccession,
+    User,
     WorkCalendarDay,
 )
 from inspect_app.reports.monthly import Month
@@ -40,8 +44,10 @@ from tests.factories import (
     PDF_BYTES,
     make_case,
     make_concluded_inspection,
+    make_criteria_set,
     make_finding,
     make_plan,
+    make_round,
     make_unit,
     make_user,
 )
@@ -369,8 +375,25 @@ def access_world(app):
      .update(appraiser=leader, appraisal_status="appraised", appraisal_round=1)
      .where(Inspection.id == world["A"]["inspection_id"])
      .execute())
+    criteria_set = make_criteria_set(actor=User.get(User.username == "admin"))
+    for unit, team in (("A", inspector), ("B", other_inspector)):
+        world[unit].update(_assessment_objects(criteria_set, world[unit], team))
     merged = Reorganisation.create(kind="merge", on_date=clock.today())
     UnitSuccession.create(reorganisation=merged, predecessor=unit_p, successor=unit_a)
     unit_p.active = False
     unit_p.save()
     return world
+
+
+def _assessment_objects(criteria_set, ids, team_member):
+    """A CCHC index round of the unit's own, open, with team_member its appraisal team,
+    and a piece of evidence on the unit's sheet (the unit's earlier file)."""
+    field = CriteriaNode.get(CriteriaNode.criteria_set == criteria_set, CriteriaNode.code == "1")
+    assessment_round = make_round(criteria_set, [Unit.get_by_id(ids["unit_id"])],
+                                  team=[team_member])
+    sheet = assessment_round.sheets.get()
+    evidence = AssessmentEvidence.create(assessment=sheet, node=field,
+                                         attachment=ids["attachment_id"], document_no="12/KH")
+    return {"criteria_set_id": criteria_set.id, "criteria_node_id": field.id,
+            "assessment_round_id": assessment_round.id, "assessment_id": sheet.id,
+            "assessment_evidence_id": evidence.id}

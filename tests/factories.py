@@ -3,13 +3,14 @@ import io
 import itertools
 import struct
 import zlib
+from decimal import Decimal
 
 from pypdf import PdfWriter
 
 from inspect_app import authority
 from inspect_app.admin.services import save_authority_version
 from inspect_app.auth import services as accounts
-from inspect_app.models import AuthorityVersion, Unit, UnitKind
+from inspect_app.models import AssessmentRound, AuthorityVersion, Unit, UnitKind
 from inspect_app.units.services import save_unit
 
 PASSWORD = "matkhau123"
@@ -279,3 +280,67 @@ def set_authority(valid_from=None, authority_name="UBND huyện Phú Hòa",
     return save_authority_version(None, version, valid_from, parent_authority,
                                   authority_name, place_name, signer, signature_title,
                                   signer_name)
+# --- the CCHC index ----------------------------------------------------------------------
+
+# A small criteria set whose figures are worked out by hand in the tests: two fields of 10
+# points (a level-scored node, a node a unit may mark not applicable, a node that applies
+# to wards only), a bonus group capped at 2 and a penalty group capped at 3.
+SMALL_SET_ROWS = [
+    {"code": "1", "content": "Công tác chỉ đạo, điều hành", "max_points": "10"},
+    {"code": "1.1", "content": "Kế hoạch CCHC năm", "max_points": "4",
+     "evidence": "Kế hoạch CCHC"},
+    {"code": "1.2", "content": "Báo cáo CCHC", "max_points": "6"},
+    {"code": "1.2.1", "content": "Báo cáo định kỳ", "max_points": "3",
+     "scoring": "Đầy đủ, đúng hạn: 3; Chậm: 1,5; Không thực hiện: 0"},
+    {"code": "1.2.2", "content": "Báo cáo chuyên đề", "max_points": "3",
+     "na_allowed": "có"},
+    {"code": "2", "content": "Cải cách thủ tục hành chính", "max_points": "10"},
+    {"code": "2.1", "content": "Công khai thủ tục", "max_points": "5"},
+    {"code": "2.2", "content": "Giải quyết hồ sơ đúng hạn", "max_points": "5",
+     "applies_to": "Phường"},
+    {"code": "T", "content": "Điểm thưởng", "max_points": "2", "kind": "Điểm thưởng"},
+    {"code": "T.1", "content": "Sáng kiến CCHC", "max_points": "1,5", "kind": "Điểm thưởng"},
+    {"code": "T.2", "content": "Mô hình mới", "max_points": "1,5", "kind": "Điểm thưởng"},
+    {"code": "K", "content": "Điểm trừ", "max_points": "3", "kind": "Điểm trừ"},
+    {"code": "K.1", "content": "Để xảy ra sai phạm", "max_points": "3", "kind": "Điểm trừ"},
+]
+
+
+# Every point of the small set's scored leaves a commune can earn.
+FULL_SCORES = {"1.1": "4", "1.2.1": "3", "1.2.2": "3", "2.1": "5"}
+
+
+def sheet_rows(rows=None):
+    """[(row number, cells)] of criteria rows as an imported sheet gives them."""
+    return [(number, cells) for number, cells in enumerate(rows or SMALL_SET_ROWS, start=2)]
+
+
+def make_criteria_set(rows=None, kinds=("xa", "phuong"), publish=True, name=None,
+                      year=2026, predecessor=None, actor=None):
+    """A criteria set imported from rows by an admin (published unless asked not to)."""
+    from inspect_app.criteria import services as criteria
+
+    actor = actor or make_user(role="admin")
+    set_kinds = list(UnitKind.select().where(UnitKind.code.in_(kinds)))
+    criteria_set = criteria.import_set(
+        actor, sheet_rows(rows), name or f"Bộ chỉ số CCHC cấp xã {year}", year, year,
+        "Quyết định 876/QĐ-BNV", Decimal("0.25"), set_kinds, predecessor=predecessor)
+    return criteria.publish_set(actor, criteria_set) if publish else criteria_set
+
+
+def make_round(criteria_set, units, team=(), self_deadline=None, survey_share="30",
+               opened=True, actor=None, name=None):
+    """An assessment round over units with team (a new inspector by default), opened."""
+    import datetime as dt
+
+    from inspect_app import clock
+    from inspect_app.assessments import services as assessments
+
+    team = list(team) or [make_user(role="inspector")]
+    actor = actor or team[0]
+    assessment_round = assessments.save_round(
+        actor, AssessmentRound(), name or f"Đánh giá Chỉ số CCHC năm {criteria_set.first_year}",
+        criteria_set.first_year, criteria_set, Decimal(survey_share),
+        self_deadline or clock.today() + dt.timedelta(days=14), None, None,
+        "Xuất sắc: 90; Tốt: 80; Khá: 70; Trung bình: 50; Yếu: 0", units=units, team=team)
+    return assessments.open_round(actor, assessment_round) if opened else assessment_round

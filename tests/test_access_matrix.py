@@ -116,6 +116,22 @@ def appraiser(role, unit):
 def leaders_and_inspectors(role, unit):
     """Leaders and inspectors, who may be named appraisers; the admin is none."""
     return OK if role in ("leader", "inspector") else FORBIDDEN
+def appraisal_team(role, unit):
+    """The inspector on the round's appraisal team (unit A's); anyone else is refused."""
+    return OK if role == "inspector" and unit == "A" else FORBIDDEN
+
+
+def own_unit_or_team(role, unit):
+    """A unit head their own unit's sheet (another unit's: 404), or the appraisal team;
+    other staff may read the sheet but not score it."""
+    if role.startswith("head_"):
+        return OK if own(role, unit) else NOT_FOUND
+    return appraisal_team(role, unit)
+
+
+def published_ranking(role, unit):
+    """Staff read every ranking; a unit head only a published one (these rounds are not)."""
+    return OK if role in STAFF else NOT_FOUND
 
 
 PUBLIC = "public"
@@ -187,6 +203,28 @@ EXPECTED = {
     "discipline.create": staff, "discipline.edit": staff, "discipline.extend": staff,
     "discipline.decide": staff, "discipline.dismiss": staff, "discipline.defer": staff,
     "discipline.resume": staff,
+    # the CCHC index: criteria sets, rounds, the units' sheets
+    "criteria.index": staff, "criteria.show": staff, "criteria.compare": staff,
+    "criteria.export_xlsx": staff,
+    "criteria.create": admin_only, "criteria.import_sheet": admin_only,
+    "criteria.edit": admin_only, "criteria.create_node": admin_only,
+    "criteria.edit_node": admin_only, "criteria.delete_node": admin_only,
+    "criteria.publish": admin_only, "criteria.retire": admin_only,
+    "criteria.new_version": admin_only,
+    "assessments.index": everyone, "assessments.show": staff,
+    "assessments.export_xlsx": staff,
+    "assessments.create": inspection_staff, "assessments.edit": inspection_staff,
+    "assessments.open_round": inspection_staff, "assessments.survey": inspection_staff,
+    "assessments.import_survey": inspection_staff,
+    "assessments.publish": lambda role, unit: OK if role == "leader" else FORBIDDEN,
+    "assessments.ranking": published_ranking, "assessments.ranking_pdf": published_ranking,
+    "assessments.sheet": staff_or_own_unit, "assessments.sheet_pdf": staff_or_own_unit,
+    "assessments.field": staff_or_own_unit, "assessments.save_field": own_unit_or_team,
+    "assessments.evidence": responding_unit, "assessments.remove_evidence": responding_unit,
+    "assessments.submit": responding_unit, "assessments.explain": responding_unit,
+    "assessments.finish_first_round": appraisal_team,
+    "assessments.finish_second_round": appraisal_team,
+    "assessments.findings": appraisal_team,
 }
 
 # What a refused POST carries: enough that a missing check would change something.

@@ -17,32 +17,44 @@ import datetime as dt
 import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from inspect_app import authority, clock
 from inspect_app.admin.services import save_settings
+from inspect_app.assessments import services as assessments
+from inspect_app.assessments.queries import get_sheet
 from inspect_app.discipline import services as discipline
 from inspect_app.discipline.queries import measures_offered
 from inspect_app.findings import services as findings
 from inspect_app.inspections import services as inspections
 from inspect_app.models import (
+    AssessmentRound,
     Attachment,
     AuditEvent,
     AuthorityVersion,
+    Category,
+    CriteriaNode,
+    CriteriaSet,
     ExtensionRequest,
     Finding,
+    Inspection,
     OutboxMessage,
     Reorganisation,
     Response,
+    UnitAssessment,
 )
 from tests.factories import (
+    FULL_SCORES,
     PDF_BYTES,
     issue_findings,
+    make_criteria_set,
     make_inspection,
     make_inspection_in_progress,
     make_plan,
+    make_round,
     make_unit,
     make_user,
     record_draft,
@@ -491,3 +503,162 @@ def test_authority_edit_burst_records_one_change(app, world):
     burst(app, make_user("quantri", role="admin"), f"/admin/authority/{base.id}", DEPARTMENT)
     assert stored(base).authority_name == "Sở Nội vụ tỉnh Đắk Lắk"
     assert events("update", base) == 1
+# --- the CCHC index --------------------------------------------------------------------
+
+
+@pytest.fixture
+def cchc(app):
+    """The small criteria set, a commune with its head, a round of it, its team, a leader."""
+    admin = make_user("quantri", role="admin", email="quantri@example.vn")
+    unit = make_unit("X-HOAAN", "Xã Hòa An")
+    head = make_user("truongxa", role="unit_head", unit=unit, email="truongxa@example.vn")
+    inspector = make_user("thamdinh", role="inspector", email="thamdinh@example.vn")
+    leader = make_user("lanhdao", role="leader", email="lanhdao@example.vn")
+    criteria_set = make_criteria_set(actor=admin)
+    nodes = {n.code: n for n in CriteriaNode.select()}
+    return {"admin": admin, "unit": unit, "head": head, "inspector": inspector,
+            "leader": leader, "set": criteria_set, "nodes": nodes}
+
+
+def sheet_opened(world, opened=True):
+    """A round of the world's unit (opened unless asked not to) and the unit's sheet."""
+    assessment_round = make_round(world["set"], [world["unit"]], team=[world["inspector"]],
+                                  opened=opened)
+    return assessment_round, assessment_round.sheets.get()
+
+
+def sheet_scored(world, sheet, actor, points=FULL_SCORES, asks=()):
+    """Save points on the sheet through the service."""
+    assessments.save_scores(actor, get_sheet(sheet.id), {
+        world["nodes"][code].id: assessments.AnswerInput(points=Decimal(value), note="Đủ",
+                                                      ask=code in asks)
+        for code, value in points.items()})
+
+
+def sheet_submitted(world):
+    """A round whose sheet the unit has submitted."""
+    assessment_round, sheet = sheet_opened(world)
+    sheet_scored(world, sheet, world["head"])
+    assessments.submit_self_assessment(world["head"], get_sheet(sheet.id))
+    return assessment_round, sheet
+
+
+def sheet_explaining(world):
+    """A round whose sheet waits for the unit's explanation of 1.1."""
+    assessment_round, sheet = sheet_submitted(world)
+    sheet_scored(world, sheet, world["inspector"], {**FULL_SCORES, "1.1": "2"}, asks=["1.1"])
+    assessments.finish_first_appraisal(world["inspector"], get_sheet(sheet.id),
+                                    clock.today() + 7 * DAY)
+    assessments.save_scores(world["head"], get_sheet(sheet.id), {
+        world["nodes"]["1.1"].id: assessments.AnswerInput(explanation="Đã ban hành đúng hạn")})
+    return assessment_round, sheet
+
+
+def sheet_final(world):
+    """A round whose sheet has its final scores, 1.1 down by two points."""
+    assessment_round, sheet = sheet_explaining(world)
+    assessments.submit_explanation(world["head"], get_sheet(sheet.id))
+    assessments.finish_second_appraisal(world["inspector"], get_sheet(sheet.id))
+    return assessment_round, sheet
+
+
+def test_open_burst_opens_the_round_once_with_one_email(app, cchc):
+    assessment_round, _sheet = sheet_opened(cchc, opened=False)
+    before = queued()
+    responses = burst(app, cchc["inspector"], f"/assessments/{assessment_round.id}/open")
+    assert succeeded(app, responses) == 1
+    assert stored(assessment_round).status == "open"
+    assert events("open", assessment_round) == 1
+    assert queued() - before == 1
+
+
+def test_submit_burst_submits_once_with_one_email(app, cchc):
+    _round, sheet = sheet_opened(cchc)
+    sheet_scored(cchc, sheet, cchc["head"])
+    before = queued()
+    responses = burst(app, cchc["head"], f"/assessments/sheets/{sheet.id}/submit")
+    assert succeeded(app, responses) == 1
+    assert stored(sheet).status == "submitted"
+    assert events("submit", sheet) == 1
+    assert queued() - before == 1
+
+
+def test_first_round_burst_asks_for_an_explanation_once(app, cchc):
+    _round, sheet = sheet_submitted(cchc)
+    sheet_scored(cchc, sheet, cchc["inspector"], {**FULL_SCORES, "1.1": "2"}, asks=["1.1"])
+    before = queued()
+    responses = burst(app, cchc["inspector"], f"/assessments/sheets/{sheet.id}/first-round",
+                      {"explanation_deadline": (clock.today() + 7 * DAY).isoformat()})
+    assert succeeded(app, responses) == 1
+    assert stored(sheet).status == "explaining"
+    assert events("finish_first_appraisal", sheet) == 1
+    assert queued() - before == 1
+
+
+def test_explanation_burst_explains_once_with_one_email(app, cchc):
+    _round, sheet = sheet_explaining(cchc)
+    before = queued()
+    responses = burst(app, cchc["head"], f"/assessments/sheets/{sheet.id}/explain")
+    assert succeeded(app, responses) == 1
+    assert stored(sheet).status == "explained"
+    assert events("explain", sheet) == 1
+    assert queued() - before == 1
+
+
+def test_second_round_burst_fixes_the_final_scores_once(app, cchc):
+    _round, sheet = sheet_explaining(cchc)
+    assessments.submit_explanation(cchc["head"], get_sheet(sheet.id))
+    responses = burst(app, cchc["inspector"], f"/assessments/sheets/{sheet.id}/second-round")
+    assert succeeded(app, responses) == 1
+    assert stored(sheet).status == "final"
+    assert events("finish_second_appraisal", sheet) == 1
+
+
+def test_publish_burst_publishes_once_with_one_email_per_recipient(app, cchc):
+    assessment_round, _sheet = sheet_final(cchc)
+    before = queued()
+    responses = burst(app, cchc["leader"], f"/assessments/{assessment_round.id}/publish",
+                      {"decision_no": "12/QĐ-UBND", "decision_date": clock.today().isoformat()})
+    assert succeeded(app, responses) == 1
+    assert stored(assessment_round).status == "published"
+    assert events("publish", assessment_round) == 1
+    # The unit's head (their own line), the leader and the team's inspector.
+    assert queued() - before == 3
+
+
+def test_lost_points_burst_makes_one_finding_per_node(app, cchc):
+    _round, sheet = sheet_final(cchc)
+    category = Category.select().first()
+    responses = burst(app, cchc["inspector"], f"/assessments/sheets/{sheet.id}/findings",
+                      {"nodes": [cchc["nodes"]["1.1"].id], "category": category.id,
+                       "severity": "medium", "inspection": "0"})
+    assert succeeded(app, responses) == 1
+    assert Finding.select().count() == 1 and Inspection.select().count() == 1
+    assert events("lost_points_findings", UnitAssessment.get_by_id(sheet.id)) == 1
+
+
+def test_survey_burst_records_the_points_once(app, cchc):
+    assessment_round, sheet = sheet_opened(cchc)
+    burst(app, cchc["inspector"], f"/assessments/{assessment_round.id}/survey",
+          {f"survey-{sheet.id}": "25,5"})
+    assert stored(sheet).survey_points == Decimal("25.5")
+    assert events("survey", AssessmentRound.get_by_id(assessment_round.id)) == 1
+
+
+def test_criteria_publish_burst_publishes_once(app, cchc):
+    draft = make_criteria_set(actor=cchc["admin"], publish=False, name="Bộ mới")
+    responses = burst(app, cchc["admin"], f"/criteria/{draft.id}/publish")
+    assert succeeded(app, responses) == 1
+    assert events("publish", draft) == 1
+
+
+def test_new_version_burst_makes_one_draft(app, cchc):
+    responses = burst(app, cchc["admin"], f"/criteria/{cchc['set'].id}/new-version")
+    assert succeeded(app, responses) == 1
+    assert CriteriaSet.select().where(CriteriaSet.predecessor == cchc["set"]).count() == 1
+
+
+def test_retire_burst_retires_once(app, cchc):
+    responses = burst(app, cchc["admin"], f"/criteria/{cchc['set'].id}/retire")
+    assert succeeded(app, responses) == 1
+    assert events("retire", cchc["set"]) == 1

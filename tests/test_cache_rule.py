@@ -10,8 +10,9 @@ import re
 from playhouse.test_utils import count_queries
 
 from inspect_app import clock, demo
+from inspect_app.assessments import queries as assessments
 from inspect_app.findings import queries as findings
-from inspect_app.models import TRACKED_TABLES, Inspection, User
+from inspect_app.models import TRACKED_TABLES, AssessmentRound, Inspection, User
 from inspect_app.pdf import charts
 from inspect_app.pdf import monthly as monthly_pdf
 from inspect_app.reports import monthly
@@ -62,6 +63,8 @@ CACHED_FUNCTIONS = {
     "pdf.charts.home_chart_svg": lambda world: charts.home_chart_svg(world["today"]),
     "pdf.monthly.monthly_sections_html":
         lambda world: monthly_pdf.monthly_sections_html(world["month"], world["today"]),
+    "assessments.queries.ranking":
+        lambda world: [assessments.ranking(r) for r in AssessmentRound.select()],
 }
 
 

@@ -23,6 +23,7 @@ import datetime as dt
 import html
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,8 @@ import time_machine
 from flask import template_rendered
 
 from inspect_app.admin.services import save_settings
+from inspect_app.assessments import services as assessments
+from inspect_app.assessments.queries import get_sheet
 from inspect_app.findings.services import (
     accept_report,
     decide_extension,
@@ -43,15 +46,25 @@ from inspect_app.inspections.services import (
     return_conclusion,
     submit_for_appraisal,
 )
-from inspect_app.models import DisciplineCase, Finding, Inspection, OutboxMessage, Unit, User
+from inspect_app.models import (
+    CriteriaNode,
+    DisciplineCase,
+    Finding,
+    Inspection,
+    OutboxMessage,
+    Unit,
+    User,
+)
 from inspect_app.pdf import documents
 from inspect_app.policy import can
 from inspect_app.reports.monthly import Month
 from inspect_app.units.services import reorganise
 from tests.factories import (
     make_case,
+    make_criteria_set,
     make_finding,
     make_inspection_in_progress,
+    make_round,
     make_unit,
     make_user,
     record_draft,
@@ -162,6 +175,43 @@ def merge_a_commune_into_unit_a(world):
     with time_machine.travel(ISSUED_AT + dt.timedelta(days=6), tick=False):
         reorganise(None, "merge", dt.date(2026, 10, 10), [hoa_tri], [world["unit_a"]])
     return finding, case
+def work_on_the_index(world):
+    """A CCHC index round of both units taken to its published ranking (with an
+    explanation asked of unit A), and a second round whose self-assessment is due three
+    days after the jobs' day, so its reminders go out."""
+    admin = make_user("quantri", role="admin")
+    criteria_set = make_criteria_set(kinds=("xa", "phuong", "phong_ban"), actor=admin)
+    nodes = CriteriaNode.select().where(CriteriaNode.criteria_set == criteria_set)
+    leaves = {n.code: n for n in nodes}
+    claimed = {"1.1": 4, "1.2.1": 3, "1.2.2": 3, "2.1": 5}
+    appraised = {"1.1": 2, "1.2.1": Decimal("1.5"), "1.2.2": 3, "2.1": 4}
+
+    def score(actor, sheet, points, asks=()):
+        assessments.save_scores(actor, get_sheet(sheet.id), {
+            leaves[code].id: assessments.AnswerInput(points=Decimal(value), note="Đủ hồ sơ",
+                                                     ask=code in asks)
+            for code, value in points.items()})
+
+    with time_machine.travel(ISSUED_AT + dt.timedelta(days=5), tick=False):
+        index_round = make_round(criteria_set, [world["unit_a"], world["unit_b"]],
+                                 team=[world["lead"]], self_deadline=dt.date(2026, 10, 20))
+        for sheet in index_round.sheets:
+            head = world["head_a"] if sheet.unit_id == world["unit_a"].id else world["head_b"]
+            score(head, sheet, claimed)
+            assessments.submit_self_assessment(head, get_sheet(sheet.id))
+            score(world["lead"], sheet, appraised, asks=("1.1",) if head == world["head_a"] else ())
+            assessments.finish_first_appraisal(world["lead"], get_sheet(sheet.id),
+                                               dt.date(2026, 10, 15))
+            if head == world["head_a"]:
+                assessments.save_scores(head, get_sheet(sheet.id), {
+                    leaves["1.1"].id: assessments.AnswerInput(explanation="Đã bổ sung")})
+                assessments.submit_explanation(head, get_sheet(sheet.id))
+            assessments.finish_second_appraisal(world["lead"], get_sheet(sheet.id))
+        assessments.publish_round(world["leader"], index_round, "15/QĐ-UBND",
+                                  dt.date(2026, 10, 10))
+        make_round(criteria_set, [world["unit_a"], world["unit_b"]], team=[world["lead"]],
+                   self_deadline=dt.date(2026, 11, 5), name="Tự đánh giá bổ sung")
+    return index_round
 
 
 def run_jobs(runner):
@@ -272,12 +322,14 @@ class Walk:
                 self.problems.append(f"{where}: {name} names discipline case #{case.id}")
 
 
-def served_documents(world):
+def served_documents(world, index_round):
     """{attachment file name: the app's URL of the same document} for this world."""
     inspection, today = world["inspection"], dt.date.fromisoformat(JOBS_DAY)
     served = {documents.conclusion_filename(inspection):
               f"/inspections/{inspection.id}/conclusion.pdf",
-              documents.monthly_filename(MONTH): f"/reports/monthly/{MONTH}.pdf"}
+              documents.monthly_filename(MONTH): f"/reports/monthly/{MONTH}.pdf",
+              documents.ranking_filename(index_round):
+              f"/assessments/{index_round.id}/ranking.pdf"}
     for unit in (world["unit_a"], world["unit_b"]):
         served[documents.unit_filename(unit, today)] = f"/reports/units/{unit.code}.pdf"
     return served
@@ -286,6 +338,7 @@ def served_documents(world):
 def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
         app, runner, smtp_server, world, rendered_emails):
     work_on_findings(world)
+    index_round = work_on_the_index(world)
     inherited, inherited_case = merge_a_commune_into_unit_a(world)
     with time_machine.travel(JOBS_AT, tick=False):
         run_jobs(runner)
@@ -296,7 +349,7 @@ def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
     assert not [a for a in codes for b in codes if a != b and b.startswith(a)], \
         "a code inside another would hide it"
 
-    walk = Walk(app, served_documents(world))
+    walk = Walk(app, served_documents(world, index_round))
     with time_machine.travel(JOBS_AT, tick=False):
         for message in smtp_server.messages:
             for address in message.rcpt_tos:
@@ -310,7 +363,8 @@ def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
     opened = {re.sub(r"/[^/]*$", "/", path) for paths in walk.opened.values()
               for path in paths}
     assert opened == {"/inspections/", "/findings/", "/discipline/", "/reports/monthly/",
-                      "/reports/units/", f"/inspections/{world['inspection'].id}/"}
+                      "/reports/units/", f"/inspections/{world['inspection'].id}/",
+                      "/assessments/sheets/", f"/assessments/{index_round.id}/"}
     assert f"/inspections/{world['inspection'].id}/appraisal" in walk.opened["lanhdao"]
     assert walk.read["truongphong"] == {findings["b1"].code, findings["b2"].code,
                                         f"#{cases['b'].id}"}

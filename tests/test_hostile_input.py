@@ -13,6 +13,7 @@ from inspect_app import clock
 from inspect_app.feeds.services import create_feed
 from inspect_app.models import (
     Category,
+    CriteriaNode,
     DisciplineMeasure,
     ExtensionRequest,
     Inspection,
@@ -26,9 +27,11 @@ from tests.factories import (
     PASSWORD,
     make_case,
     make_concluded_inspection,
+    make_criteria_set,
     make_finding,
     make_inspection_in_progress,
     make_plan,
+    make_round,
     make_unit,
     make_user,
     record_draft,
@@ -83,10 +86,27 @@ def world(app):
         Inspection.id == appraised.id).execute()
     return {"admin": admin, "inspector": inspector, "head": head, "unit": unit,
             "leader": leader, "appraised": appraised,
+            **_index_world(admin, inspector, unit),
             "calendar_day": WorkCalendarDay.select().first(),
             "kind": UnitKind.select().first(), "category": Category.select().first(),
             "measure": DisciplineMeasure.select().first(), "plan": make_plan(),
             "running": running, "draft": draft, "concluded": concluded}
+
+
+def _index_world(admin, inspector, unit):
+    """The CCHC index's objects: a draft set, a published one, a round being prepared and
+    one under way (its self-assessment deadline passed, so the team may appraise too)."""
+    published = make_criteria_set(actor=admin)
+    nodes = {n.code: n for n in CriteriaNode.select().where(
+        CriteriaNode.criteria_set == published)}
+    running = make_round(published, [unit], team=[inspector],
+                         self_deadline=clock.today() - dt.timedelta(days=1))
+    return {"leader": make_user("lanhdao", role="leader"),
+            "draft_set": make_criteria_set(actor=admin, publish=False, name="Bộ dự thảo"),
+            "set": published, "field": nodes["1"], "leaf": nodes["1.1"],
+            "levels": nodes["1.2.1"], "prepared_round": make_round(
+                published, [unit], team=[inspector], opened=False, name="Đợt chuẩn bị"),
+            "round": running, "sheet": running.sheets.get()}
 
 
 def fresh_targets(w):
@@ -140,7 +160,50 @@ def forms(w):
                       "legal_basis": TEXT, "valid_from": DATE, "valid_to": DATE,
                       "note": TEXT, "sort_order": NUMBER, "active": choice("y", "")}
     case, running = w["case"].id, w["running"].id
+    set_fields = {"name": TEXT, "first_year": NUMBER, "last_year": NUMBER,
+                  "legal_basis": TEXT, "step": choice("0.25", "1"),
+                  "kinds": choice(kind, w["kind"].id)}
+    node_fields = {"code": TEXT, "content": TEXT, "kind": choice("regular", "bonus"),
+                   "max_points": TEXT, "scoring": choice("range", "levels"), "levels": TEXT,
+                   "guidance": TEXT, "evidence": TEXT, "applies_to": choice("xa", "phuong"),
+                   "na_allowed": choice("y", ""), "previous": choice(0)}
+    round_fields = {"name": TEXT, "year": NUMBER, "criteria_set": choice(w["set"].id),
+                    "kinds": choice(kind), "units": choice(unit), "self_deadline": DATE,
+                    "appraisal_from": DATE, "appraisal_to": DATE,
+                    "team": choice(w["inspector"].id, w["admin"].id), "survey_share": TEXT,
+                    "bands": TEXT}
+    draft_set, sheet = w["draft_set"].id, w["sheet"].id
+    leaf, levels = w["leaf"].id, w["levels"].id
+    scores = {f"points-{leaf}": TEXT, f"note-{leaf}": TEXT, f"points-{levels}": TEXT,
+              f"na-{leaf}": choice("y")}
+    field_url = f"/assessments/sheets/{sheet}/fields/{w['field'].id}"
     return {
+        "criteria_set": ("admin", "/criteria/new", set_fields),
+        "criteria_set_edit": ("admin", f"/criteria/{draft_set}/edit", set_fields),
+        "criteria_import": ("admin", "/criteria/import",
+                            {**set_fields, "predecessor": choice(0, w["set"].id),
+                             "file": TEXT}),
+        "criteria_node": ("admin", f"/criteria/{draft_set}/nodes/new", node_fields),
+        "round": ("inspector", "/assessments/new", round_fields),
+        "round_edit": ("inspector", f"/assessments/{w['prepared_round'].id}/edit",
+                       round_fields),
+        "survey": ("inspector", f"/assessments/{w['round'].id}/survey",
+                   {f"survey-{sheet}": TEXT}),
+        "survey_import": ("inspector", f"/assessments/{w['round'].id}/survey/import",
+                          {"file": TEXT}),
+        "round_publish": ("leader", f"/assessments/{w['round'].id}/publish",
+                          {"decision_no": TEXT, "decision_date": DATE}),
+        "self_scores": ("head", field_url, scores),
+        "appraisal_scores": ("inspector", field_url,
+                             {**scores, f"ask-{leaf}": choice("y")}),
+        "evidence": ("head", f"/assessments/sheets/{sheet}/nodes/{leaf}/evidence",
+                     {"file": TEXT, "attachment": choice(0), "document_no": TEXT,
+                      "document_date": DATE, "page": TEXT}),
+        "first_round": ("inspector", f"/assessments/sheets/{sheet}/first-round",
+                        {"explanation_deadline": DATE}),
+        "lost_points": ("inspector", f"/assessments/sheets/{sheet}/findings",
+                        {"nodes": choice(leaf), "category": choice(cat),
+                         "severity": choice("high", "medium"), "inspection": choice(0)}),
         "login": (None, "/login", {"username": TEXT, "password": TEXT, "next": TEXT}),
         "change_password": ("admin", "/account/password",
                             {"current_password": TEXT, "new_password": TEXT,

@@ -1,10 +1,20 @@
 """Pages make the same number of queries whatever the amount of data (see bench/run.py)."""
 import re
+from decimal import Decimal
 
 from playhouse.test_utils import count_queries
 
 from inspect_app.findings import queries as findings_queries
-from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
+from inspect_app.models import CriteriaNode
+from tests.factories import (
+    PASSWORD,
+    make_concluded_inspection,
+    make_criteria_set,
+    make_finding,
+    make_round,
+    make_unit,
+    make_user,
+)
 
 
 def queries_of(client, url):
@@ -42,3 +52,45 @@ def test_inspection_filter_keeps_an_older_inspection_asked_for(client, auth, mon
     assert "OLD-1" in page
     option = re.search(rf'<option[^>]*value="{older.id}"[^>]*>Kiểm tra cũ', page)
     assert option and "selected" in option.group(0)
+
+
+def big_set_rows(fields):
+    """Criteria rows of fields fields, each of 5 criteria of 4 sub-criteria worth 0.5."""
+    rows = []
+    for f in range(1, fields + 1):
+        rows.append({"code": str(f), "content": f"Lĩnh vực {f}", "max_points": "10"})
+        for c in range(1, 6):
+            rows.append({"code": f"{f}.{c}", "content": f"Tiêu chí {f}.{c}",
+                         "max_points": "2"})
+            rows += [{"code": f"{f}.{c}.{s}", "content": f"Tiêu chí con {f}.{c}.{s}",
+                      "max_points": "0,5"} for s in range(1, 5)]
+    return rows
+
+
+def test_a_units_sheet_makes_as_many_queries_whatever_the_number_of_nodes(client):
+    from inspect_app.assessments import services
+    from inspect_app.assessments.queries import get_sheet
+
+    admin, inspector = make_user(role="admin"), make_user(role="inspector")
+    sheets = []
+    for fields in (1, 8):
+        unit = make_unit()
+        head = make_user(role="unit_head", unit=unit)
+        criteria_set = make_criteria_set(big_set_rows(fields), actor=admin,
+                                         name=f"Bộ {fields}")
+        sheet = make_round(criteria_set, [unit], team=[inspector]).sheets.get()
+        nodes = CriteriaNode.select().where(CriteriaNode.criteria_set == criteria_set)
+        services.save_scores(head, get_sheet(sheet.id), {
+            node.id: services.AnswerInput(points=Decimal("0.5"), note="Đủ")
+            for node in nodes if node.code.count(".") == 2})
+        sheets.append(sheet)
+    counts = []
+    client.post("/login", data={"username": inspector.username, "password": PASSWORD})
+    for sheet in sheets:
+        field = CriteriaNode.get(CriteriaNode.criteria_set == sheet.assessment_round
+                                 .criteria_set, CriteriaNode.code == "1")
+        counts.append([queries_of(client, url) for url in (
+            f"/assessments/sheets/{sheet.id}",
+            f"/assessments/sheets/{sheet.id}/fields/{field.id}",
+            f"/assessments/{sheet.assessment_round_id}/ranking")])
+    assert counts[0] == counts[1]

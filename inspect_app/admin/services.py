@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import audit, policy, settings
+from .. import audit, policy, scoring, settings
 from ..db import transaction
 from ..errors import WorkflowError
 from ..mail import outbox
@@ -23,6 +23,8 @@ def _check_value(spec, value):
         raise WorkflowError(_l("Not a valid choice."), field=spec.key)
     if spec.kind == "email_list" and not all("@" in p and " " not in p for p in parts):
         raise WorkflowError(_l("Enter email addresses separated by commas."), field=spec.key)
+    if spec.kind == "bands" and scoring.parse_bands(value) is None:
+        raise WorkflowError(settings.BANDS_MESSAGE, field=spec.key)
 
 
 def save_settings(actor, values):

@@ -1,11 +1,12 @@
 """Reminders and escalation: deadline stages, one digest e-mail per recipient per run.
 
 A tracked deadline (a finding's remediation deadline, a discipline case's processing
-deadline) passes through stages counted in days from the deadline: for reminders 7, 3
-and 1 days before, the day itself, then every 7 days while overdue; for escalation 7
-days overdue, then every 14 days. A run sends an item only at the latest
-stage it has reached, once per deadline (ReminderLog), so a missed run catches up with
-one reminder and an extension, which changes the deadline, starts the stages again.
+deadline, a unit's CCHC index self-assessment or explanation deadline) passes through
+stages counted in days from the deadline: for reminders 7, 3 and 1 days before, the day
+itself, then every 7 days while overdue; for escalation 7 days overdue, then every 14
+days. A run sends an item only at the latest stage it has reached, once per deadline
+(ReminderLog), so a missed run catches up with one reminder and an extension, which
+changes the deadline, starts the stages again.
 
 Nothing is sent on a day off (inspect_app.workdays): a run on a Saturday, a Sunday or a
 holiday sends nothing, and the next working day's run catches up as after any missed run.
@@ -21,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import chunked
 
 from .. import deadlines, settings, workdays
+from ..assessments import queries as assessments
 from ..db import transaction
 from ..discipline.queries import cases_awaiting_decision
 from ..mail.compose import app_link, email_macro, render
@@ -30,6 +32,9 @@ from ..policy import LEADER, UNIT_HEAD
 
 FINDING = "finding"
 DISCIPLINE_CASE = "discipline_case"
+# A unit's CCHC index sheet has two deadlines: its self-assessment, then an explanation.
+SELF_ASSESSMENT = "self_assessment"
+EXPLANATION = "explanation"
 
 
 @dataclass(frozen=True)
@@ -270,12 +275,53 @@ def case_escalation_items(latest_deadline, due_stage):
     return _case_items(due, lambda case: leaders)
 
 
+def _due_sheets(latest_deadline, due_stage):
+    """[(entity, label, [(sheet row, stage)])] of the sheets whose stage today is due: not
+    yet submitted by the round's deadline, or not yet explained by the team's."""
+    return [(SELF_ASSESSMENT, _l("CCHC index self-assessment"),
+             list(_at_stage(SELF_ASSESSMENT,
+                            assessments.sheets_awaiting_self_assessment(latest_deadline),
+                            due_stage))),
+            (EXPLANATION, _l("CCHC index explanation"),
+             list(_at_stage(EXPLANATION,
+                            assessments.sheets_awaiting_explanation(latest_deadline),
+                            due_stage)))]
+
+
+def _sheet_items(entity, label, due, recipients_of):
+    """The digest lines of due (sheet row, stage) pairs: the round, the unit, the sheet."""
+    return [Item(entity, row.id, row.deadline, "", row.round_name, row.unit_name,
+                 app_link("assessments.sheet", assessment_id=row.id), recipients_of(row),
+                 stage, label=label)
+            for row, stage in due]
+
+
+def assessment_reminder_items(latest_deadline, due_stage):
+    """Sheets near or past a deadline of the unit, for the unit's heads."""
+    items = []
+    for entity, label, due in _due_sheets(latest_deadline, due_stage):
+        heads = unit_head_recipients({row.unit_id for row, _ in due})
+        items += _sheet_items(entity, label, due,
+                              lambda row: _present(heads.get(row.unit_id, [])))
+    return items
+
+
+def assessment_escalation_items(latest_deadline, due_stage):
+    """Sheets long past a deadline of the unit, for the leaders and the round's team."""
+    items, leaders = [], leader_recipients()
+    for entity, label, due in _due_sheets(latest_deadline, due_stage):
+        teams = assessments.team_members({row.round_id for row, _ in due})
+        items += _sheet_items(entity, label, due, lambda row: _present(
+            leaders, [user_recipient(user) for user in teams.get(row.round_id, [])]))
+    return items
+
+
 # The kinds of run: their policy, item sources and e-mail template.
 KINDS = {
-    "reminder": (reminder_policy, [finding_reminder_items, case_reminder_items],
-                 "reminder_digest"),
-    "escalation": (escalation_policy, [finding_escalation_items, case_escalation_items],
-                   "escalation_digest"),
+    "reminder": (reminder_policy, [finding_reminder_items, case_reminder_items,
+                                   assessment_reminder_items], "reminder_digest"),
+    "escalation": (escalation_policy, [finding_escalation_items, case_escalation_items,
+                                       assessment_escalation_items], "escalation_digest"),
 }
 
 

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from .. import clock, workdays
+from ..assessments import queries as assessments
 from ..findings import queries as findings
 from ..inspections import queries as inspections
 from ..pdf import charts
@@ -25,7 +26,8 @@ def home():
         return render_template("findings/unit_home.html", unit=unit,
                                groups=findings.unit_home(unit, today),
                                resolved_total=findings.resolved_count(unit),
-                               days_overdue=workdays.overdue_counter(today))
+                               days_overdue=workdays.overdue_counter(today),
+                               sheets=assessments.unit_sheets(unit))
     if can(current_user, "dashboard.view"):
         today = clock.today()
         return render_template("main/dashboard.html", home_units=HOME_UNITS,

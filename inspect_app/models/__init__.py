@@ -1,7 +1,28 @@
 """All models; each area adds its module here and its tables to ALL_MODELS."""
+from .assessments import (
+                         EVIDENCE_STAGES,
+                         MAX_SURVEY_SHARE,
+                         ROUND_STATES,
+                         SCORE_STAGES,
+                         SECOND_ROUND_STATES,
+                         SHEET_STATES,
+                         AssessmentEvidence,
+                         AssessmentRound,
+                         AssessmentRoundMember,
+                         NodeScore,
+                         UnitAssessment,
+)
 from .audit import AuditEvent
 from .base import BaseModel
 from .calendar import CALENDAR_DAY_KINDS, CalendarFeed, WorkCalendarDay
+from .criteria import (
+                         CRITERIA_SET_STATES,
+                         NODE_KINDS,
+                         SCORING_RULES,
+                         CriteriaNode,
+                         CriteriaSet,
+                         CriteriaSetKind,
+)
 from .data_version import TRACKED_TABLES, DataVersion
 from .discipline import (
                          CASE_STATES,
@@ -58,9 +79,15 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               ReminderLog, SchedulerLease, JobRun,
               DisciplineMeasure, DisciplineCase, DisciplineCaseFinding, DataVersion,
               UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral, WorkCalendarDay,
-              CalendarFeed, Reorganisation, UnitSuccession, AuthorityVersion]
+              CalendarFeed, Reorganisation, UnitSuccession, AuthorityVersion, CriteriaSet,
+              CriteriaSetKind, CriteriaNode, AssessmentRound, AssessmentRoundMember,
+              UnitAssessment, NodeScore, AssessmentEvidence]
 
-__all__ = ["ALL_MODELS", "AuthorityVersion", "CALENDAR_DAY_KINDS", "CONCLUSION_SIGNERS",
+__all__ = ["ALL_MODELS", "AssessmentEvidence", "AssessmentRound", "AssessmentRoundMember",
+           "CRITERIA_SET_STATES", "CriteriaNode", "CriteriaSet", "CriteriaSetKind",
+           "EVIDENCE_STAGES", "MAX_SURVEY_SHARE", "NODE_KINDS", "NodeScore", "ROUND_STATES",
+           "SCORE_STAGES", "SCORING_RULES", "SECOND_ROUND_STATES", "SHEET_STATES",
+           "UnitAssessment", "AuthorityVersion", "CALENDAR_DAY_KINDS", "CONCLUSION_SIGNERS",
            "CANCELLABLE_STATES", "CASE_STATES",
            "CalendarFeed", "DEFERRAL_GROUNDS", "DRAFTING_STATES", "DisciplineCase",
            "EXTENDABLE_STATES",

@@ -20,18 +20,17 @@ import re
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table
 
 from .. import authority
 from ..inspections import queries
 from ..text import in_sentence, nfc
-from . import fonts, layout
-from .paragraphs import bold, date, date_line, markup, para
+from . import layout
+from .paragraphs import bold, date, markup, para
 
-LEFT_COLUMN = 58 * mm
+LEFT_COLUMN = layout.OFFICIAL_LEFT
 RIGHT_COLUMN = layout.FRAME_WIDTH - LEFT_COLUMN
 CELL_PADDING = 7
 MAX_CODE_WIDTH = 42 * mm
@@ -39,8 +38,7 @@ MAX_CODE_WIDTH = 42 * mm
 
 def _rule(text_width):
     """The short line under a heading, about as wide as the text above it."""
-    return HRFlowable(width=text_width, thickness=0.6, color=colors.black, spaceBefore=3,
-                      spaceAfter=4, hAlign="CENTER")
+    return layout.official_rule(text_width)
 
 
 def _issuer_lines(version):
@@ -53,25 +51,8 @@ def _issuer_lines(version):
 def _header(inspection, version, styles):
     """The two header columns: authority and number; national name, motto and date."""
     parent, issuer = _issuer_lines(version)
-    motto = _("Independence - Freedom - Happiness")
-    motto_style = styles["center_bold"]
-    header, header_bold = styles["header"], styles["header_bold"]
-    left = [Paragraph(markup(parent), header)] if parent else []
-    left += [Paragraph(bold(issuer), header_bold),
-             _rule(min(stringWidth(issuer, fonts.SERIF_BOLD, header_bold.fontSize) / 2,
-                       LEFT_COLUMN - 10 * mm)),
-             Paragraph(markup(_("No.: %(number)s", number=inspection.conclusion_no)),
-                       styles["center"])]
-    right = [Paragraph(bold(_("SOCIALIST REPUBLIC OF VIETNAM")), header_bold),
-             Paragraph(bold(motto), motto_style),
-             _rule(stringWidth(motto, fonts.SERIF_BOLD, motto_style.fontSize)),
-             Paragraph(markup(date_line(version.place_name, inspection.conclusion_date)),
-                       styles["center_italic"])]
-    table = Table([[left, right]], colWidths=[LEFT_COLUMN, RIGHT_COLUMN])
-    table.setStyle(layout.plain_table_style())
-    # The short rules under the authority and the motto are centred like the text.
-    table.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")])
-    return table
+    return layout.official_header(inspection.conclusion_no, inspection.conclusion_date, styles,
+                                  parent, issuer, version.place_name)
 
 
 def _about(inspection):

@@ -1,9 +1,11 @@
 """The documents the app produces, as bytes, and their e-mail attachment form."""
 import base64
 
+from ..assessments.queries import get_round
 from ..mail import outbox
 from ..models import Inspection, Unit
 from ..text import fold
+from .assessments import ranking_pdf, sheet_pdf
 from .conclusion import conclusion_extract_pdf, conclusion_pdf
 from .monthly import monthly_summary_pdf, summary_pdf
 from .unit_report import report_pdf, unit_report_pdf
@@ -12,8 +14,8 @@ PDF_TYPE = "application/pdf"
 
 __all__ = ["PDF_TYPE", "attachment", "conclusion_extract_pdf", "conclusion_filename",
            "conclusion_pdf", "extract_filename", "monthly_filename", "monthly_summary_pdf",
-           "register_attachments", "report_pdf", "summary_pdf", "unit_filename",
-           "unit_report_pdf"]
+           "ranking_filename", "ranking_pdf", "register_attachments", "report_pdf",
+           "sheet_filename", "sheet_pdf", "summary_pdf", "unit_filename", "unit_report_pdf"]
 
 
 def _slug(text):
@@ -42,6 +44,16 @@ def unit_filename(unit, today):
     return f"bao-cao-khac-phuc-{_slug(unit.code)}-{today.isoformat()}.pdf"
 
 
+def ranking_filename(assessment_round):
+    """The download name of a round's ranking: xep-hang-cchc-12.pdf."""
+    return f"xep-hang-cchc-{assessment_round.id}.pdf"
+
+
+def sheet_filename(sheet):
+    """The download name of a unit's scoring sheet: phieu-cham-diem-12-x-hoaan.pdf."""
+    return f"phieu-cham-diem-{sheet.assessment_round_id}-{_slug(sheet.unit.code)}.pdf"
+
+
 def attachment(filename, data):
     """An outbox attachment of PDF bytes (the format mail delivery reads)."""
     return {"filename": filename, "content_type": PDF_TYPE,
@@ -61,7 +73,14 @@ def _conclusion_extract(inspection_id, unit_id):
             conclusion_extract_pdf(inspection, unit))
 
 
+def _ranking(round_id):
+    """A round's ranking as an e-mail attachment names it."""
+    assessment_round = get_round(round_id)
+    return ranking_filename(assessment_round), PDF_TYPE, ranking_pdf(assessment_round)
+
+
 def register_attachments():
     """Let e-mails name these documents by reference (mail.outbox.document_attachment)."""
     outbox.register_document("conclusion", _conclusion)
     outbox.register_document("conclusion_extract", _conclusion_extract)
+    outbox.register_document("cchc_ranking", _ranking)

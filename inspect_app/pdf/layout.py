@@ -9,11 +9,12 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import fonts
-from .paragraphs import bold, markup
+from .paragraphs import bold, date_line, markup
 
 # Decree 30/2020/NĐ-CP margins: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
 MARGINS = {"topMargin": 20 * mm, "bottomMargin": 20 * mm, "leftMargin": 30 * mm,
@@ -28,6 +29,8 @@ TABLE_ROOM = 40 * mm
 # An official document's page number: size 13 to 14, in the top margin (Decree 30/2020).
 PAGE_NUMBER_SIZE = 13
 PAGE_NUMBER_FROM_TOP = 13 * mm
+# The left column of an official document's header: the authority and the number.
+OFFICIAL_LEFT = 58 * mm
 
 
 class NumberedCanvas(Canvas):
@@ -230,4 +233,33 @@ def data_table(header, rows, widths, styles, numeric_from=None):
     table = Table([[heading(i, label) for i, label in enumerate(header)]]
                   + [cells(row) for row in rows], colWidths=widths, repeatRows=1)
     table.setStyle(grid_table_style(numeric_from, font=styles["cell"]))
+    return table
+
+
+def official_rule(text_width):
+    """The short line under an official heading, about as wide as the text above it."""
+    return HRFlowable(width=text_width, thickness=0.6, color=colors.black, spaceBefore=3,
+                      spaceAfter=4, hAlign="CENTER")
+
+
+def official_header(number, day, styles, parent, issuer, place_name):
+    """The two header columns of an official document (Decree 30/2020/NĐ-CP): the body
+    above, the issuing body and the number; the national name, the motto and the place and
+    date line. parent and issuer are printed as given; styles are the serif ones."""
+    motto = _("Independence - Freedom - Happiness")
+    motto_style = styles["center_bold"]
+    header, header_bold = styles["header"], styles["header_bold"]
+    left = [Paragraph(markup(parent), header)] if parent else []
+    left += [Paragraph(bold(issuer), header_bold),
+             official_rule(min(stringWidth(issuer, fonts.SERIF_BOLD,
+                                           header_bold.fontSize) / 2, OFFICIAL_LEFT - 10 * mm)),
+             Paragraph(markup(_("No.: %(number)s", number=number)), styles["center"])]
+    right = [Paragraph(bold(_("SOCIALIST REPUBLIC OF VIETNAM")), header_bold),
+             Paragraph(bold(motto), motto_style),
+             official_rule(stringWidth(motto, fonts.SERIF_BOLD, motto_style.fontSize)),
+             Paragraph(markup(date_line(place_name, day)), styles["center_italic"])]
+    table = Table([[left, right]], colWidths=[OFFICIAL_LEFT, FRAME_WIDTH - OFFICIAL_LEFT])
+    table.setStyle(plain_table_style())
+    # The short rules under the authority and the motto are centred like the text.
+    table.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")])
     return table

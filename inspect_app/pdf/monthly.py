@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Spacer, Table
 
 from .. import authority
 from ..cache import cached
+from ..formatting import format_score
 from ..labels import REORGANISATION_KIND
 from ..reports.monthly import cached_summary, chart_rows, monthly_summary
 from ..text import nfc
@@ -170,12 +171,35 @@ def _reorganisations(section, summary, styles):
     widths = [20 * mm, 26 * mm, None, 45 * mm]
     widths[2] = layout.FRAME_WIDTH - sum(w for w in widths if w)
     return [*_heading(section, styles), layout.data_table(header, rows, widths, styles)]
+def _assessments(section, summary, styles):
+    """The CCHC index: each round's progress, and the top of each ranking published."""
+    d = section.data
+    parts = [*_heading(section, styles)]
+    if d.under_way:
+        rows = [(row["round"].name, number(row["covered"]), number(row["submitted"]),
+                 number(row["appraised"]), number(row["final"])) for row in d.under_way]
+        widths = [layout.FRAME_WIDTH - 4 * 20 * mm] + [20 * mm] * 4
+        parts += [para(_("Rounds under way at the end of the month"), styles["left"]),
+                  layout.data_table([_("Round"), _("Units"), _("Submitted"), _("Appraised"),
+                                     _("Final")], rows, widths, styles, numeric_from=1)]
+    for item in d.published:
+        rows = [(str(row["rank"]), row["unit_name"], row["band"], format_score(row["index"]))
+                for row in item["top"]]
+        bands = "; ".join(f"{label}: {number(count)}" for label, count in item["bands"])
+        parts += [Spacer(1, 3 * mm),
+                  para(_("Results published: %(round)s", round=item["round"].name),
+                       styles["left"]),
+                  layout.data_table([_("Rank"), _("Unit"), _("Band"), _("Index")], rows,
+                                    [15 * mm, layout.FRAME_WIDTH - 65 * mm, 30 * mm, 20 * mm],
+                                    styles, numeric_from=3),
+                  para(_("Units by band: %(bands)s.", bands=bands), styles["note"])]
+    return parts
 
 
 # How each section key is drawn; a new section registers its renderer here.
 RENDERERS = {"totals": _totals, "units": _units, "chart": _chart, "overdue": _overdue,
              "inspections": _inspections, "discipline": _discipline,
-             "reorganisations": _reorganisations}
+             "reorganisations": _reorganisations, "assessments": _assessments}
 
 
 def as_at_line(period):

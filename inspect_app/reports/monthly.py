@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
+from ..assessments.queries import month_summary as assessments_month_summary
 from ..cache import cached
 from ..discipline.queries import month_summary as discipline_month_summary
 from ..units.queries import reorganisations_between
@@ -328,9 +329,16 @@ def _reorganisations_section(period, figures):
         if changes else None
 
 
+def _assessments_section(period, figures):
+    """The CCHC index rounds under way and the results published in the month, if any."""
+    data = assessments_month_summary(period.first, period.as_at)
+    return Section("assessments", _l("CCHC index"), data) if data else None
+
+
 # The sections in the order they are shown; each takes (period, figures).
 SECTION_BUILDERS = [_totals_section, _reorganisations_section, _units_section, _chart_section,
-                    _overdue_section, _inspections_section, _discipline_section]
+                    _overdue_section, _inspections_section, _discipline_section,
+                    _assessments_section]
 
 
 def monthly_summary(year, month, today=None):

@@ -5,6 +5,7 @@ import datetime as dt
 from peewee import JOIN, Case, fn
 
 from .. import clock, deadlines, lineage, workdays
+from ..assessments.queries import staff_home as assessments_staff_home
 from ..cache import cached
 from ..discipline.queries import staff_counts as discipline_staff_counts
 from ..findings.queries import overdue_condition
@@ -170,7 +171,8 @@ def cached_staff_home(today):
     """The staff home page's figures of today, kept until the data changes."""
     def compute():
         return {**staff_dashboard(today), "discipline": discipline_staff_counts(today),
-                "chart_rows": open_by_unit(today, HOME_CHART_UNITS)}
+                "chart_rows": open_by_unit(today, HOME_CHART_UNITS),
+                "assessments": assessments_staff_home()}
     return cached(("staff home", today), compute)
 
 

@@ -1,0 +1,1 @@
+"""CCHC index rounds: self-assessment, two-round appraisal, scores, ranking and results."""
