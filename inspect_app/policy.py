@@ -149,18 +149,20 @@ def _leader(user, obj):
 
 
 def _view_sheet(user, sheet):
-    """Staff see every sheet; a unit head their own unit's once its round is open."""
+    """Staff see every sheet; a unit head their unit's (and its predecessors') once its
+    round is open."""
     if user.role in STAFF_ROLES:
         return True
-    return (sheet is not None and _own_unit(user, sheet.unit_id)
+    return (sheet is not None and _own_unit_history(user, sheet.unit_id)
             and sheet.assessment_round.status != "draft")
 
 
 def _self_assess(user, sheet):
-    """A unit head scores their own unit's sheets (the list: any unit head)."""
+    """A unit head scores their own unit's sheets, never a predecessor's (the list: any
+    unit head)."""
     if user.role != UNIT_HEAD or user.unit_id is None:
         return False
-    return sheet is None or _view_sheet(user, sheet)
+    return sheet is None or (_own_unit(user, sheet.unit_id) and _view_sheet(user, sheet))
 
 
 def _appraise(user, sheet):

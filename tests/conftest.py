@@ -376,7 +376,7 @@ def access_world(app):
      .where(Inspection.id == world["A"]["inspection_id"])
      .execute())
     criteria_set = make_criteria_set(actor=User.get(User.username == "admin"))
-    for unit, team in (("A", inspector), ("B", other_inspector)):
+    for unit, team in (("A", inspector), ("B", other_inspector), ("P", other_inspector)):
         world[unit].update(_assessment_objects(criteria_set, world[unit], team))
     merged = Reorganisation.create(kind="merge", on_date=clock.today())
     UnitSuccession.create(reorganisation=merged, predecessor=unit_p, successor=unit_a)

@@ -122,10 +122,10 @@ def appraisal_team(role, unit):
 
 
 def own_unit_or_team(role, unit):
-    """A unit head their own unit's sheet (another unit's: 404), or the appraisal team;
-    other staff may read the sheet but not score it."""
+    """A unit head their own unit's sheet (one their unit replaced: 403, another unit's:
+    404), or the appraisal team; other staff may read the sheet but not score it."""
     if role.startswith("head_"):
-        return OK if own(role, unit) else NOT_FOUND
+        return OK if own(role, unit) else FORBIDDEN if sees(role, unit) else NOT_FOUND
     return appraisal_team(role, unit)
 
 

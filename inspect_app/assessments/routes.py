@@ -54,6 +54,12 @@ def _require_team(sheet):
         abort(403)
 
 
+def _require_unit(sheet):
+    """403 unless the user answers for the sheet's unit (not for a unit it replaced)."""
+    if not can(current_user, "sheets.self_assess", sheet):
+        abort(403)
+
+
 def _round_url(assessment_round):
     """A round's page."""
     return url_for("assessments.show", assessment_round_id=assessment_round.id)
@@ -411,6 +417,7 @@ def _evidence_node_or_404(sheet, criteria_node_id):
 def evidence(assessment_id, criteria_node_id):
     """A node's evidence: add a file, cite one the unit sent, or name a document."""
     sheet = get_sheet_or_404(assessment_id)
+    _require_unit(sheet)
     node = _evidence_node_or_404(sheet, criteria_node_id)
     form = EvidenceForm()
     form.fill_choices(queries.unit_attachments(sheet.unit))
@@ -436,6 +443,7 @@ def evidence(assessment_id, criteria_node_id):
 def remove_evidence(assessment_id, assessment_evidence_id):
     """Remove a piece of evidence added at the sheet's current stage."""
     sheet = get_sheet_or_404(assessment_id)
+    _require_unit(sheet)
     piece = next((e for e in queries.sheet_evidence(sheet) if e.id == assessment_evidence_id),
                  None)
     if piece is None:
@@ -451,6 +459,7 @@ def remove_evidence(assessment_id, assessment_evidence_id):
 def submit(assessment_id):
     """Send the unit's self-assessment to the appraisal team."""
     sheet = get_sheet_or_404(assessment_id)
+    _require_unit(sheet)
     return run_step(None, lambda: services.submit_self_assessment(current_actor(), sheet),
                     _("The self-assessment has been sent to the appraisal team."),
                     _sheet_url(sheet))
@@ -473,6 +482,7 @@ def finish_first_round(assessment_id):
 def explain(assessment_id):
     """Send the unit's explanation to the team."""
     sheet = get_sheet_or_404(assessment_id)
+    _require_unit(sheet)
     return run_step(None, lambda: services.submit_explanation(current_actor(), sheet),
                     _("The explanation has been sent to the appraisal team."),
                     _sheet_url(sheet))
