@@ -101,8 +101,7 @@ def _index_world(admin, inspector, unit):
         CriteriaNode.criteria_set == published)}
     running = make_round(published, [unit], team=[inspector],
                          self_deadline=clock.today() - dt.timedelta(days=1))
-    return {"leader": make_user("lanhdao", role="leader"),
-            "draft_set": make_criteria_set(actor=admin, publish=False, name="Bộ dự thảo"),
+    return {"draft_set": make_criteria_set(actor=admin, publish=False, name="Bộ dự thảo"),
             "set": published, "field": nodes["1"], "leaf": nodes["1.1"],
             "levels": nodes["1.2.1"], "prepared_round": make_round(
                 published, [unit], team=[inspector], opened=False, name="Đợt chuẩn bị"),
