@@ -101,6 +101,11 @@ def field_url(world, sheet, code):
     return (f"/assessments/sheets/{sheet.id}/fields/{world['nodes'][code].id}")
 
 
+def scores_url(world, sheet, code):
+    """Where a field's scores are posted."""
+    return field_url(world, sheet, code) + "/scores"
+
+
 def inputs(world, points, notes=None, asks=(), explanations=None):
     """A scoring page's post: points-<id>, na-<id>, note-<id>, ask-<id>, explanation-<id>."""
     data = {}
@@ -128,10 +133,10 @@ def test_the_whole_round_through_the_pages(app, client, world):
     a, nodes = world["a"], world["nodes"]
     # The unit head scores both fields on their phone, with a file for 1.1.
     sign_in(client, world["head_a"])
-    client.post(field_url(world, a, "1"), data=inputs(
+    client.post(scores_url(world, a, "1"), data=inputs(
         world, {"1.1": "4", "1.2.1": "3", "1.2.2": "3"},
         notes={"1.2.1": "Báo cáo đủ 4 quý", "1.2.2": "Có báo cáo chuyên đề"}))
-    client.post(field_url(world, a, "2"), data=inputs(world, {"2.1": "5"},
+    client.post(scores_url(world, a, "2"), data=inputs(world, {"2.1": "5"},
                                                       notes={"2.1": "Công khai đủ"}))
     response = client.post(f"/assessments/sheets/{a.id}/nodes/{nodes['1.1'].id}/evidence",
                            data={"file": (io.BytesIO(PDF_BYTES), "ke-hoach-cchc.pdf"),
@@ -152,11 +157,11 @@ def test_the_whole_round_through_the_pages(app, client, world):
 
     # Appraisal round 1: 1.1 down to 3 with an explanation asked, 1.2.1 down to 1,5.
     sign_in(client, world["inspector"])
-    client.post(field_url(world, a, "1"), data=inputs(
+    client.post(scores_url(world, a, "1"), data=inputs(
         world, {"1.1": "3", "1.2.1": "1,5", "1.2.2": "3"},
         notes={"1.1": "Kế hoạch ban hành muộn", "1.2.1": "Báo cáo quý 3 chậm"},
         asks=["1.1"]))
-    client.post(field_url(world, a, "2"), data=inputs(world, {"2.1": "5"}))
+    client.post(scores_url(world, a, "2"), data=inputs(world, {"2.1": "5"}))
     client.post(f"/assessments/sheets/{a.id}/first-round",
                 data={"explanation_deadline": "2026-12-08"})
     assert sheet_of(a).status == "explaining"
@@ -166,13 +171,13 @@ def test_the_whole_round_through_the_pages(app, client, world):
     sign_in(client, world["head_a"])
     page = text(client.get(f"/assessments/sheets/{a.id}"))
     assert "Kế hoạch ban hành muộn" in page  # round 1 shows once the team has finished it
-    client.post(field_url(world, a, "1"), data=inputs(
+    client.post(scores_url(world, a, "1"), data=inputs(
         world, {}, explanations={"1.1": "Kế hoạch ban hành ngày 15/01, kèm văn bản"}))
     client.post(f"/assessments/sheets/{a.id}/explain")
     assert sheet_of(a).status == "explained"
     assert NodeScore.get(NodeScore.node == nodes["1.1"]).explanation.startswith("Kế hoạch")
     sign_in(client, world["inspector"])
-    client.post(field_url(world, a, "1"), data=inputs(
+    client.post(scores_url(world, a, "1"), data=inputs(
         world, {"1.1": "3,5", "1.2.1": "1,5", "1.2.2": "3"},
         notes={"1.1": "Đã giải trình một phần", "1.2.1": "Báo cáo quý 3 chậm"}))
     client.post(f"/assessments/sheets/{a.id}/second-round")

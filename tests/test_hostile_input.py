@@ -175,7 +175,7 @@ def forms(w):
     leaf, levels = w["leaf"].id, w["levels"].id
     scores = {f"points-{leaf}": TEXT, f"note-{leaf}": TEXT, f"points-{levels}": TEXT,
               f"na-{leaf}": choice("y")}
-    field_url = f"/assessments/sheets/{sheet}/fields/{w['field'].id}"
+    field_url = f"/assessments/sheets/{sheet}/fields/{w['field'].id}/scores"
     return {
         "criteria_set": ("admin", "/criteria/new", set_fields),
         "criteria_set_edit": ("admin", f"/criteria/{draft_set}/edit", set_fields),

@@ -373,7 +373,7 @@ def field(assessment_id, criteria_node_id):
     return _field_page(sheet, _field_or_404(sheet, criteria_node_id))
 
 
-@bp.route("/assessments/sheets/<int:assessment_id>/fields/<int:criteria_node_id>",
+@bp.route("/assessments/sheets/<int:assessment_id>/fields/<int:criteria_node_id>/scores",
           methods=["POST"])
 @requires("assessments.list")
 def save_field(assessment_id, criteria_node_id):
