@@ -20,7 +20,6 @@ from ..models import (
     NodeScore,
     UnitAssessment,
     UnitKind,
-    User,
 )
 from . import queries, services
 
@@ -235,7 +234,7 @@ UNDER_WAY = ("submitted", "explaining", "explained", "appraised", "final", "draf
              "submitted", "final")
 
 
-def _load_rounds(inspector, leader, older, newer, departments):
+def _load_rounds(inspector, leader, by_hand, older, newer, departments):
     """A published 2025 round, and the 2026 rounds under way with a sheet in every state."""
     last_year = _round(inspector, older, COMMUNE_KINDS,
                        "Đánh giá Chỉ số CCHC cấp xã năm 2025", clock.today())
@@ -252,18 +251,18 @@ def _load_rounds(inspector, leader, older, newer, departments):
     this_year = _round(inspector, newer, COMMUNE_KINDS,
                        "Đánh giá Chỉ số CCHC cấp xã năm 2026",
                        clock.today() + dt.timedelta(days=10))
-    _spread(this_year, criteria.nodes(newer))
+    _spread(this_year, criteria.nodes(newer), by_hand)
     departments_round = _round(inspector, departments, DEPARTMENT_KINDS,
                                "Đánh giá Chỉ số CCHC các cơ quan chuyên môn năm 2026",
                                clock.today() + dt.timedelta(days=14))
-    _spread(departments_round, criteria.nodes(departments))
+    _spread(departments_round, criteria.nodes(departments), by_hand)
 
 
-def _spread(assessment_round, tree):
-    """Bring the round's sheets to the states of UNDER_WAY in turn; units whose head has a
-    demo account stay in self-assessment, for the demo to go through by hand."""
-    heads = {user.unit_id for user in User.select().where(User.role == "unit_head")}
-    others = [s for s in queries.round_sheets(assessment_round) if s.unit_id not in heads]
+def _spread(assessment_round, tree, by_hand):
+    """Bring the round's sheets to the states of UNDER_WAY in turn; the units in by_hand
+    (those of the demo's named unit heads) stay in self-assessment, for the demo to go
+    through by hand."""
+    others = [s for s in queries.round_sheets(assessment_round) if s.unit_id not in by_hand]
     for seed, sheet in enumerate(others):
         state = UNDER_WAY[seed % len(UNDER_WAY)]
         _bring_to(sheet, tree, state, seed, survey=Decimal(20 + seed % 9)
@@ -275,4 +274,5 @@ def load(people):
     if CriteriaSet.select().exists():
         return
     sets = _load_sets(people["admin"])
-    _load_rounds(people["thanhtra"], people["lanhdao"], *sets)
+    by_hand = {user.unit_id for user in people.values() if user.role == "unit_head"}
+    _load_rounds(people["thanhtra"], people["lanhdao"], by_hand, *sets)
