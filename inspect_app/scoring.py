@@ -20,6 +20,8 @@ Nothing here reads the database or the clock.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .text import sort_key
+
 REGULAR, BONUS, PENALTY = "regular", "bonus", "penalty"
 RANGE, LEVELS = "range", "levels"
 ZERO = Decimal(0)
@@ -182,9 +184,9 @@ def rank(rows):
 
     The tie rule: a higher index first; on an equal index, the higher appraised score (the
     points the team checked, before the survey); units equal on both share a rank
-    (1, 2, 2, 4) and are listed by name.
+    (1, 2, 2, 4) and are listed by name in Vietnamese order.
     """
-    rows = sorted(rows, key=lambda row: (-row["index"], -row["appraised"], row["name"]))
+    rows = sorted(rows, key=lambda row: (-row["index"], -row["appraised"], sort_key(row["name"])))
     previous, place = None, 0
     for position, row in enumerate(rows, start=1):
         key = (row["index"], row["appraised"])

@@ -154,7 +154,7 @@ def _unit_head_as_of_0007(unit):
                    f"VALUES ('truongdonvi', 'Trưởng Đơn Vị', '', 'x', 'unit_head', {p}, {p}, "
                    f"'vi', 0, 1, {p}, {p})",
                    (unit.id, True, False, dt.datetime(2026, 1, 1)))
-    return User.get(User.username == "truongdonvi")
+    return User.select(User.id).where(User.username == "truongdonvi").get()
 
 
 # The columns migration 0011 added, by table: rows written before it cannot have them.
@@ -184,7 +184,7 @@ def _unit_before_0014():
     """A commune written as the unit table stood before 0014 (no validity dates)."""
     return _insert_without(Unit(code=f"XA-{Unit.select().count() + 1}", name="Xã Trước 0014",
                                 kind=UnitKind.get(UnitKind.code == "xa")),
-                           {"valid_from", "valid_to"})
+                           {"valid_from", "valid_to", "sort_name"})
 
 
 # The inspection's columns that migration 0019 added.
@@ -205,7 +205,8 @@ def _finding_before_0011(unit, status="open", deadline=None, deadline_days=None)
     inspection = _inspection_before_0019(unit, "in_progress" if status == "draft"
                                          else "concluded")
     finding = Finding(inspection=inspection, responsible_unit=unit, title="Tồn tại cũ",
-                      category=Category.get(Category.code == "TTHC-TREHAN"), status=status,
+                      category=Category.select(Category.id)
+                      .where(Category.code == "TTHC-TREHAN").get(), status=status,
                       deadline=deadline, original_deadline=deadline, deadline_days=deadline_days)
     return _insert_before_0011(finding)
 

@@ -64,7 +64,7 @@ def team(assessment_round):
                 .select()
                 .join(AssessmentRoundMember)
                 .where(AssessmentRoundMember.assessment_round == assessment_round)
-                .order_by(User.full_name))
+                .order_by(User.sort_name))
 
 
 def rounds_for(user):
@@ -107,7 +107,7 @@ def round_sheets(assessment_round):
                 .join(Unit)
                 .join(UnitKind)
                 .where(UnitAssessment.assessment_round == assessment_round)
-                .order_by(Unit.name))
+                .order_by(Unit.sort_name))
 
 
 # --- one sheet -------------------------------------------------------------------------

@@ -87,9 +87,9 @@ def _round_form_choices(form):
     """Give a round form its choices."""
     form.fill_choices(criteria.published_sets(),
                       UnitKind.select().where(UnitKind.active).order_by(UnitKind.label),
-                      Unit.select().where(Unit.active).order_by(Unit.name),
+                      Unit.select().where(Unit.active).order_by(Unit.sort_name),
                       User.select().where(User.role == INSPECTOR, User.active)
-                      .order_by(User.full_name))
+                      .order_by(User.sort_name))
 
 
 def _selected(model, ids):

@@ -43,7 +43,7 @@ from ..models import (
     User,
 )
 from ..policy import INSPECTOR, LEADER, can
-from ..text import nfc
+from ..text import nfc, sort_key
 from ..transitions import claim
 from . import queries
 
@@ -138,7 +138,8 @@ def _coverage(criteria_set, kinds, units):
     if not covered:
         raise WorkflowError(_l("Choose the units the round covers, by kind or by name."),
                             field="units")
-    foreign = sorted(unit.name for unit in covered.values() if unit.kind_id not in allowed)
+    foreign = sorted((unit.name for unit in covered.values() if unit.kind_id not in allowed),
+                     key=sort_key)
     if foreign:
         raise WorkflowError(_l("The criteria set does not apply to the kind of: %(units)s.",
                                units=", ".join(foreign[:10])), field="units")

@@ -236,7 +236,7 @@ def open_cases_by_unit(today):
                 .join(DisciplineCase, on=(DisciplineCase.unit == Unit.id))
                 .where(DisciplineCase.status.in_(("open", "deferred")))
                 .group_by(Unit.id, Unit.name)
-                .order_by(open_count.desc(), Unit.name)
+                .order_by(open_count.desc(), Unit.sort_name)
                 .dicts())
 
 
@@ -313,7 +313,7 @@ def _unit_figures(first_day, last_day):
                 .join(case, on=(case.unit == Unit.id))
                 .where(case.opened_on <= last_day)
                 .group_by(Unit.id, Unit.name)
-                .order_by(Unit.name)
+                .order_by(Unit.sort_name)
                 .dicts())
 
 

@@ -56,7 +56,7 @@ def get_case_or_404(case_id):
 def _filter_form():
     """The filter form read from the query string, its choices within the user's scope."""
     form = CaseFilterForm(request.args)
-    units = [(u.id, u.name) for u in Unit.select(Unit.id, Unit.name).order_by(Unit.name)]
+    units = [(u.id, u.name) for u in Unit.select(Unit.id, Unit.name).order_by(Unit.sort_name)]
     years = range(clock.today().year, queries.first_year() - 1, -1)
     form.fill_choices(units, queries.measure_choices(), years,
                       unit_head=current_user.role == UNIT_HEAD)
@@ -154,7 +154,7 @@ def edit(case_id):
         return redirect(url_for("discipline.show", case_id=case.id))
     form = CaseForm(obj=case)
     form.fill_choices(Unit.select().where(Unit.active | (Unit.id == case.unit_id))
-                      .order_by(Unit.name))
+                      .order_by(Unit.sort_name))
     if request.method == "GET":
         form.unit.data = case.unit_id
         linked = queries.findings_of_case(case, current_user)

@@ -143,8 +143,8 @@ def _inspections(user, selected=None):
 
 def filter_choices(user, selected_inspection=None):
     """{"units", "categories", "inspections"}: [(id, label)] for the filter form."""
-    units = Unit.select(Unit.id, Unit.name).order_by(Unit.name)
-    categories = Category.select(Category.id, Category.name).order_by(Category.name)
+    units = Unit.select(Unit.id, Unit.name).order_by(Unit.sort_name)
+    categories = Category.select(Category.id, Category.name).order_by(Category.sort_name)
     return {
         "units": [(u.id, u.name) for u in units],
         "categories": [(c.id, c.name) for c in categories],

@@ -117,7 +117,7 @@ def _choices(form, current_category=None):
     """Offer active categories (and the current one) and active units."""
     categories = Category.select().order_by(Category.area, Category.code)
     categories = categories.where(Category.active | (Category.id == current_category))
-    units = Unit.select().where(Unit.active).order_by(Unit.name)
+    units = Unit.select().where(Unit.active).order_by(Unit.sort_name)
     form.fill_choices(categories, units)
 
 

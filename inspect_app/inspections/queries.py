@@ -104,7 +104,7 @@ def team(inspection):
                 .select()
                 .join(InspectionMember)
                 .where(InspectionMember.inspection == inspection)
-                .order_by(User.full_name))
+                .order_by(User.sort_name))
 
 
 def active_inspectors():
@@ -112,7 +112,7 @@ def active_inspectors():
     return (User
             .select()
             .where(User.role == INSPECTOR, User.active)
-            .order_by(User.full_name))
+            .order_by(User.sort_name))
 
 
 def conclusion_team(inspection):
@@ -121,7 +121,7 @@ def conclusion_team(inspection):
                 .select()
                 .join(InspectionMember)
                 .where(InspectionMember.inspection == inspection)
-                .order_by(User.full_name))
+                .order_by(User.sort_name))
 
 
 def conclusion_findings(inspection, unit=None):
@@ -151,7 +151,7 @@ def appraiser_candidates(inspection):
     return (User
             .select()
             .where(User.active, (User.role == LEADER) | outside_team)
-            .order_by(User.role, User.full_name, User.id))
+            .order_by(User.role, User.sort_name, User.id))
 
 
 def awaiting_appraisal(user):

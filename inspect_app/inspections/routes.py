@@ -106,7 +106,7 @@ def _fill_form(form, inspection):
                .select(Inspection, Unit)
                .join(Unit)
                .where(Inspection.status != "cancelled", Inspection.id != (inspection.id or 0))
-               .order_by(Unit.name, Inspection.start_date.desc()))
+               .order_by(Unit.sort_name, Inspection.start_date.desc()))
     form.fill_choices(Plan.select().order_by(Plan.year.desc(), Plan.title), units,
                       queries.active_inspectors(), earlier)
     if request.method == "GET" and inspection.id:

@@ -13,7 +13,7 @@ from peewee import (
 
 from .. import clock
 from ..deadlines import Basis
-from .base import BaseModel
+from .base import BaseModel, ListedByName
 from .org import Unit, User
 
 PLAN_STATES = ("draft", "approved")
@@ -87,11 +87,12 @@ class InspectionMember(BaseModel):
         indexes = ((("inspection", "user"), True),)
 
 
-class Category(BaseModel):
+class Category(ListedByName, BaseModel):
     """A finding category (seeded from DOMAIN.md, edited by the admin)."""
 
     code = CharField(max_length=32, unique=True)
     name = CharField(max_length=200)
+    sort_name = TextField(default="")
     area = CharField(max_length=64)
     default_severity = CharField(max_length=8, default="medium")
     active = BooleanField(default=True)

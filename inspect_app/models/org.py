@@ -4,7 +4,7 @@ from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKey
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
-from .base import BaseModel
+from .base import BaseModel, ListedByName
 
 ROLES = ("admin", "inspector", "leader", "unit_head")
 LOCALES = ("vi", "en")
@@ -53,11 +53,12 @@ class UnitKind(BaseModel):
         return self.label
 
 
-class Unit(BaseModel):
+class Unit(ListedByName, BaseModel):
     """An inspected unit: a commune, a ward or an office."""
 
     code = CharField(max_length=32, unique=True)
     name = CharField(max_length=200)
+    sort_name = TextField(default="")
     kind = ForeignKeyField(UnitKind, backref="units")
     parent = ForeignKeyField("self", null=True, backref="children")
     email = CharField(max_length=254, default="")
@@ -70,11 +71,14 @@ class Unit(BaseModel):
         return self.name
 
 
-class User(UserMixin, BaseModel):
+class User(ListedByName, UserMixin, BaseModel):
     """A person who signs in; a unit head belongs to one unit."""
+
+    name_field = "full_name"
 
     username = CharField(max_length=64, unique=True)
     full_name = CharField(max_length=200)
+    sort_name = TextField(default="")
     email = CharField(max_length=254, default="")
     password_hash = CharField(max_length=255)
     role = CharField(max_length=16, index=True)

@@ -34,6 +34,7 @@ from .. import clock
 from ..assessments.queries import month_summary as assessments_month_summary
 from ..cache import cached
 from ..discipline.queries import month_summary as discipline_month_summary
+from ..text import sort_key
 from ..units.queries import reorganisations_between
 from . import queries
 
@@ -235,7 +236,7 @@ def _rank_key(row):
 
 def rank_units(rows):
     """rows sorted by _rank_key (then fewest open, then name), each with its shared rank."""
-    rows.sort(key=lambda row: (_rank_key(row), row["open"], row["unit_name"]))
+    rows.sort(key=lambda row: (_rank_key(row), row["open"], sort_key(row["unit_name"])))
     previous, rank = None, 0
     for position, row in enumerate(rows, start=1):
         if _rank_key(row) != previous:
@@ -286,7 +287,8 @@ def figures(period):
 def chart_rows(units, limit=CHART_UNITS):
     """The units the chart shows: most open findings first, then most overdue."""
     busy = [row for row in units if row["open"] or row["resolved"]]
-    return sorted(busy, key=lambda r: (-r["open"], -r["overdue"], r["unit_name"]))[:limit]
+    busy = sorted(busy, key=lambda r: (-r["open"], -r["overdue"], sort_key(r["unit_name"])))
+    return busy[:limit]
 
 
 def _totals_section(period, figures):

@@ -50,7 +50,7 @@ def overdue_by_unit(today):
                 .join(Finding, on=(Finding.responsible_unit == Unit.id))
                 .where(overdue_condition(today))
                 .group_by(Unit.id, Unit.name)
-                .order_by(count.desc(), Unit.name)
+                .order_by(count.desc(), Unit.sort_name)
                 .dicts())
 
 
@@ -90,7 +90,7 @@ def remediation_rate_by_unit(date_from=None, date_to=None, unit_id=None):
                     & Finding.resolved_on_time.is_null(False)
                     & _resolved_between(date_from, date_to))
              .group_by(Unit.id, Unit.name)
-             .order_by((on_time * 1.0 / total).desc(), total.desc(), Unit.name))
+             .order_by((on_time * 1.0 / total).desc(), total.desc(), Unit.sort_name))
     if unit_id is not None:
         query = query.where(lineage.of_unit(Unit.id, unit_id))
     rows = list(query.dicts())
@@ -108,7 +108,7 @@ def upcoming_deadlines(today, days=14, limit=None):
              .join(Unit, on=(Finding.responsible_unit == Unit.id))
              .where(Finding.status.in_(RUNNING_STATES),
                     Finding.deadline.between(today, today + dt.timedelta(days)))
-             .order_by(Finding.deadline, Unit.name, Finding.id)
+             .order_by(Finding.deadline, Unit.sort_name, Finding.id)
              .limit(limit)
              .dicts())
     return list(query)
@@ -126,7 +126,7 @@ def inspections_in_month(year, month):
                 .where(Inspection.start_date <= last,
                        Inspection.end_date >= first,
                        Inspection.status != "cancelled")
-                .order_by(Inspection.start_date, Unit.name)
+                .order_by(Inspection.start_date, Unit.sort_name)
                 .dicts())
 
 
@@ -295,7 +295,7 @@ def unit_status_at(cutoff):
                         fn.SUM(standing.c.overdue).alias("overdue"))
                 .join(standing, on=(standing.c.unit_id == Unit.id))
                 .group_by(Unit.id, Unit.code, Unit.name)
-                .order_by(Unit.name)
+                .order_by(Unit.sort_name)
                 .with_cte(standing)
                 .dicts())
 
@@ -315,7 +315,7 @@ def overdue_at(cutoff, limit=None):
                 .join(standing, on=(standing.c.id == Finding.id))
                 .join_from(Finding, Unit, on=(Finding.responsible_unit == Unit.id))
                 .where(standing.c.overdue == 1)
-                .order_by(standing.c.deadline, Unit.name, Finding.code, Finding.id)
+                .order_by(standing.c.deadline, Unit.sort_name, Finding.code, Finding.id)
                 .limit(limit)
                 .with_cte(standing)
                 .dicts())
@@ -344,9 +344,9 @@ def inspections_concluded_between(date_from, date_to):
                           & (Finding.status != "draft")))
                 .where(Inspection.status.in_(("concluded", "closed")),
                        Inspection.conclusion_date.between(date_from, date_to))
-                .group_by(Inspection.id, Inspection.title, Unit.name,
+                .group_by(Inspection.id, Inspection.title, Unit.name, Unit.sort_name,
                           Inspection.conclusion_no, Inspection.conclusion_date)
-                .order_by(Inspection.conclusion_date, Unit.name, Inspection.id)
+                .order_by(Inspection.conclusion_date, Unit.sort_name, Inspection.id)
                 .dicts())
 
 
@@ -366,7 +366,7 @@ def open_by_unit(today, limit=None):
                 .join(Finding, on=(Finding.responsible_unit == Unit.id))
                 .where(awaiting)
                 .group_by(Unit.id, Unit.name)
-                .order_by(fn.COUNT(Finding.id).desc(), overdue.desc(), Unit.name)
+                .order_by(fn.COUNT(Finding.id).desc(), overdue.desc(), Unit.sort_name)
                 .limit(limit)
                 .dicts())
 

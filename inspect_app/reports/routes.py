@@ -14,6 +14,7 @@ from ..pdf import documents
 from ..pdf.monthly import monthly_sections_html
 from ..pdf.paragraphs import percent, points
 from ..policy import can
+from ..text import sort_key
 from ..web import requires
 from . import queries
 from .forms import MonthPickForm, UnitPickForm
@@ -28,8 +29,8 @@ bp.add_app_template_filter(points, "points")
 RECENT_MONTHS = 12
 # The orders of the unit standing page: most overdue first, or best on-time rate first.
 STANDING_ORDERS = {
-    "overdue": lambda row: (-row["overdue"], -row["open"], row["unit_name"]),
-    "rate": lambda row: (row["rank"] is None, row["rank"] or 0, row["unit_name"]),
+    "overdue": lambda row: (-row["overdue"], -row["open"], sort_key(row["unit_name"])),
+    "rate": lambda row: (row["rank"] is None, row["rank"] or 0, sort_key(row["unit_name"])),
 }
 
 
@@ -82,7 +83,7 @@ def index():
                                month_form=None, unit_form=None)
     month_form = MonthPickForm(request.args, today=today)
     unit_form = UnitPickForm(request.args)
-    unit_form.fill_choices(Unit.select().order_by(Unit.name))
+    unit_form.fill_choices(Unit.select().order_by(Unit.sort_name))
     if "month" in request.args and month_form.validate():
         month = Month.parse(month_form.month.data)
         return redirect(url_for("reports.monthly", month=str(month)))

@@ -22,7 +22,7 @@ def predecessors(unit_id):
     return list(Unit
                 .select()
                 .where(Unit.id.in_(lineage.with_predecessors(unit_id)), Unit.id != unit_id)
-                .order_by(Unit.name))
+                .order_by(Unit.sort_name))
 
 
 def successions_of(unit):
@@ -37,7 +37,7 @@ def successions_of(unit):
                     .switch(UnitSuccession)
                     .join(Other, on=(other_side == Other.id))
                     .where(own_side == unit.id)
-                    .order_by(Reorganisation.on_date, Other.name))
+                    .order_by(Reorganisation.on_date, Other.sort_name))
     return (links(UnitSuccession.successor, UnitSuccession.predecessor),
             links(UnitSuccession.predecessor, UnitSuccession.successor))
 
@@ -85,8 +85,8 @@ def reorganisations_between(first_day, last_day):
             .switch(UnitSuccession)
             .join(Successor, on=(UnitSuccession.successor == Successor.id))
             .where(Reorganisation.on_date.between(first_day, last_day))
-            .order_by(Reorganisation.on_date, Reorganisation.id, Predecessor.name,
-                      Successor.name)
+            .order_by(Reorganisation.on_date, Reorganisation.id, Predecessor.sort_name,
+                      Successor.sort_name)
             .dicts())
     found = {}
     for row in rows:

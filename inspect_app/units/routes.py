@@ -30,7 +30,7 @@ def index():
              .join(UnitKind)
              .switch(Unit)
              .join(Parent, on=(Unit.parent == Parent.id), join_type=JOIN.LEFT_OUTER)
-             .order_by(UnitKind.label, Unit.name))
+             .order_by(UnitKind.label, Unit.sort_name))
     if not show_inactive:
         units = units.where(Unit.active)
     return render_template("units/index.html", units=units, show_inactive=show_inactive)

@@ -97,7 +97,7 @@ def save_unit_kind(actor, kind, code, label, active=True):
 
 def active_units():
     """Active units ordered by name, for choice lists."""
-    return Unit.select().where(Unit.active).order_by(Unit.name)
+    return Unit.select().where(Unit.active).order_by(Unit.sort_name)
 
 
 def active_kinds():
@@ -156,7 +156,7 @@ def _check_no_work_in_progress(predecessors):
             .join(Unit)
             .where(Inspection.unit.in_(ids),
                    Inspection.status.not_in(("concluded", "closed", "cancelled")))
-            .order_by(Unit.name, Inspection.start_date))
+            .order_by(Unit.sort_name, Inspection.start_date))
     drafts = (Finding
               .select(Finding.title, Unit.name)
               .join(Unit, on=(Finding.responsible_unit == Unit.id))
