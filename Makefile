@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
+# The app's default BASE_URL (links in e-mails) follows the port it is served on.
+export PORT
 CATALOGS := inspect_app/translations
 
 .PHONY: run test test-pg lint translations extract-messages clean samples bench

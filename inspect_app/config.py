@@ -27,7 +27,8 @@ def _secret_key(instance_path):
 def from_environment(instance_path):
     """Build the configuration dict for an app whose instance folder is instance_path."""
     env = os.environ.get
-    base_url = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # `make run` serves on PORT: links in e-mails lead there unless BASE_URL says otherwise.
+    base_url = env("BASE_URL", f"http://127.0.0.1:{env('PORT') or 5000}").rstrip("/")
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'inspect.db'}"),

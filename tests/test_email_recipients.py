@@ -399,3 +399,22 @@ def test_the_other_unit_gets_an_extract_of_its_findings_and_no_inspection_link(
         assert attachment[0] == "ket-luan-12-kl-ubnd.pdf"
         words = squashed(pdf_text(attachment[1]))
         assert all(finding.code in words for finding in findings.values())
+
+
+def test_every_email_opens_with_its_greeting_and_a_units_mailbox_is_greeted_by_name(
+        app, runner, smtp_server, world):
+    work_on_findings(world)
+    work_on_the_index(world)
+    merge_a_commune_into_unit_a(world)
+    with time_machine.travel(JOBS_AT, tick=False):
+        run_jobs(runner)
+    mailboxes = {"ubnd@hoaan.example.vn": "Xã Hòa An", "vanthu@noivu.example.vn": "Phòng Nội vụ"}
+    greeted = set()
+    for message in smtp_server.messages:
+        body = message.body("plain")
+        assert body.strip() and not body.startswith(("\n", "\r")), message.subject
+        for address in message.rcpt_tos:
+            if address in mailboxes:
+                assert body.startswith(f"Kính gửi: {mailboxes[address]},"), body[:80]
+                greeted.add(address)
+    assert greeted == set(mailboxes)

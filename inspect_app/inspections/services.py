@@ -446,7 +446,8 @@ def _notify_units(inspection, findings):
         items = [{"finding": f, "url": finding_link(f)} for f in unit_findings]
         enqueue_for_users(f"conclusion:{inspection.id}:unit:{unit.id}",
                           heads.get(unit_id, []), "conclusion_issued",
-                          extra_addresses=[unit.email], attachments=[document],
+                          extra_addresses=[unit.email], addressee=unit.name,
+                          attachments=[document],
                           inspection=inspection, unit=unit, items=items,
                           inspection_url=inspection_url)
 

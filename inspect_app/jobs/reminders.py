@@ -35,6 +35,10 @@ DISCIPLINE_CASE = "discipline_case"
 # A unit's CCHC index sheet has two deadlines: its self-assessment, then an explanation.
 SELF_ASSESSMENT = "self_assessment"
 EXPLANATION = "explanation"
+# What a digest calls each kind's deadline: a finding's is the time to remedy it, a
+# case's the time to decide its measure, a sheet's the time to send it.
+DEADLINE_LABEL = {FINDING: _l("Deadline"), DISCIPLINE_CASE: _l("Processing deadline"),
+                  SELF_ASSESSMENT: _l("Time limit"), EXPLANATION: _l("Time limit")}
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,8 @@ class Recipient:
     address: str
     locale: str = "vi"
     user: object = None
+    # Whom a shared address's digest greets: the unit's name.
+    addressee: str = ""
 
 
 @dataclass
@@ -128,6 +134,11 @@ class Item:
     overdue: tuple = (0, 0)
 
     @property
+    def deadline_label(self):
+        """The name of this item's deadline in the digest."""
+        return DEADLINE_LABEL[self.entity]
+
+    @property
     def log_key(self):
         """What ReminderLog remembers of this item's stage."""
         return (self.entity, self.entity_id, self.stage, self.deadline)
@@ -140,10 +151,10 @@ def user_recipient(user):
     return Recipient(f"user:{user.id}", user.email.strip(), user.locale or "vi", user)
 
 
-def address_recipient(address):
-    """A shared address (a unit's e-mail) as a recipient, or None when empty."""
+def address_recipient(address, addressee=""):
+    """A shared address (a unit's e-mail, greeting addressee) as a recipient, or None."""
     address = (address or "").strip()
-    return Recipient(f"addr:{address.lower()}", address) if address else None
+    return Recipient(f"addr:{address.lower()}", address, addressee=addressee) if address else None
 
 
 def _present(*groups):
@@ -219,10 +230,10 @@ def _finding_items(due, recipients_of):
 def finding_reminder_items(latest_deadline, due_stage):
     """Running findings near or past their deadline, for the unit's heads and address."""
     due = list(_at_stage(FINDING, _running_findings(latest_deadline), due_stage))
-    unit_emails = {row.unit_id: row.unit_email for row, _ in due}
+    unit_emails = {row.unit_id: (row.unit_email, row.unit_name) for row, _ in due}
     heads = unit_head_recipients(unit_emails.keys())
-    by_unit = {unit_id: _present(heads.get(unit_id, []), [address_recipient(email)])
-               for unit_id, email in unit_emails.items()}
+    by_unit = {unit_id: _present(heads.get(unit_id, []), [address_recipient(email, name)])
+               for unit_id, (email, name) in unit_emails.items()}
     return _finding_items(due, lambda row: by_unit[row.unit_id])
 
 
@@ -416,8 +427,8 @@ def _line_renderer(today, calendar):
 def _digest(kind, today, lines, recipient, items):
     """enqueue's arguments for one recipient's digest."""
     subject, text, html = render(KINDS[kind][2], recipient.locale, recipient=recipient.user,
-                                 items=items, lines=lines(recipient.locale, items),
-                                 today=today)
+                                 addressee=recipient.addressee, items=items,
+                                 lines=lines(recipient.locale, items), today=today)
     return {"dedupe_key": _dedupe_key(kind, today, recipient, items),
             "recipients": [recipient.address], "subject": subject, "body_text": text,
             "body_html": html, "locale": recipient.locale}

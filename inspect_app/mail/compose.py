@@ -19,7 +19,8 @@ def render(template, locale, **context):
     """(subject, text, html) of templates/emails/<template>.{subject.txt,txt,html}."""
     with force_locale(locale or "vi"):
         subject = render_template(f"emails/{template}.subject.txt", **context).strip()
-        text = render_template(f"emails/{template}.txt", **context)
+        # A message without a greeting line would otherwise open with blank lines.
+        text = render_template(f"emails/{template}.txt", **context).lstrip("\n")
         html = render_template(f"emails/{template}.html", **context)
     return " ".join(subject.split()), text, html
 
@@ -33,11 +34,12 @@ def email_macro(template, name):
 
 
 def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), attachments=(),
-                      **context):
+                      addressee="", **context):
     """Queue one e-mail per user (in their language) with an address; return the rows.
 
     attachments (outbox format) go with every one of these e-mails; documents they name
-    are drawn once the transaction commits.
+    are drawn once the transaction commits. The e-mails to extra_addresses greet
+    addressee (a unit, for its shared address) where one is given.
     """
     messages = []
     for user in users:
@@ -50,7 +52,8 @@ def enqueue_for_users(dedupe_prefix, users, template, extra_addresses=(), attach
     for address in extra_addresses:
         if not address:
             continue
-        subject, text, html = render(template, "vi", recipient=None, **context)
+        subject, text, html = render(template, "vi", recipient=None, addressee=addressee,
+                                     **context)
         messages.append(outbox.enqueue(f"{dedupe_prefix}:addr:{address.lower()}", [address],
                                        subject, text, html, locale="vi",
                                        attachments=attachments))
