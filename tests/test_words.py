@@ -1,6 +1,7 @@
 """Words of the interface: the outbox's recipients, the inspection page to an outsider,
 the discipline deadline in the escalation digest, links to the port served."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -83,3 +84,23 @@ def test_links_in_emails_lead_to_the_port_served_by_default(
         sender.send_pending()
     [message] = smtp_server.to("ubnd@hoaan.example.vn")
     assert f"http://127.0.0.1:8123/findings/{finding.id}" in message.body("plain")
+
+
+def test_team_members_are_chosen_from_a_list_of_checkboxes(app, client):
+    make_unit("X-HOAAN", "Xã Hòa An")
+    make_user("quanly", role="admin")
+    names = ["Trần Văn Đông", "Lê Thị Ân", "Nguyễn Văn Anh"]
+    inspectors = [make_user(f"tt{index}", role="inspector", full_name=name)
+                  for index, name in enumerate(names)]
+    sign_in(client, "quanly")
+    page = text(client.get("/inspections/new"))
+    boxes = re.findall(r'<input[^>]*type="checkbox"[^>]*>\s*<label[^>]*>([^<]*)</label>', page)
+    assert [name for name in boxes if name in names] == \
+        ["Lê Thị Ân", "Nguyễn Văn Anh", "Trần Văn Đông"]
+    for inspector in inspectors:
+        assert re.search(rf'<input[^>]*name="members"[^>]*value="{inspector.id}"', page) or \
+            re.search(rf'<input[^>]*value="{inspector.id}"[^>]*name="members"', page)
+    assert "Ctrl" not in page and '<select multiple' not in page
+    # The search box is the static script's; no script runs inline (CSP).
+    assert 'src="/static/js/checklist.js"' in page
+    assert "<script>" not in page

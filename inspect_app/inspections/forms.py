@@ -10,6 +10,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import format_date
 from ..forms import BaseForm, required_message
@@ -49,7 +50,9 @@ class InspectionForm(BaseForm):
     lead = SelectField(_l("Team lead"), coerce=bounded_int, validators=[Optional()])
     # The service checks every member (active inspectors only) and says which rule failed.
     members = SelectMultipleField(_l("Team members"), coerce=bounded_int,
-                                  validators=[Optional()], validate_choice=False)
+                                  validators=[Optional()], validate_choice=False,
+                                  widget=ListWidget(prefix_label=False),
+                                  option_widget=CheckboxInput())
     decision_no = StringField(_l("Team decision number"),
                               validators=[Optional(), Length(max=64)])
     decision_date = DateField(_l("Team decision date"), validators=[Optional()])
