@@ -153,6 +153,78 @@ OUTBOX_STATUS = {"pending": _l("Waiting"), "sent": _l("Sent"),
                  "failed": _l("Failed, will retry"), "dead": _l("Given up")}
 
 
+# The audit log in words (the admin's Audit log page).
+# What each audited table is called.
+AUDIT_OBJECT = {
+    "finding": _l("Finding"), "inspection": _l("Inspection"), "plan": _l("Plan"),
+    "unit": _l("Unit"), "unit_kind": _l("Unit kind"), "users": _l("User"),
+    "category": _l("Category"), "discipline_case": _l("Discipline case"),
+    "discipline_measure": _l("Disciplinary measure"), "criteria_set": _l("Criteria set"),
+    "criteria_node": _l("Criterion"), "assessment_round": _l("Assessment round"),
+    "unit_assessment": _l("Self-assessment sheet"), "outbox_message": _l("E-mail"),
+    "work_calendar_day": _l("Working calendar"), "calendar_feed": _l("Calendar feed"),
+    "reorganisation": _l("Reorganisation of units"), "authority_version": _l("Authority"),
+    "setting": _l("Settings"), "login_throttle": _l("Sign-in attempts"),
+}
+
+# What an action did, where the object's own history has no name for it.
+AUDIT_ACTION = {
+    "create": _l("Created"), "update": _l("Edited"), "delete": _l("Deleted"),
+    "approve": _l("Approved"), "start": _l("Started the inspection"),
+    "attach": _l("Attached a file"), "conclude": _l("Issued the conclusion"),
+    "close": _l("Closed the inspection"), "cancel": _l("Cancelled"),
+    "end": _l("Ended the unit"), "reset_password": _l("Reset the password"),
+    "change_password": _l("Changed the password"), "retry": _l("Sent the e-mail again"),
+    "throttle": _l("Blocked sign-in attempts for a while"),
+    "activate": _l("Put back in use"), "deactivate": _l("Taken out of use"),
+    "replace": _l("Replaced"),
+}
+
+# The names each object's history gives its actions, which the audit log uses first.
+AUDIT_ACTIONS_OF = {"finding": FINDING_TIMELINE, "discipline_case": CASE_TIMELINE,
+                    "inspection": APPRAISAL_TIMELINE, "criteria_set": CRITERIA_TIMELINE,
+                    "assessment_round": ROUND_TIMELINE, "unit_assessment": SHEET_TIMELINE}
+
+# The fields the audit log names, by the labels their forms give them.
+AUDIT_FIELD = {
+    "active": _l("In use"), "applies_to": _l("Applies to"), "area": _l("Area"),
+    "authority_name": _l("Authority name"), "bands": _l("Rating bands"),
+    "category": _l("Category"), "code": _l("Code"), "content": _l("Content"),
+    "criteria_set": _l("Criteria set"), "day": _l("Date"), "deadline": _l("Deadline"),
+    "deadline_days": _l("Or days after the conclusion"), "deadline_unit": _l("Counted in"),
+    "decision_date": _l("Decision date"), "decision_no": _l("Decision number"),
+    "default_severity": _l("Default severity"), "description": _l("Details"),
+    "email": _l("Email"), "end_date": _l("End date"), "first_year": _l("First year"),
+    "follow_up_of": _l("Follow-up of"), "full_name": _l("Full name"), "kind": _l("Kind"),
+    "label": _l("Label"), "last_year": _l("Last year"), "lead": _l("Team lead"),
+    "legal_basis": _l("Legal basis"), "locale": _l("Language"), "members": _l("Team members"),
+    "name": _l("Name"), "note": _l("Note"), "notice": _l("Notice"),
+    "official_name": _l("Name of the official"),
+    "official_position": _l("Position of the official"), "opened_on": _l("Opened on"),
+    "parent": _l("Parent unit"), "person_type": _l("Person type"), "plan": _l("Plan"),
+    "reason": _l("Reason"), "recommendation": _l("Recommendation"),
+    "responsible_unit": _l("Responsible unit"), "role": _l("Role"),
+    "self_deadline": _l("Self-assessment deadline"), "severity": _l("Severity"),
+    "start_date": _l("Start date"), "status": _l("Status"), "team": _l("Appraisal team"),
+    "title": _l("Title"), "topics": _l("Topics"), "unit": _l("Unit"),
+    "username": _l("Username"), "valid_from": _l("Valid from"),
+    "valid_to": _l("Valid until"), "violation": _l("Violation"), "year": _l("Year"),
+}
+
+# The names of a field's stored values, by (object, field) first, then by field.
+AUDIT_VALUES_OF = {
+    ("finding", "status"): FINDING_STATUS, ("inspection", "status"): INSPECTION_STATUS,
+    ("plan", "status"): PLAN_STATUS, ("discipline_case", "status"): CASE_STATUS,
+    ("criteria_set", "status"): CRITERIA_SET_STATUS,
+    ("assessment_round", "status"): ROUND_STATUS, ("unit_assessment", "status"): SHEET_STATUS,
+    ("outbox_message", "status"): OUTBOX_STATUS, ("inspection", "kind"): INSPECTION_KIND,
+    ("work_calendar_day", "kind"): CALENDAR_DAY_KIND,
+    "severity": SEVERITY, "default_severity": SEVERITY, "role": ROLE, "locale": LANGUAGE,
+    "person_type": PERSON_TYPE, "appraisal_status": APPRAISAL_STATUS,
+    "deadline_unit": DAY_UNIT, "signer": CONCLUSION_SIGNER,
+}
+
+
 def choices(names, keys=None):
     """[(key, name)] for a select field: every entry of names, or those of keys in order."""
     return [(key, names[key]) for key in (keys if keys is not None else names)]

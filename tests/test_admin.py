@@ -422,39 +422,39 @@ def test_audit_page_lists_events_newest_first(client, admin):
     unit = make_unit("X-HOAAN", "Xã Hòa An")
     client.post(f"/admin/units/{unit.id}/deactivate")
     rows = audit_rows(text(client.get("/admin/audit")))
-    assert rows[0]["action"] == "deactivate"
-    assert rows[0]["user"] == "quantri"
-    assert rows[0]["object"] == f"unit #{unit.id}"
-    assert "active" in rows[0]["changes"]
-    assert any(r["action"] == "create" and r["object"] == f"unit #{unit.id}" for r in rows)
+    assert rows[0]["action"] == "Ngừng sử dụng"
+    assert rows[0]["user"] == "Quản Trị"
+    assert rows[0]["object"] == "Đơn vị: Xã Hòa An"
+    assert rows[0]["changes"] == "Đang sử dụng : Có → Không"
+    assert any(r["action"] == "Tạo mới" and r["object"] == "Đơn vị: Xã Hòa An" for r in rows)
 
 
 def test_audit_page_filters_by_entity(client, admin):
-    unit = make_unit("X-HOAAN", "Xã Hòa An")
+    make_unit("X-HOAAN", "Xã Hòa An")
     make_user("canbo")
     rows = audit_rows(text(client.get("/admin/audit?entity=unit")))
-    assert [r["object"] for r in rows] == [f"unit #{unit.id}"]
+    assert [r["object"] for r in rows] == ["Đơn vị: Xã Hòa An"]
     rows = audit_rows(text(client.get("/admin/audit?entity=users")))
-    assert rows and all(r["object"].startswith("users #") for r in rows)
+    assert rows and all(r["object"].startswith("Người dùng: ") for r in rows)
 
 
 def test_audit_page_keeps_valid_filters_when_a_date_is_invalid(client, admin):
-    unit = make_unit("X-HOAAN", "Xã Hòa An")
+    make_unit("X-HOAAN", "Xã Hòa An")
     make_user("canbo")
     rows = audit_rows(text(client.get("/admin/audit?entity=unit&day_from=31-31-2026")))
-    assert [r["object"] for r in rows] == [f"unit #{unit.id}"]
+    assert [r["object"] for r in rows] == ["Đơn vị: Xã Hòa An"]
 
 
 def test_audit_page_filters_by_user(client, admin):
-    other_admin = make_user("quantri2", role="admin")
+    other_admin = make_user("quantri2", role="admin", full_name="Quản Trị Hai")
     unit = make_unit("X-HOAAN", "Xã Hòa An")
     audit.record(other_admin, "update", unit, {"marker": [None, "boi-quantri2"]})
     audit.record(admin, "update", unit, {"marker": [None, "boi-quantri"]})
     rows = audit_rows(text(client.get(f"/admin/audit?actor={other_admin.id}")))
-    assert [r["user"] for r in rows] == ["quantri2"]
+    assert [r["user"] for r in rows] == ["Quản Trị Hai"]
     assert "boi-quantri2" in rows[0]["changes"]
     rows = audit_rows(text(client.get(f"/admin/audit?actor={admin.id}")))
-    assert {r["user"] for r in rows} == {"quantri"}
+    assert {r["user"] for r in rows} == {"Quản Trị"}
 
 
 def test_audit_page_filters_by_local_date(client, admin):
@@ -466,15 +466,16 @@ def test_audit_page_filters_by_local_date(client, admin):
     _record_at(dt.datetime(2020, 3, 3, 2, 0, tzinfo=utc), unit, "third")
 
     second = audit_rows(text(client.get("/admin/audit?day_from=2020-03-02&day_to=2020-03-02")))
-    assert [r["changes"] for r in second] == ["marker : — → early-second"]
+    assert [r["changes"] for r in second] == ["marker : trống → early-second"]
     assert second[0]["time"] == "02/03/2020 00:30"
 
     first = audit_rows(text(client.get("/admin/audit?day_to=2020-03-01")))
-    assert [r["changes"] for r in first] == ["marker : — → late-first"]
+    assert [r["changes"] for r in first] == ["marker : trống → late-first"]
     assert first[0]["time"] == "01/03/2020 23:30"
 
     later = audit_rows(text(client.get("/admin/audit?day_from=2020-03-02&day_to=2020-03-03")))
-    assert [r["changes"] for r in later] == ["marker : — → third", "marker : — → early-second"]
+    assert [r["changes"] for r in later] == ["marker : trống → third",
+                                             "marker : trống → early-second"]
 
 
 def test_audit_page_with_no_matching_events_says_so(app, client, admin):

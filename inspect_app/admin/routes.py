@@ -17,6 +17,7 @@ from peewee import JOIN
 from .. import authority, settings
 from ..auth import services as accounts
 from ..errors import WorkflowError
+from ..labels import AUDIT_OBJECT
 from ..mail.outbox import RETRYABLE
 from ..models import AuthorityVersion, Category, OutboxMessage, Unit, User
 from ..units.services import active_units
@@ -185,9 +186,10 @@ def edit_authority_version(authority_version_id):
 def audit_log():
     """The audit trail, filtered by object, user and dates."""
     form = AuditFilterForm(request.args)
-    form.entity.choices = [("", _("(all)"))] + [(e, e) for e in queries.audit_entities()]
+    form.entity.choices = [("", _("(all)"))] + [
+        (e, AUDIT_OBJECT.get(e, e)) for e in queries.audit_entities()]
     form.actor.choices = [(0, _("(all)"))] + [
-        (u.id, u.username) for u in User.select().order_by(User.username)]
+        (u.id, u.full_name) for u in User.select().order_by(User.sort_name)]
     form.validate()
 
     def value(field):
@@ -196,8 +198,9 @@ def audit_log():
 
     events = queries.audit_events(entity=value(form.entity), actor_id=value(form.actor),
                                   day_from=value(form.day_from), day_to=value(form.day_to))
-    return render_template("admin/audit.html", form=form,
-                           pager=paginate_query(events, AUDIT_PAGE_SIZE, probe=True))
+    pager = paginate_query(events, AUDIT_PAGE_SIZE, probe=True)
+    return render_template("admin/audit.html", form=form, pager=pager,
+                           entries=queries.describe_events(pager.rows))
 
 
 @bp.route("/categories")
