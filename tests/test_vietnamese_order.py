@@ -129,3 +129,22 @@ def test_migration_gives_existing_units_the_key_of_their_name(make_app, monkeypa
         assert [unit.code for unit in Unit.select().order_by(Unit.sort_name)] == \
             ["X-DINH", "X-TRI"]
         db.close()
+
+
+def test_criteria_sets_of_a_year_are_listed_in_vietnamese_order(client, app):
+    for name in ("Bộ chỉ số Đông", "Bộ chỉ số Dương", "Bộ chỉ số Tây"):
+        make_criteria_set(name=name)
+    make_user("quantri", role="admin")
+    sign_in(client, "quantri")
+    names = ["Bộ chỉ số Dương", "Bộ chỉ số Đông", "Bộ chỉ số Tây"]
+    assert in_order(text(client.get("/criteria")), names) == names
+
+
+def test_accounts_are_listed_by_full_name_in_vietnamese_order(client, app):
+    names = ["Đặng Văn Bình", "Dương Thị Lan", "Âu Văn Nam", "Anh Thị Hoa"]
+    for index, name in enumerate(names):
+        make_user(f"nguoi{index}", full_name=name)
+    make_user("zz", role="admin", full_name="Vũ Quản Trị")
+    sign_in(client, "zz")
+    assert in_order(text(client.get("/admin/users")), names) == \
+        ["Anh Thị Hoa", "Âu Văn Nam", "Dương Thị Lan", "Đặng Văn Bình"]

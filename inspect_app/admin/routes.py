@@ -54,7 +54,7 @@ def users():
     query = (User
              .select(User, Unit)
              .join(Unit, join_type=JOIN.LEFT_OUTER)
-             .order_by(User.active.desc(), User.username))
+             .order_by(User.active.desc(), User.sort_name, User.username))
     if role:
         query = query.where(User.role == role)
     return render_template("admin/users.html", users=query, role=role)

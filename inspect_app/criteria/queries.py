@@ -8,7 +8,7 @@ from peewee import JOIN, fn
 from .. import audit, scoring
 from ..labels import CRITERIA_TIMELINE
 from ..models import CriteriaNode, CriteriaSet, CriteriaSetKind, UnitKind
-from ..text import fold
+from ..text import fold, sort_key
 
 
 def get_set(set_id):
@@ -16,23 +16,24 @@ def get_set(set_id):
     return CriteriaSet.get_or_none(CriteriaSet.id == set_id)
 
 
+def _newest_first(sets):
+    """sets by their last year, newest first, then by name in Vietnamese order."""
+    return sorted(sets, key=lambda s: (-s.last_year, sort_key(s.name), -s.id))
+
+
 def all_sets():
     """Every set, newest first, with its number of nodes (node_count)."""
     count = fn.COUNT(CriteriaNode.id)
-    return list(CriteriaSet
-                .select(CriteriaSet, count.alias("node_count"))
-                .join(CriteriaNode, join_type=JOIN.LEFT_OUTER,
-                      on=(CriteriaNode.criteria_set == CriteriaSet.id))
-                .group_by(CriteriaSet.id)
-                .order_by(CriteriaSet.last_year.desc(), CriteriaSet.name, CriteriaSet.id.desc()))
+    return _newest_first(CriteriaSet
+                         .select(CriteriaSet, count.alias("node_count"))
+                         .join(CriteriaNode, join_type=JOIN.LEFT_OUTER,
+                               on=(CriteriaNode.criteria_set == CriteriaSet.id))
+                         .group_by(CriteriaSet.id))
 
 
 def published_sets():
     """The published sets a round may score on, newest first."""
-    return list(CriteriaSet
-                .select()
-                .where(CriteriaSet.status == "published")
-                .order_by(CriteriaSet.last_year.desc(), CriteriaSet.name))
+    return _newest_first(CriteriaSet.select().where(CriteriaSet.status == "published"))
 
 
 def set_kinds(criteria_set):
