@@ -46,12 +46,14 @@ def in_sentence(name):
     return name
 
 
-# Vietnamese alphabetical order (TCVN 5712; the CLDR "vi" collation): the letters with a
-# breve, circumflex, horn or stroke are letters of their own, the tones only break ties
-# between words spelled with the same letters, and case only between otherwise equal ones.
-# f, j, w and z (in foreign names) take their Latin places.
+# Vietnamese alphabetical order, as Unicode CLDR's "vi" collation (ICU's) tailors it:
+# "&a<ă<â &d<đ &e<ê &o<ô<ơ &u<ư": the letters with a breve, circumflex, horn or stroke are
+# letters of their own; the tones only break ties between names spelled with the same
+# letters, and case only between otherwise equal ones. f, j, w and z (in foreign names)
+# take their Latin places. Unlike CLDR, a tone counts per word, not per letter, so that the
+# older spelling "Hoà" sorts with "Hòa".
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-# Without a tone, then huyền, hỏi, ngã, sắc, nặng: the order of Vietnamese dictionaries.
+# Without a tone, then huyền, hỏi, ngã, sắc, nặng (CLDR: "&̀<<̉<<̃<<́<<̣"), as dictionaries do.
 TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _BASE_WITH_MARK = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê",
                    ("o", "\u0302"): "ô", ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
