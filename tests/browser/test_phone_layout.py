@@ -25,9 +25,10 @@ LONG_TITLE = ("Hồ sơ đất đai, hộ tịch giải quyết trễ hạn như
 PAGES = {
     "unit_head": ["/", "/findings", "/discipline", "/assessments"],
     "inspector": ["/", "/findings", "/review", "/inspections", "/inspections/calendar",
-                  "/plans"],
+                  "/plans", "/reports/units"],
     "leader": ["/", "/review", "/discipline", "/appraisals", "/inspections"],
-    "admin": ["/", "/admin/users", "/admin/units", "/admin/outbox", "/admin/categories"],
+    "admin": ["/", "/admin/users", "/admin/units", "/admin/outbox", "/admin/categories",
+              "/admin/calendar", "/admin/discipline-measures", "/admin/authority"],
 }
 
 # Per list row: does it show as a card, and is its title above every badge?
