@@ -8,7 +8,7 @@ PORT ?= 5000
 export PORT
 CATALOGS := inspect_app/translations
 
-.PHONY: run test test-pg lint translations extract-messages clean samples bench
+.PHONY: run test test-pg lint translations extract-messages clean samples bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ samples: $(VENV)/.runtime translations
 bench: $(VENV)/.dev translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/monthly_summary.py
+
+# The main pages of each role from the demo data, at 1280x900 and 390x844, written to
+# docs/screenshots/ (Debian's chromium; a throwaway database).
+screenshots: $(VENV)/.dev translations
+	$(BIN)/python scripts/screenshots.py
 
 # Developers: refresh the catalogs after adding or changing interface strings.
 extract-messages: $(VENV)/.runtime

@@ -119,7 +119,7 @@ def test_dashboard_numbers_equal_the_report_functions(known, inspector_page):
         ["3", "Xã Hòa Trị", "1", "3", "25,0 %"]]
     upcoming = cells(section(page, "upcoming"))
     assert upcoming == [[(TODAY + 5 * DAY).strftime("%d/%m/%Y"),
-                         "SAP-HAN Số hóa kết quả TTHC", "Xã Hòa Trị"]]
+                         "SAP-HAN", "Số hóa kết quả TTHC", "Xã Hòa Trị"]]
     assert "Kiểm tra kỷ luật hành chính Hòa Trị" in section(page, "inspections")
 
 

@@ -29,7 +29,7 @@ def listed(response):
     """The officials' names in the results table, in order."""
     assert response.status_code == 200
     table = text(response).split('class="table table-sm discipline-table"', 1)[1]
-    return re.findall(r'<td><a href="/discipline/\d+">(.*?)</a>', table)
+    return re.findall(r'<td class="cell-title"><a href="/discipline/\d+">(.*?)</a>', table)
 
 
 @pytest.fixture

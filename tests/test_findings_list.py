@@ -27,7 +27,7 @@ def listed_codes(response):
     assert response.status_code == 200
     page = text(response)
     table = page.split('class="table table-sm findings-table"', 1)[1]
-    return re.findall(r'<td class="text-nowrap"><a href="[^"]*">(.*?)</a></td>', table)
+    return re.findall(r'<td class="cell-code"><a href="[^"]*">(.*?)</a></td>', table)
 
 
 @pytest.fixture

@@ -48,7 +48,8 @@ class ReportForm(BaseForm):
     """A remediation report with evidence files."""
 
     body = TextAreaField(_l("What the unit has done"),
-                         validators=[DataRequired(required_message()), Length(max=20000)])
+                         validators=[DataRequired(required_message()), Length(max=20000)],
+                         render_kw={"rows": 6})
     files = MultipleFileField(_l("Evidence files"))
 
 

@@ -4,6 +4,7 @@ reopen, review queue."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock, deadlines, workdays
@@ -21,7 +22,7 @@ from ..models import (
     Response,
     Unit,
 )
-from ..policy import UNIT_HEAD, can, viewer_scope
+from ..policy import LEADER, UNIT_HEAD, can, viewer_scope
 from ..text import fold
 from ..web import bounded_int, current_actor, flash_deadline_move, paginate, requires, run_step
 from . import exports, queries, services
@@ -34,6 +35,18 @@ FORM_PREFIXES = {"report": "report", "extension": "extension", "review": "review
                  "decision": "decision", "cancel": "cancel", "reopen": "reopen"}
 FORM_CLASSES = {"report": ReportForm, "extension": ExtensionForm, "review": NoteForm,
                 "decision": NoteForm, "cancel": ReasonForm, "reopen": ReasonForm}
+
+# Why a viewer has no action on a finding: the page says so rather than showing nothing.
+NO_ACTION_REASONS = {
+    "closed": _l("This finding is closed: nothing is left to do on it."),
+    "draft": _l("This draft belongs to the inspection team; the unit sees it once the "
+                "conclusion is issued."),
+    "leader": _l("Leaders follow findings: the inspection team reviews the unit's reports, "
+                 "and a request for more time comes to you when the unit sends one."),
+    "waiting": _l("The report has been sent: the inspection team reviews it next."),
+    "other": _l("The head of the responsible unit reports on this finding and the "
+                "inspection team reviews the report."),
+}
 
 
 def _authorize(action, obj):
@@ -207,6 +220,21 @@ def _actions(finding, responses, pending_extension):
     }
 
 
+def _no_action_reason(finding, actions):
+    """Why the current user has nothing to do on the finding (None when they have)."""
+    if any(actions.values()):
+        return None
+    if finding.status in ("resolved", "cancelled"):
+        return NO_ACTION_REASONS["closed"]
+    if finding.status == "draft":
+        return NO_ACTION_REASONS["draft"]
+    if current_user.role == LEADER:
+        return NO_ACTION_REASONS["leader"]
+    if finding.status == "submitted":
+        return NO_ACTION_REASONS["waiting"]
+    return NO_ACTION_REASONS["other"]
+
+
 def _show(finding, bound=None):
     """Render the finding page; bound is (name, form) for a form that was just posted."""
     responses = queries.responses_of(finding)
@@ -224,7 +252,8 @@ def _show(finding, bound=None):
         "findings/show.html", finding=finding, forms=forms, responses=responses,
         extensions=extensions, files=_files_by_response(responses),
         finding_files=list(finding.attachments.order_by(Attachment.id)),
-        actions=actions, today=today, overdue=overdue,
+        actions=actions, no_action=_no_action_reason(finding, actions),
+        today=today, overdue=overdue,
         overdue_days=workdays.overdue_counter(today)(finding.deadline) if overdue else None,
         timeline=queries.timeline(finding, responses, extensions),
         discipline_cases=discipline.cases_of_finding(finding)
