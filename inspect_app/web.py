@@ -213,10 +213,9 @@ def _workflow_error(error):
     return redirect(request.referrer or url_for("main.home"))
 
 
-# The main menu: endpoint, label and the action that shows it. Areas add their entries.
-# The main menu: links, and groups shown as dropdowns so the administrator's menu fits one
-# line at 1280 px. Each link is shown to whoever the policy lets act; a group with a
-# single visible link is shown as that link.
+# The main menu: links (endpoint, label, the action that shows it) and groups (label,
+# links) shown as dropdowns, so the administrator's menu fits one line at 1280 px. Areas
+# add their entries; a group with a single link the user may follow shows as that link.
 NAV_MENU = [
     ("inspections.index", _l("Inspections"), "inspections.list"),
     ("inspections.plans", _l("Plans"), "plans.view"),
