@@ -8,7 +8,7 @@ PORT ?= 5000
 export PORT
 CATALOGS := inspect_app/translations
 
-.PHONY: run test test-pg lint translations extract-messages clean samples bench screenshots
+.PHONY: run test test-pg lint translations extract-messages clean samples bench screenshots checkers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,18 @@ run: $(VENV)/.runtime translations
 	@echo "Serving http://127.0.0.1:$(PORT)"
 	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.dev translations lint
+test: $(VENV)/.dev translations lint checkers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The checkers tests/browser/test_checkers.py runs over every page (axe-core, the Nu HTML
+# Checker), pinned in package-lock.json. Install scripts are skipped: vnu-jar's would fetch
+# a Java runtime, which Debian's default-jre-headless provides. Without npm the checkers'
+# tests skip (and fail under CI).
+checkers: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm is missing: the checkers' tests will be skipped (apt-get install npm)"; fi
 
 # The layers of docs/architecture.md (.importlinter) and ruff's checks (ruff.toml).
 lint: $(VENV)/.dev
@@ -41,7 +51,7 @@ lint: $(VENV)/.dev
 
 # The same suite on PostgreSQL: a throwaway cluster from Debian's postgresql binaries
 # (PG_BIN), or the server in TEST_DATABASE_URL (its user must be allowed to create databases).
-test-pg: $(VENV)/.dev translations
+test-pg: $(VENV)/.dev translations checkers
 	TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Sample PDFs from the demo data, on a database of their own, into build/samples/.
@@ -72,4 +82,4 @@ extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache node_modules

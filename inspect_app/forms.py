@@ -5,7 +5,8 @@ from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import ValidationError
+from wtforms.fields.choices import Choice
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import Select, html_params
 
 from .text import clean_text
@@ -73,6 +74,35 @@ class LongSelectField(SelectField):
             return
         if self.data not in {value for value, _label in self.choices}:
             raise ValidationError(self.gettext("Not a valid choice."))
+
+
+CHOOSE_FROM_LIST = _l("Choose one from the list.")
+
+
+class PromptedSelectField(SelectField):
+    """A required drop-down that opens on an empty option naming what to choose
+    ("— Choose a unit —"), so nothing is chosen for the user; an empty choice is refused."""
+
+    def __init__(self, label=None, validators=None, prompt=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.prompt = prompt
+
+    def iter_choices(self):
+        """The prompt, selected while nothing is chosen, then the choices."""
+        return [Choice("", self.prompt, self.data is None, {}), *super().iter_choices()]
+
+    def process_formdata(self, valuelist):
+        """The prompt posted leaves the field empty."""
+        if valuelist and valuelist[0] == "":
+            self.data = None
+        else:
+            super().process_formdata(valuelist)
+
+    def pre_validate(self, form):
+        """Refuse the prompt with a message that says what to do."""
+        if self.data is None:
+            raise StopValidation(str(CHOOSE_FROM_LIST))
+        super().pre_validate(form)
 
 
 def unit_only_field():

@@ -213,39 +213,77 @@ def _workflow_error(error):
     return redirect(request.referrer or url_for("main.home"))
 
 
-# The main menu: endpoint, label and the action that shows it. Areas add their entries.
-NAV_ITEMS = [
+# The main menu: links (endpoint, label, the action that shows it) and groups (label,
+# links) shown as dropdowns, so the administrator's menu fits one line at 1280 px. Areas
+# add their entries; a group with a single link the user may follow shows as that link.
+NAV_MENU = [
     ("inspections.index", _l("Inspections"), "inspections.list"),
     ("inspections.plans", _l("Plans"), "plans.view"),
     ("findings.index", _l("Findings"), "findings.list"),
+    ("findings.review_queue", _l("Review queue"), "dashboard.view"),
     ("reports.index", _l("Reports"), "reports.view"),
     ("discipline.index", _l("Discipline"), "discipline.view"),
-    ("assessments.index", _l("CCHC index"), "assessments.list"),
-    ("criteria.index", _l("CCHC criteria"), "criteria.view"),
-    ("units.index", _l("Units"), "units.manage"),
-    ("admin.users", _l("Users"), "users.manage"),
-    ("admin.categories", _l("Categories"), "categories.manage"),
-    ("discipline.measures", _l("Disciplinary measures"), "discipline_measures.manage"),
-    ("admin.settings_page", _l("Settings"), "settings.manage"),
-    ("admin.authority_versions", _l("Authority"), "settings.manage"),
-    ("workcalendar.index", _l("Working calendar"), "work_calendar.manage"),
-    ("admin.audit_log", _l("Audit log"), "audit.view"),
-    ("admin.outbox", _l("Outbox"), "outbox.manage"),
-    ("findings.review_queue", _l("Review queue"), "dashboard.view"),
+    (_l("CCHC index"), [
+        ("assessments.index", _l("CCHC index"), "assessments.list"),
+        ("criteria.index", _l("CCHC criteria"), "criteria.view"),
+    ]),
+    (_l("Catalogues"), [
+        ("units.index", _l("Units"), "units.manage"),
+        ("admin.categories", _l("Categories"), "categories.manage"),
+        ("discipline.measures", _l("Disciplinary measures"), "discipline_measures.manage"),
+        ("admin.authority_versions", _l("Authority"), "settings.manage"),
+        ("workcalendar.index", _l("Working calendar"), "work_calendar.manage"),
+    ]),
+    (_l("System"), [
+        ("admin.users", _l("Users"), "users.manage"),
+        ("admin.settings_page", _l("Settings"), "settings.manage"),
+        ("admin.audit_log", _l("Audit log"), "audit.view"),
+        ("admin.outbox", _l("Outbox"), "outbox.manage"),
+    ]),
 ]
+
+
+def menu_mark(url, path):
+    """aria-current of a menu link on the page at path: "page" on its own page, "true" on
+    a page inside its section (a finding under Findings), None elsewhere."""
+    if path == url:
+        return "page"
+    if url != "/" and path.startswith(url + "/"):
+        return "true"
+    return None
+
+
+def _menu_link(endpoint, label):
+    """A menu link, marked when the page is its own or in its section."""
+    url = url_for(endpoint)
+    return {"url": url, "label": label, "current": menu_mark(url, request.path)}
+
+
+def _menu(user):
+    """The main menu user sees: links, and groups {label, links, current}."""
+    menu = []
+    for entry in NAV_MENU:
+        if isinstance(entry[1], list):
+            links = [_menu_link(endpoint, label) for endpoint, label, action in entry[1]
+                     if can(user, action)]
+            if len(links) == 1:
+                menu.append(links[0])
+            elif links:
+                menu.append({"label": entry[0], "links": links,
+                             "current": next((link["current"] for link in links
+                                              if link["current"]), None)})
+        elif can(user, entry[2]):
+            menu.append(_menu_link(entry[0], entry[1]))
+    return menu
 
 
 def _template_helpers():
     """Functions every template may call."""
-    def nav_items():
-        return [{"url": url_for(endpoint), "label": label}
-                for endpoint, label, action in NAV_ITEMS if can(current_user, action)]
-
     def current_locale():
         return str(get_locale() or "vi")
 
     return {"can": lambda action, obj=None: can(current_user, action, obj),
-            "nav_items": nav_items, "current_locale": current_locale}
+            "main_menu": lambda: _menu(current_user), "current_locale": current_locale}
 
 
 def init_app(app):

@@ -2,6 +2,7 @@
 access, the conclusion and its e-mails, files."""
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -131,6 +132,27 @@ def test_inspection_is_created_with_its_team(client, auth, people):
     assert [m.user_id for m in InspectionMember.select()] == [people["member"].id]
     page = text(client.get(location(response)))
     assert "Nguyễn Văn Thanh" in page and "Đỗ Thị Mai" in page and "12/QĐ-ĐKT" in page
+
+
+def test_new_inspection_form_chooses_no_unit_for_the_inspector(client, auth, people):
+    auth.login("thanhtra")
+    page = text(client.get("/inspections/new"))
+    select = re.search(r'<select[^>]*name="unit"[^>]*>(.*?)</select>', page, re.S)
+    assert 'required' in select.group(0).split(">")[0]
+    options = re.findall(r'<option([^>]*)>([^<]*)</option>', select.group(1))
+    assert options[0] == (' selected value=""', tr(client.application, "— Choose a unit —"))
+    assert [label for attributes, label in options if "selected" in attributes] == [
+        tr(client.application, "— Choose a unit —")]
+
+
+def test_inspection_without_a_chosen_unit_is_refused_with_a_clear_message(client, auth,
+                                                                          people):
+    auth.login("thanhtra")
+    data = {**_inspection_form(people["unit"]), "unit": ""}
+    page = text(client.post("/inspections/new", data=data))
+    assert Inspection.select().count() == 0
+    assert field_errors(page, "unit") == [tr(client.application,
+                                             "Choose one from the list.")]
 
 
 def test_only_active_inspectors_can_be_on_the_team(client, auth, people):

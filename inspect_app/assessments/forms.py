@@ -10,7 +10,7 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import scoring
-from ..forms import BaseForm, LongSelectField, required_message
+from ..forms import BaseForm, LongSelectField, PromptedSelectField, required_message
 from ..labels import SEVERITY, choices
 from ..text import clean_text
 from ..web import bounded_int
@@ -26,8 +26,9 @@ class RoundForm(BaseForm):
                                                Length(max=300)])
     year = IntegerField(_l("Year assessed"), validators=[DataRequired(required_message()),
                                                          NumberRange(min=2000, max=2100)])
-    criteria_set = SelectField(_l("Criteria set"), coerce=bounded_int,
-                               validators=[DataRequired(required_message())])
+    criteria_set = PromptedSelectField(_l("Criteria set"), coerce=bounded_int,
+                                       validators=[DataRequired(required_message())],
+                                       prompt=_l("— Choose a criteria set —"))
     kinds = SelectMultipleField(_l("Every unit of these kinds"), coerce=bounded_int,
                                 validators=[Optional()])
     # The service checks the units and the team and says which rule failed.
@@ -93,8 +94,9 @@ class LostPointsForm(BaseForm):
 
     nodes = SelectMultipleField(_l("Criteria"), coerce=bounded_int,
                                 validators=[DataRequired(required_message())])
-    category = SelectField(_l("Category"), coerce=bounded_int,
-                           validators=[DataRequired(required_message())])
+    category = PromptedSelectField(_l("Category"), coerce=bounded_int,
+                                   validators=[DataRequired(required_message())],
+                                   prompt=_l("— Choose a category —"))
     severity = SelectField(_l("Severity"), choices=choices(SEVERITY), default="medium")
     inspection = SelectField(_l("Inspection"), coerce=bounded_int, validators=[Optional()])
 

@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
-from ..forms import BaseForm, required_message, unit_only_field
+from ..forms import BaseForm, PromptedSelectField, required_message, unit_only_field
 from ..labels import CASE_STATUS, DEFERRAL_GROUND, PERSON_TYPE, choices
 from ..web import bounded_int
 
@@ -42,8 +42,9 @@ class CaseForm(BaseForm):
                                     validators=[Optional(), Length(max=200)])
     person_type = SelectField(_l("Person type"), choices=choices(PERSON_TYPE),
                               default="cong_chuc")
-    unit = SelectField(_l("Unit"), coerce=bounded_int,
-                       validators=[DataRequired(required_message())])
+    unit = PromptedSelectField(_l("Unit"), coerce=bounded_int,
+                               validators=[DataRequired(required_message())],
+                               prompt=_l("— Choose a unit —"))
     violation = TextAreaField(_l("Violation"), validators=[DataRequired(required_message()),
                                                            Length(max=10000)])
     opened_on = DateField(_l("Opened on"), validators=[DataRequired(required_message())])
@@ -72,8 +73,10 @@ class DecideForm(BaseForm):
     """The disciplinary decision."""
 
     # The offered measures may not all apply on the chosen date: the service decides.
-    measure = SelectField(_l("Disciplinary measure"), coerce=bounded_int,
-                          validate_choice=False, validators=[DataRequired(required_message())])
+    measure = PromptedSelectField(_l("Disciplinary measure"), coerce=bounded_int,
+                                  validate_choice=False,
+                                  validators=[DataRequired(required_message())],
+                                  prompt=_l("— Choose a measure —"))
     decision_no = StringField(_l("Decision number"),
                               validators=[DataRequired(required_message()), Length(max=64)])
     decision_date = DateField(_l("Decision date"),

@@ -11,7 +11,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..deadlines import CALENDAR_DAYS
-from ..forms import BaseForm, LongSelectField, required_message, unit_only_field
+from ..forms import (
+    BaseForm,
+    LongSelectField,
+    PromptedSelectField,
+    required_message,
+    unit_only_field,
+)
 from ..labels import DAY_UNIT, FINDING_STATUS, SEVERITY, choices
 from ..web import bounded_int
 
@@ -19,15 +25,17 @@ from ..web import bounded_int
 class FindingForm(BaseForm):
     """A finding with its recommendation and its deadline (a date or a number of days)."""
 
-    category = SelectField(_l("Category"), coerce=bounded_int,
-                           validators=[DataRequired(required_message())])
+    category = PromptedSelectField(_l("Category"), coerce=bounded_int,
+                                   validators=[DataRequired(required_message())],
+                                   prompt=_l("— Choose a category —"))
     severity = SelectField(_l("Severity"), choices=choices(SEVERITY), default="medium")
     title = StringField(_l("Finding"), validators=[DataRequired(required_message()),
                                                    Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Length(max=10000)])
     recommendation = TextAreaField(_l("Recommendation"), validators=[Length(max=10000)])
-    responsible_unit = SelectField(_l("Responsible unit"), coerce=bounded_int,
-                                   validators=[DataRequired(required_message())])
+    responsible_unit = PromptedSelectField(_l("Responsible unit"), coerce=bounded_int,
+                                           validators=[DataRequired(required_message())],
+                                           prompt=_l("— Choose a unit —"))
     official_name = StringField(_l("Official concerned"),
                                 validators=[Optional(), Length(max=200)])
     official_position = StringField(_l("Position of the official"),

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import format_date
-from ..forms import BaseForm, required_message
+from ..forms import BaseForm, PromptedSelectField, required_message
 from ..labels import INSPECTION_KIND, INSPECTION_STATUS, ROLE, choices
 from ..web import bounded_int
 
@@ -34,8 +34,9 @@ class InspectionForm(BaseForm):
     """An inspection's unit, subject, kind, dates and team."""
 
     plan = SelectField(_l("Plan"), coerce=bounded_int, validators=[Optional()])
-    unit = SelectField(_l("Inspected unit"), coerce=bounded_int,
-                       validators=[DataRequired(required_message())])
+    unit = PromptedSelectField(_l("Inspected unit"), coerce=bounded_int,
+                               validators=[DataRequired(required_message())],
+                               prompt=_l("— Choose a unit —"))
     title = StringField(_l("Title"), validators=[DataRequired(required_message()),
                                                  Length(max=300)])
     topics = TextAreaField(_l("Topics"), validators=[Optional(), Length(max=5000)],
@@ -115,16 +116,18 @@ class AttachmentForm(BaseForm):
 class AppraisalRequestForm(BaseForm):
     """Who appraises the draft conclusion, and its draft summary."""
 
-    appraiser = SelectField(_l("Appraiser"), coerce=bounded_int,
-                            validators=[DataRequired(required_message())],
-                            description=_l("A leader, or an inspector who is not on the team."))
+    appraiser = PromptedSelectField(_l("Appraiser"), coerce=bounded_int,
+                                    validators=[DataRequired(required_message())],
+                                    prompt=_l("— Choose the appraiser —"),
+                                    description=_l("A leader, or an inspector who is not on "
+                                                   "the team."))
     summary = TextAreaField(_l("Summary of the draft conclusion"),
                             validators=[Optional(), Length(max=10000)])
 
     def fill_choices(self, candidates):
         """Offer the users who may appraise this draft."""
-        self.appraiser.choices = [(0, _l("(choose)"))] + [
-            (user.id, f"{user.full_name} · {ROLE[user.role]}") for user in candidates]
+        self.appraiser.choices = [(user.id, f"{user.full_name} · {ROLE[user.role]}")
+                                  for user in candidates]
 
 
 class AppraisalDecisionForm(BaseForm):

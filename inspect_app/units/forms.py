@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from ..forms import BaseForm, required_message
+from ..forms import BaseForm, PromptedSelectField, required_message
 from ..labels import REORGANISATION_KIND, choices
 from ..web import bounded_int
 
@@ -25,8 +25,9 @@ class UnitForm(BaseForm):
                                                Length(max=32), CODE_PATTERN])
     name = StringField(_l("Name"), validators=[DataRequired(required_message()),
                                                Length(max=200)])
-    kind = SelectField(_l("Kind"), coerce=bounded_int,
-                       validators=[DataRequired(required_message())])
+    kind = PromptedSelectField(_l("Kind"), coerce=bounded_int,
+                               validators=[DataRequired(required_message())],
+                               prompt=_l("— Choose a kind —"))
     parent = SelectField(_l("Parent unit"), coerce=bounded_int, validators=[Optional()])
     email = StringField(_l("Shared email of the unit"),
                         validators=[Optional(), Email(_l("Invalid email address.")),

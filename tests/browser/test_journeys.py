@@ -46,13 +46,18 @@ def alert_text(page):
 
 
 def open_menu_item(page, href):
-    """Follow a main-menu link, opening the collapsed menu first on a phone."""
+    """Follow a main-menu link, opening the collapsed menu first on a phone and the
+    link's dropdown if it is in one."""
     # Only once the stylesheet applies is the toggler's visibility the screen's answer.
     page.wait_for_load_state("load")
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-    page.click(f"#mainNav a[href='{href}']")
+    link = page.locator(f"#mainNav a[href='{href}']")
+    group = page.locator("#mainNav .dropdown").filter(has=link)
+    if group.count():
+        group.locator(".dropdown-toggle").click()
+    link.click()
 
 
 def mail_to(live, address, count):
