@@ -12,6 +12,8 @@ whose one view returns a string (the framework's floor):
   figures until the data changes (inspect_app/cache.py), so each page is also timed
   right after a change: the data version is raised before each of those requests, as
   any write would;
+- the findings list searching common, short, accented and rare words, with the trigram
+  index (migration 0023) and with every word compared with each finding's text, in turn;
 - SQL queries per page (playhouse.test_utils.count_queries) at full and at demo size,
   right after a change and with the figures kept;
 - jobs and the Excel export in child processes: time, and peak memory as the child's own
@@ -25,7 +27,9 @@ whose one view returns a string (the framework's floor):
 
 Everything is printed as one table and saved to build/bench.json. With --postgres the
 same runs on a throwaway PostgreSQL server (tests/pg.py) into which both sizes are
-generated first; the results go to build/bench-postgresql.json.
+generated first; the results go to build/bench-postgresql.json. It ends with the trivial
+page timed on PostgreSQL and on the cached SQLite file in turn, in one process: the
+databases' cost per request side by side.
 """
 import argparse
 import datetime as dt
@@ -40,6 +44,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -63,6 +68,9 @@ WARMUP = 3
 # Rounds of the "after a change" timings: each request recomputes every figure.
 CHANGED_ROUNDS = 10
 JOB_RUNS = 3
+# The search timed with and without its index: common, short, accented and several words.
+SEARCH_WORDS = ("tre han", "chinh", "phuoc", "nguyễn văn", "ha", "dung han tra")
+SEARCH_ROUNDS = 15
 # Throughput: seconds of wrk per page and round, rounds over every page in turn.
 THROUGHPUT_SECONDS = 5
 THROUGHPUT_ROUNDS = 3
@@ -100,9 +108,9 @@ def database_url(size):
             or f"sqlite:///{generate.sqlite_path(size)}")
 
 
-def bench_app(size):
-    """The app on the size's database, with the trivial page registered."""
-    app = generate.app_for(database_url(size), INSTANCE)
+def bench_app(size, url=None):
+    """The app on the size's database (or url), with the trivial page registered."""
+    app = generate.app_for(url or database_url(size), INSTANCE)
     app.register_blueprint(trivial)
     return app
 
@@ -165,6 +173,18 @@ def _longest_timeline():
             .scalar())
 
 
+def _code(finding_id):
+    """A finding's code: a word no other finding's text holds."""
+    from inspect_app.models import Finding
+
+    return Finding.get_by_id(finding_id).code
+
+
+def _query(words):
+    """The findings list's query string searching words."""
+    return urllib.parse.urlencode({"q": words})
+
+
 def pages(app):
     """[(name, user, url)] of the measured pages, the trivial one first."""
     from inspect_app.db import db
@@ -173,6 +193,7 @@ def pages(app):
         db.connect(reuse_if_open=True)
         busiest_unit = _user(generate.UNIT_HEAD).unit_id
         finding = _longest_timeline()
+        rare = _code(finding)
         db.close()
     return [
         (TRIVIAL, generate.INSPECTOR, "/_bench/trivial"),
@@ -181,6 +202,7 @@ def pages(app):
         ("findings, unit + overdue", generate.INSPECTOR,
          f"/findings?unit={busiest_unit}&status=overdue"),
         ('findings, search "tre han"', generate.INSPECTOR, "/findings?q=tre+han"),
+        ("findings, search a rare word", generate.INSPECTOR, f"/findings?{_query(rare)}"),
         ("findings list, page 500", generate.INSPECTOR, "/findings?page=500"),
         ("finding, long timeline", generate.INSPECTOR, f"/findings/{finding}"),
         ("unit head home", generate.UNIT_HEAD, "/"),
@@ -238,6 +260,67 @@ def time_pages(app, measured, rounds=ROUNDS, warmup=WARMUP, changed=False):
             started = time.perf_counter()
             _get(clients[user], url)
             if round_no >= warmup:
+                timings[name].append(time.perf_counter() - started)
+    return timings
+
+
+def time_search(app, measured, rounds=SEARCH_ROUNDS):
+    """{words: {"index": [s], "compared": [s]}}: the findings list searching each of
+    SEARCH_WORDS (and the rare word of the pages) with its trigram index and without it
+    (every word compared with each finding's text, as before migration 0023), in turn."""
+    from inspect_app.findings import queries
+
+    rare = next(url for name, _u, url in measured if name.endswith("a rare word"))
+    urls = {words: f"/findings?{_query(words)}" for words in SEARCH_WORDS}
+    urls[urllib.parse.parse_qs(rare.partition("?")[2])["q"][0]] = rare
+    client = signed_in_client(app, generate.INSPECTOR)
+    timings = {words: {"index": [], "compared": []} for words in urls}
+    trigram = queries.TRIGRAM
+    try:
+        for round_no in range(WARMUP + rounds):
+            for words, url in urls.items():
+                for mode, letters in (("index", trigram), ("compared", sys.maxsize)):
+                    queries.TRIGRAM = letters
+                    started = time.perf_counter()
+                    _get(client, url)
+                    if round_no >= WARMUP:
+                        timings[words][mode].append(time.perf_counter() - started)
+    finally:
+        queries.TRIGRAM = trigram
+    return timings
+
+
+def search_rows(timings):
+    """Each search's median with and without the index, in ms, and their ratio."""
+    rows = []
+    for words, modes in timings.items():
+        index, compared = (statistics.median(modes[mode]) for mode in ("index", "compared"))
+        rows.append({"words": words, "index_ms": round(index * 1000, 1),
+                     "compared_ms": round(compared * 1000, 1),
+                     "speed_up": round(compared / index, 1)})
+    return rows
+
+
+def trivial_beside_sqlite(rounds=ROUNDS):
+    """{database: [seconds]} of the trivial page on PostgreSQL and on the cached SQLite
+    file in turn, in one process (--postgres): the cost of each database's connection."""
+    from inspect_app.db import db
+
+    url = "/_bench/trivial"
+    apps = {"PostgreSQL": bench_app("full"),
+            "SQLite": bench_app("full", f"sqlite:///{generate.sqlite_path('full')}")}
+    clients = {}
+    for name, app in apps.items():
+        # The database proxy is global: point it at the app whose request comes next.
+        db.initialize(app.extensions["database"])
+        clients[name] = signed_in_client(app, generate.INSPECTOR)
+    timings = {name: [] for name in apps}
+    for round_no in range(WARMUP + rounds):
+        for name, app in apps.items():
+            db.initialize(app.extensions["database"])
+            started = time.perf_counter()
+            _get(clients[name], url)
+            if round_no >= WARMUP:
                 timings[name].append(time.perf_counter() - started)
     return timings
 
@@ -512,7 +595,8 @@ def throughput_rows(runs):
 
 
 def measure_pages(size):
-    """(app, pages, timings, timings after a change, query counts) of a size, clock frozen."""
+    """(app, pages, timings, timings after a change, query counts, search timings) of a
+    size, clock frozen (no timings at demo size)."""
     import time_machine
 
     with time_machine.travel(NOW, tick=False):
@@ -520,10 +604,11 @@ def measure_pages(size):
         measured = pages(app)
         counts = count_page_queries(app, measured)
         if size != "full":
-            return app, measured, None, None, counts
+            return app, measured, None, None, counts, None
         timings = time_pages(app, measured)
         changed = time_pages(app, measured, rounds=CHANGED_ROUNDS, warmup=1, changed=True)
-    return app, measured, timings, changed, counts
+        search = time_search(app, measured)
+    return app, measured, timings, changed, counts, search
 
 
 def _pair(counts):
@@ -542,6 +627,10 @@ def print_table(result):
               f"{row['floor_ratio']:>8} {row['after_change_ms']:>11} "
               f"{_pair(row['queries']):>8} {_pair(row['queries_demo']):>7}")
     print("(changed ms: median right after a change; queries: after a change / figures kept)")
+    print(f"\n{'findings list searching':32} {'index ms':>10} {'compared ms':>12} {'x faster':>9}")
+    for row in result["search"]:
+        print(f"{row['words']:32} {row['index_ms']:>10} {row['compared_ms']:>12} "
+              f"{row['speed_up']:>9}")
     if result.get("work"):
         print(f"\n{'work':32} {'median s':>10} {'max s':>8} {'peak MB':>10} {'MB before':>10}")
         for row in result["work"]:
@@ -570,12 +659,12 @@ def save(result, output):
 
 def measure(generated, database, args, output):
     """Measure pages, work and throughput on the prepared databases; print and save."""
-    *_demo, demo_counts = measure_pages("demo")
-    app, measured, timings, changed, counts = measure_pages("full")
+    *_demo, demo_counts, _none = measure_pages("demo")
+    app, measured, timings, changed, counts, search = measure_pages("full")
     result = {"date": dt.date.today().isoformat(), "machine": _machine(database),
               "data": {size: figures for size, figures in generated.items() if figures},
               "pages": page_rows(timings, changed, counts, demo_counts),
-              "limits": LIMITS}
+              "search": search_rows(search), "limits": LIMITS}
     if not args.skip_work:
         result["work"] = work_rows("full")
     save(result, output)
@@ -586,6 +675,19 @@ def measure(generated, database, args, output):
     save(result, output)
     print_table(result)
     print(f"\nsaved to {output.relative_to(ROOT)}")
+
+
+def compare_trivial_pages():
+    """Print the trivial page's median on PostgreSQL beside SQLite's, from one run."""
+    import time_machine
+
+    ensure_data("full", regenerate=False)
+    with time_machine.travel(NOW, tick=False):
+        medians = {name: statistics.median(values)
+                   for name, values in trivial_beside_sqlite().items()}
+    print("\ntrivial page, PostgreSQL and SQLite in turn: "
+          + ", ".join(f"{name} {median * 1000:.2f} ms" for name, median in medians.items())
+          + f"; PostgreSQL / SQLite = {medians['PostgreSQL'] / medians['SQLite']:.2f}")
 
 
 def main():
@@ -606,6 +708,7 @@ def main():
     cluster = start_cluster()
     try:
         measure(postgres_data(cluster), "PostgreSQL", args, OUTPUT_POSTGRES)
+        compare_trivial_pages()
     finally:
         cluster.stop()
 
