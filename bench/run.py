@@ -2,25 +2,34 @@
 
 It loads the generated data (bench/generate.py, cached under build/), applies pending
 migrations, freezes the clock at generate.TODAY and measures, on an app instance of its
-own that also serves a trivial page (base.html with a one-line body):
+own that also serves a trivial page (bench/templates/bench/trivial.html: base.html
+around one line, compiled once like every page's template), beside a bare Flask app
+whose one view returns a string (the framework's floor):
 
 - pages: server-side time of each page through the Flask test client (no network),
-  rounds over every page in turn so noise spreads evenly; median, p95 and the ratio of
-  medians to the trivial page of the same run. Pages keep figures until the data
-  changes (inspect_app/cache.py), so each page is also timed right after a change: the
-  data version is raised before each of those requests, as any write would;
+  rounds over every page and the floor in turn so noise spreads evenly; median, p95 and
+  the ratios of medians to the trivial page and to the floor of the same run. Pages keep
+  figures until the data changes (inspect_app/cache.py), so each page is also timed
+  right after a change: the data version is raised before each of those requests, as
+  any write would;
+- the findings list searching common, short, accented and rare words, with the trigram
+  index (migration 0023) and with every word compared with each finding's text, in turn;
 - SQL queries per page (playhouse.test_utils.count_queries) at full and at demo size,
   right after a change and with the figures kept;
 - jobs and the Excel export in child processes: time, and peak memory as the child's own
   resource.getrusage(RUSAGE_SELF).ru_maxrss (the whole process: interpreter and app
   included; the figure before the work is reported too). Jobs run in a transaction that
   is rolled back, so each run sees the same data;
-- throughput of the inspector's home page and of the trivial page under gunicorn (2 sync
-  workers) driven by ApacheBench (`ab`) on 127.0.0.1, as a ratio.
+- throughput of every page, of the trivial page and of the floor under gunicorn (the
+  project's gunicorn.conf.py, 2 sync workers) driven by wrk (2 threads, 8 connections) on
+  127.0.0.1, in rounds over them all; each page's requests/s as a ratio to the trivial
+  page's and to the floor's.
 
 Everything is printed as one table and saved to build/bench.json. With --postgres the
 same runs on a throwaway PostgreSQL server (tests/pg.py) into which both sizes are
-generated first; the results go to build/bench-postgresql.json.
+generated first; the results go to build/bench-postgresql.json. It ends with the trivial
+page timed on PostgreSQL and on the cached SQLite file in turn, in one process: the
+databases' cost per request side by side.
 """
 import argparse
 import datetime as dt
@@ -35,9 +44,11 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
-from flask import Blueprint, render_template_string
+from flask import Blueprint, Flask, render_template
 from flask_login import login_required
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -57,23 +68,38 @@ WARMUP = 3
 # Rounds of the "after a change" timings: each request recomputes every figure.
 CHANGED_ROUNDS = 10
 JOB_RUNS = 3
+# The search timed with and without its index: common, short, accented and several words.
+SEARCH_WORDS = ("tre han", "chinh", "phuoc", "nguyễn văn", "ha", "dung han tra")
+SEARCH_ROUNDS = 15
+# Throughput: seconds of wrk per page and round, rounds over every page in turn.
+THROUGHPUT_SECONDS = 5
+THROUGHPUT_ROUNDS = 3
 # The monthly job builds a PDF for each of the 500 units: one run is enough.
 STEP_RUNS = {"monthly job (all e-mails)": 1}
 # An export filter holding about 20,000 findings at full size.
 EXPORT_QUERY = "deadline_from=2026-01-01"
 LIMITS = {"median_ms": 50, "p95_ms": 150, "ratio": 4.0, "jobs_s": 5, "jobs_mb": 200,
-          "monthly_pdf_s": 5, "export_s": 15, "export_mb": 300, "throughput_ratio": 0.25}
+          "monthly_pdf_s": 5, "export_s": 15, "export_mb": 300,
+          # Throughput: every page against the trivial page, the trivial page against the floor.
+          "throughput_ratio": 0.6, "trivial_floor_ratio": 0.35}
+TRIVIAL = "trivial page"
+FLOOR = "bare Flask floor"
 
-trivial = Blueprint("bench_trivial", __name__)
+trivial = Blueprint("bench_trivial", __name__, template_folder="templates")
 
 
 @trivial.route("/_bench/trivial")
 @login_required
 def trivial_page():
     """The yardstick: the app's layout around one line, for the signed-in user."""
-    return render_template_string('{% extends "base.html" %}{% block title %}Bench'
-                                  '{% endblock %}{% block content %}<p>Trivial page.</p>'
-                                  '{% endblock %}')
+    return render_template("bench/trivial.html")
+
+
+def floor_app():
+    """The framework's floor: a bare Flask app whose one view returns a string."""
+    floor = Flask("bench_floor")
+    floor.add_url_rule("/", "floor", lambda: "Floor.")
+    return floor
 
 
 def database_url(size):
@@ -82,9 +108,9 @@ def database_url(size):
             or f"sqlite:///{generate.sqlite_path(size)}")
 
 
-def bench_app(size):
-    """The app on the size's database, with the trivial page registered."""
-    app = generate.app_for(database_url(size), INSTANCE)
+def bench_app(size, url=None):
+    """The app on the size's database (or url), with the trivial page registered."""
+    app = generate.app_for(url or database_url(size), INSTANCE)
     app.register_blueprint(trivial)
     return app
 
@@ -147,6 +173,18 @@ def _longest_timeline():
             .scalar())
 
 
+def _code(finding_id):
+    """A finding's code: a word no other finding's text holds."""
+    from inspect_app.models import Finding
+
+    return Finding.get_by_id(finding_id).code
+
+
+def _query(words):
+    """The findings list's query string searching words."""
+    return urllib.parse.urlencode({"q": words})
+
+
 def pages(app):
     """[(name, user, url)] of the measured pages, the trivial one first."""
     from inspect_app.db import db
@@ -155,14 +193,16 @@ def pages(app):
         db.connect(reuse_if_open=True)
         busiest_unit = _user(generate.UNIT_HEAD).unit_id
         finding = _longest_timeline()
+        rare = _code(finding)
         db.close()
     return [
-        ("trivial page", generate.INSPECTOR, "/_bench/trivial"),
+        (TRIVIAL, generate.INSPECTOR, "/_bench/trivial"),
         ("inspector home", generate.INSPECTOR, "/"),
         ("findings list, page 1", generate.INSPECTOR, "/findings"),
         ("findings, unit + overdue", generate.INSPECTOR,
          f"/findings?unit={busiest_unit}&status=overdue"),
         ('findings, search "tre han"', generate.INSPECTOR, "/findings?q=tre+han"),
+        ("findings, search a rare word", generate.INSPECTOR, f"/findings?{_query(rare)}"),
         ("findings list, page 500", generate.INSPECTOR, "/findings?page=500"),
         ("finding, long timeline", generate.INSPECTOR, f"/findings/{finding}"),
         ("unit head home", generate.UNIT_HEAD, "/"),
@@ -205,19 +245,82 @@ def raise_data_version(app):
 
 
 def time_pages(app, measured, rounds=ROUNDS, warmup=WARMUP, changed=False):
-    """{name: [seconds]} over rounds of every page in turn (after warmup rounds).
+    """{name: [seconds]} over rounds of the floor and every page in turn (after warmup rounds).
 
     changed: raise the data version (untimed) before each request.
     """
     clients = {user: signed_in_client(app, user) for _n, user, _u in measured}
-    timings = {name: [] for name, _user, _url in measured}
+    clients[None] = floor_app().test_client()
+    timed = [(FLOOR, None, "/"), *measured]
+    timings = {name: [] for name, _user, _url in timed}
     for round_no in range(warmup + rounds):
-        for name, user, url in measured:
+        for name, user, url in timed:
             if changed:
                 raise_data_version(app)
             started = time.perf_counter()
             _get(clients[user], url)
             if round_no >= warmup:
+                timings[name].append(time.perf_counter() - started)
+    return timings
+
+
+def time_search(app, measured, rounds=SEARCH_ROUNDS):
+    """{words: {"index": [s], "compared": [s]}}: the findings list searching each of
+    SEARCH_WORDS (and the rare word of the pages) with its trigram index and without it
+    (every word compared with each finding's text, as before migration 0023), in turn."""
+    from inspect_app.findings import queries
+
+    rare = next(url for name, _u, url in measured if name.endswith("a rare word"))
+    urls = {words: f"/findings?{_query(words)}" for words in SEARCH_WORDS}
+    urls[urllib.parse.parse_qs(rare.partition("?")[2])["q"][0]] = rare
+    client = signed_in_client(app, generate.INSPECTOR)
+    timings = {words: {"index": [], "compared": []} for words in urls}
+    trigram = queries.TRIGRAM
+    try:
+        for round_no in range(WARMUP + rounds):
+            for words, url in urls.items():
+                for mode, letters in (("index", trigram), ("compared", sys.maxsize)):
+                    queries.TRIGRAM = letters
+                    started = time.perf_counter()
+                    _get(client, url)
+                    if round_no >= WARMUP:
+                        timings[words][mode].append(time.perf_counter() - started)
+    finally:
+        queries.TRIGRAM = trigram
+    return timings
+
+
+def search_rows(timings):
+    """Each search's median with and without the index, in ms, and their ratio."""
+    rows = []
+    for words, modes in timings.items():
+        index, compared = (statistics.median(modes[mode]) for mode in ("index", "compared"))
+        rows.append({"words": words, "index_ms": round(index * 1000, 1),
+                     "compared_ms": round(compared * 1000, 1),
+                     "speed_up": round(compared / index, 1)})
+    return rows
+
+
+def trivial_beside_sqlite(rounds=ROUNDS):
+    """{database: [seconds]} of the trivial page on PostgreSQL and on the cached SQLite
+    file in turn, in one process (--postgres): the cost of each database's connection."""
+    from inspect_app.db import db
+
+    url = "/_bench/trivial"
+    apps = {"PostgreSQL": bench_app("full"),
+            "SQLite": bench_app("full", f"sqlite:///{generate.sqlite_path('full')}")}
+    clients = {}
+    for name, app in apps.items():
+        # The database proxy is global: point it at the app whose request comes next.
+        db.initialize(app.extensions["database"])
+        clients[name] = signed_in_client(app, generate.INSPECTOR)
+    timings = {name: [] for name in apps}
+    for round_no in range(WARMUP + rounds):
+        for name, app in apps.items():
+            db.initialize(app.extensions["database"])
+            started = time.perf_counter()
+            _get(clients[name], url)
+            if round_no >= WARMUP:
                 timings[name].append(time.perf_counter() - started)
     return timings
 
@@ -245,16 +348,19 @@ def p95(values):
 
 
 def page_rows(timings, changed_timings, counts, demo_counts):
-    """The page table: median and p95 in ms, ratio to the trivial page, query counts."""
-    base = statistics.median(timings["trivial page"])
+    """The page table: median and p95 in ms, ratios to the trivial page and the floor, queries."""
+    trivial_median = statistics.median(timings[TRIVIAL])
+    floor_median = statistics.median(timings[FLOOR])
     rows = []
     for name, values in timings.items():
         median = statistics.median(values)
         changed = statistics.median(changed_timings[name])
-        rows.append({"page": name, "median_ms": round(median * 1000, 1),
-                     "p95_ms": round(p95(values) * 1000, 1), "ratio": round(median / base, 2),
+        rows.append({"page": name, "median_ms": round(median * 1000, 2),
+                     "p95_ms": round(p95(values) * 1000, 2),
+                     "ratio": round(median / trivial_median, 2),
+                     "floor_ratio": round(median / floor_median, 1),
                      "after_change_ms": round(changed * 1000, 1),
-                     "queries": list(counts[name]),
+                     "queries": list(counts[name]) if name in counts else None,
                      "queries_demo": list(demo_counts[name]) if name in demo_counts else None})
     return rows
 
@@ -389,16 +495,28 @@ def _session_cookie(app, username):
     return f"{cookie.key}={cookie.value}"
 
 
-def _ab(url, cookie, seconds):
-    """Requests per second of ab with 4 concurrent clients for `seconds`."""
-    output = subprocess.run(["ab", "-q", "-t", str(seconds), "-n", "1000000", "-c", "4",
-                             "-C", cookie, url], check=True, capture_output=True,
-                            text=True).stdout
-    failed = int(re.search(r"Failed requests:\s+(\d+)", output).group(1))
-    non_2xx = re.search(r"Non-2xx responses:\s+(\d+)", output)
-    if failed or non_2xx:
-        raise RuntimeError(f"ab: errors against {url}\n{output}")
-    return float(re.search(r"Requests per second:\s+([\d.]+)", output).group(1))
+def _check_answers(url, cookie):
+    """Refuse to measure a URL that does not answer 200 (wrk counts redirects as done)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request) as response:
+        if response.status != 200 or response.url != url:
+            raise RuntimeError(f"{url}: answered {response.status} at {response.url}")
+
+
+def _wrk(url, cookie, seconds):
+    """Requests per second of wrk with 2 threads and 8 connections over `seconds`.
+
+    wrk counts the requests still running when it stops as timeouts: only failed
+    connections, reads and writes and answers other than 2xx/3xx are errors.
+    """
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    output = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", *headers, url],
+                            check=True, capture_output=True, text=True).stdout
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+)", output)
+    if re.search(r"Non-2xx or 3xx", output) or (
+            socket_errors and any(int(count) for count in socket_errors.groups())):
+        raise RuntimeError(f"wrk: errors against {url}\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
 def _wait_for(port, process):
@@ -414,40 +532,71 @@ def _wait_for(port, process):
     raise RuntimeError("gunicorn did not start")
 
 
-def throughput(app, size, seconds=10, repeats=3):
-    """{page: [requests/s]} of the inspector home and the trivial page, alternating."""
-    import time_machine
-
-    if shutil.which("ab") is None:
-        return None
+def _gunicorn(app_spec, size, log):
+    """(process, port) of gunicorn serving app_spec with the project's settings, 2 workers."""
     port = _free_port()
-    log = GUNICORN_LOG.open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
          f"127.0.0.1:{port}", "--pythonpath", str(ROOT / "bench"), "--log-level", "warning",
-         "run:gunicorn_app()"], cwd=ROOT, env={**os.environ, "BENCH_SIZE": size},
+         app_spec], cwd=ROOT, env={**os.environ, "BENCH_SIZE": size},
         stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_for(port, process)
-        with time_machine.travel(NOW, tick=False):
-            # Signed now, the session would look issued in the future to the frozen server.
-            cookie = _session_cookie(app, generate.INSPECTOR)
-        results = {"inspector home": [], "trivial page": []}
-        for _repeat in range(repeats):
-            for page, path in (("inspector home", "/"), ("trivial page", "/_bench/trivial")):
-                results[page].append(_ab(f"http://127.0.0.1:{port}{path}", cookie, seconds))
-    finally:
+    except RuntimeError:
         process.terminate()
-        process.wait(timeout=30)
+        raise
+    return process, port
+
+
+def throughput(app, measured, size, seconds=THROUGHPUT_SECONDS, repeats=THROUGHPUT_ROUNDS):
+    """{page: [requests/s]} of the floor and every page, in rounds over them all."""
+    import time_machine
+
+    if shutil.which("wrk") is None:
+        print("wrk not found (apt-get install wrk): throughput not measured")
+        return None
+    with time_machine.travel(NOW, tick=False):
+        # Signed now, a session would look issued in the future to the frozen server.
+        cookies = {user: _session_cookie(app, user) for _n, user, _u in measured}
+    log = GUNICORN_LOG.open("w")
+    servers = []
+    try:
+        servers.append(_gunicorn("run:floor_app()", size, log))
+        servers.append(_gunicorn("run:gunicorn_app()", size, log))
+        (_floor, floor_port), (_app, app_port) = servers
+        targets = [(FLOOR, f"http://127.0.0.1:{floor_port}/", None)]
+        targets += [(name, f"http://127.0.0.1:{app_port}{url}", cookies[user])
+                    for name, user, url in measured]
+        for _name, url, cookie in targets:
+            _check_answers(url, cookie)
+        results = {name: [] for name, _url, _cookie in targets}
+        for _repeat in range(repeats):
+            for name, url, cookie in targets:
+                results[name].append(_wrk(url, cookie, seconds))
+    finally:
+        for process, _port in servers:
+            process.terminate()
+            process.wait(timeout=30)
         log.close()
     return results
+
+
+def throughput_rows(runs):
+    """Each page's median requests/s and its share of the trivial page's and the floor's."""
+    medians = {name: statistics.median(values) for name, values in runs.items()}
+    return [{"page": name, "requests_per_s": round(median, 1),
+             "runs": [round(value, 1) for value in runs[name]],
+             "share_of_trivial": round(median / medians[TRIVIAL], 2),
+             "share_of_floor": round(median / medians[FLOOR], 3)}
+            for name, median in medians.items()]
 
 
 # --- the whole run ----------------------------------------------------------------------
 
 
 def measure_pages(size):
-    """(page timings, timings after a change, query counts) of one size, clock frozen."""
+    """(app, pages, timings, timings after a change, query counts, search timings) of a
+    size, clock frozen (no timings at demo size)."""
     import time_machine
 
     with time_machine.travel(NOW, tick=False):
@@ -455,10 +604,11 @@ def measure_pages(size):
         measured = pages(app)
         counts = count_page_queries(app, measured)
         if size != "full":
-            return app, None, None, counts
+            return app, measured, None, None, counts, None
         timings = time_pages(app, measured)
         changed = time_pages(app, measured, rounds=CHANGED_ROUNDS, warmup=1, changed=True)
-    return app, timings, changed, counts
+        search = time_search(app, measured)
+    return app, measured, timings, changed, counts, search
 
 
 def _pair(counts):
@@ -470,22 +620,29 @@ def print_table(result):
     """The results as one table on stdout."""
     print(f"\nmachine: {result['machine']}")
     print(f"data: {json.dumps(result['data'])}\n")
-    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'x trivial':>10} "
+    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'x trivial':>10} {'x floor':>8} "
           f"{'changed ms':>11} {'queries':>8} {'demo q':>7}")
     for row in result["pages"]:
         print(f"{row['page']:32} {row['median_ms']:>10} {row['p95_ms']:>8} {row['ratio']:>10} "
-              f"{row['after_change_ms']:>11} {_pair(row['queries']):>8} "
-              f"{_pair(row['queries_demo']):>7}")
+              f"{row['floor_ratio']:>8} {row['after_change_ms']:>11} "
+              f"{_pair(row['queries']):>8} {_pair(row['queries_demo']):>7}")
     print("(changed ms: median right after a change; queries: after a change / figures kept)")
-    print(f"\n{'work':32} {'median s':>10} {'max s':>8} {'peak MB':>10} {'MB before':>10}")
-    for row in result["work"]:
-        print(f"{row['work']:32} {row['median_s']:>10} {row['max_s']:>8} {row['peak_mb']:>10} "
-              f"{row['rss_before_mb']:>10}")
+    print(f"\n{'findings list searching':32} {'index ms':>10} {'compared ms':>12} {'x faster':>9}")
+    for row in result["search"]:
+        print(f"{row['words']:32} {row['index_ms']:>10} {row['compared_ms']:>12} "
+              f"{row['speed_up']:>9}")
+    if result.get("work"):
+        print(f"\n{'work':32} {'median s':>10} {'max s':>8} {'peak MB':>10} {'MB before':>10}")
+        for row in result["work"]:
+            print(f"{row['work']:32} {row['median_s']:>10} {row['max_s']:>8} "
+                  f"{row['peak_mb']:>10} {row['rss_before_mb']:>10}")
     if result.get("throughput"):
-        print("\nthroughput (gunicorn, 2 workers, ab -c 4), requests/s:")
-        for page, values in result["throughput"]["runs"].items():
-            print(f"  {page:30} median {statistics.median(values):.1f}  runs {values}")
-        print(f"  ratio home / trivial: {result['throughput']['ratio']}")
+        print(f"\nthroughput (gunicorn, 2 workers, wrk -t2 -c8, {THROUGHPUT_ROUNDS} rounds "
+              f"of {THROUGHPUT_SECONDS} s):")
+        print(f"{'page':32} {'req/s':>8} {'x trivial':>10} {'x floor':>8}  runs")
+        for row in result["throughput"]:
+            print(f"{row['page']:32} {row['requests_per_s']:>8} {row['share_of_trivial']:>10} "
+                  f"{row['share_of_floor']:>8}  {row['runs']}")
 
 
 def _machine(database):
@@ -500,25 +657,37 @@ def save(result, output):
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
 
 
-def measure(generated, database, skip_throughput, output):
+def measure(generated, database, args, output):
     """Measure pages, work and throughput on the prepared databases; print and save."""
-    *_none, demo_counts = measure_pages("demo")
-    app, timings, changed, counts = measure_pages("full")
+    *_demo, demo_counts, _none = measure_pages("demo")
+    app, measured, timings, changed, counts, search = measure_pages("full")
     result = {"date": dt.date.today().isoformat(), "machine": _machine(database),
               "data": {size: figures for size, figures in generated.items() if figures},
               "pages": page_rows(timings, changed, counts, demo_counts),
-              "work": work_rows("full"),
-              "limits": LIMITS}
+              "search": search_rows(search), "limits": LIMITS}
+    if not args.skip_work:
+        result["work"] = work_rows("full")
     save(result, output)
-    if not skip_throughput:
-        runs = throughput(app, "full")
+    if not args.skip_throughput:
+        runs = throughput(app, measured, "full")
         if runs:
-            ratio = (statistics.median(runs["inspector home"])
-                     / statistics.median(runs["trivial page"]))
-            result["throughput"] = {"runs": runs, "ratio": round(ratio, 2)}
+            result["throughput"] = throughput_rows(runs)
     save(result, output)
     print_table(result)
     print(f"\nsaved to {output.relative_to(ROOT)}")
+
+
+def compare_trivial_pages():
+    """Print the trivial page's median on PostgreSQL beside SQLite's, from one run."""
+    import time_machine
+
+    ensure_data("full", regenerate=False)
+    with time_machine.travel(NOW, tick=False):
+        medians = {name: statistics.median(values)
+                   for name, values in trivial_beside_sqlite().items()}
+    print("\ntrivial page, PostgreSQL and SQLite in turn: "
+          + ", ".join(f"{name} {median * 1000:.2f} ms" for name, median in medians.items())
+          + f"; PostgreSQL / SQLite = {medians['PostgreSQL'] / medians['SQLite']:.2f}")
 
 
 def main():
@@ -528,16 +697,18 @@ def main():
     parser.add_argument("--postgres", action="store_true",
                         help="generate into a throwaway PostgreSQL server and measure there")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-work", action="store_true", help="skip the jobs and the export")
     args = parser.parse_args()
     if not args.postgres:
         generated = {size: ensure_data(size, args.regenerate) for size in ("demo", "full")}
-        measure(generated, "SQLite", args.skip_throughput, OUTPUT)
+        measure(generated, "SQLite", args, OUTPUT)
         return
     from tests.pg import start_cluster
 
     cluster = start_cluster()
     try:
-        measure(postgres_data(cluster), "PostgreSQL", args.skip_throughput, OUTPUT_POSTGRES)
+        measure(postgres_data(cluster), "PostgreSQL", args, OUTPUT_POSTGRES)
+        compare_trivial_pages()
     finally:
         cluster.stop()
 

@@ -1,4 +1,11 @@
-"""The database proxy, its initialisation from DATABASE_URL, request hooks and transactions."""
+"""The database proxy, its initialisation from DATABASE_URL, request hooks and transactions.
+
+Connections are kept in a pool (peewee's playhouse.pool) and reused: a request, a job or
+a thread takes one when it starts and gives it back when it ends, so only the first
+request of a worker pays for connecting (and, on SQLite, for the pragmas). A connection
+goes back into the pool outside any transaction: one a request left open is rolled back
+first.
+"""
 import logging
 import threading
 
@@ -19,17 +26,49 @@ SQLITE_PRAGMAS = {
 }
 
 
+def _pooled(url):
+    """The URL of the same database with its connections pooled (sqlite+pool://...)."""
+    scheme, rest = url.split("://", 1)
+    return url if scheme.endswith("+pool") else f"{scheme}+pool://{rest}"
+
+
 def open_database(url):
-    """Create the peewee database for a DATABASE_URL."""
+    """Create the peewee database for a DATABASE_URL, its connections pooled.
+
+    The pool has no limit of its own: it holds at most as many connections as there were
+    threads using the database at once.
+    """
     if url.startswith("sqlite"):
         # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait
         # (busy_timeout) instead of failing with "database is locked" on lock upgrade.
-        return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
-    return connect(url, autoconnect=True)
+        # A pooled connection serves one thread at a time, but not always the same one.
+        return connect(_pooled(url), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                       max_connections=None, check_same_thread=False)
+    # Checking a connection out of the pool checks it still answers (SELECT 1).
+    return connect(_pooled(url), autoconnect=True, max_connections=None)
+
+
+def release():
+    """Give this thread's connection back to the pool, outside any transaction."""
+    if db.is_closed():
+        return
+    if db.in_transaction():
+        # A block left open by mistake: forget it here, and the pool rolls the connection
+        # back as it takes it (playhouse.pool checks every connection given back).
+        log.error("a transaction was left open: rolled back")
+        while db.in_transaction():
+            db.pop_transaction()
+        _open_blocks().clear()
+    db.close()
+
+
+def close_pool(app):
+    """Close every connection the app's pool holds (before its database is dropped)."""
+    app.extensions["database"].close_all()
 
 
 def init_app(app):
-    """Initialise the proxy from the app's DATABASE_URL and open a connection per request."""
+    """Initialise the proxy from the app's DATABASE_URL; each request uses a pooled connection."""
     database = open_database(app.config["DATABASE_URL"])
     db.initialize(database)
     app.extensions["database"] = database
@@ -39,9 +78,8 @@ def init_app(app):
         db.connect(reuse_if_open=True)
 
     @app.teardown_request
-    def _close(exc):
-        if not db.is_closed():
-            db.close()
+    def _release(exc):
+        release()
 
 
 def is_sqlite():

@@ -9,9 +9,9 @@ babel = Babel()
 def select_locale():
     """The signed-in user's language, else the visitor's choice, else Vietnamese."""
     languages = current_app.config["LANGUAGES"]
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.locale in languages:
-            return current_user.locale
+    user = current_user._get_current_object() if request else None
+    if getattr(user, "is_authenticated", False) and user.locale in languages:
+        return user.locale
     chosen = session.get("lang") if request else None
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 

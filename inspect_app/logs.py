@@ -50,7 +50,8 @@ def _start_timer():
 
 def _user_id():
     """The signed-in user's id, or None."""
-    return current_user.id if current_user.is_authenticated else None
+    user = current_user._get_current_object()
+    return user.id if user.is_authenticated else None
 
 
 def _log_request(response):

@@ -3,7 +3,7 @@ import functools
 import math
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -121,7 +121,7 @@ def requires(action):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            if not can(current_user, action):
+            if not can(current_actor(), action):
                 abort(403)
             return view(*args, **kwargs)
         wrapped.policy = action
@@ -154,7 +154,8 @@ def _require_sign_in():
     endpoint = request.endpoint or ""
     if endpoint in PUBLIC_ENDPOINTS:
         return None
-    if not current_user.is_authenticated:
+    user = current_actor()
+    if not user.is_authenticated:
         if session.get("_user_id"):
             # The cookie names a session the server ended: idle, too old, or signed out.
             renew_session()
@@ -162,7 +163,7 @@ def _require_sign_in():
         if request.method == "GET":
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return redirect(url_for("auth.login"))
-    if current_user.must_change_password and endpoint not in PASSWORD_DUE_ENDPOINTS:
+    if user.must_change_password and endpoint not in PASSWORD_DUE_ENDPOINTS:
         flash(str(_l("Please choose a new password before you continue.")), "warning")
         return redirect(url_for("auth.change_password"))
     return None
@@ -179,7 +180,7 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if current_user and getattr(current_user, "is_authenticated", False):
+    if getattr(current_actor(), "is_authenticated", False):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -259,8 +260,12 @@ def _menu_link(endpoint, label):
     return {"url": url, "label": label, "current": menu_mark(url, request.path)}
 
 
-def _menu(user):
-    """The main menu user sees: links, and groups {label, links, current}."""
+def _menu():
+    """The main menu of the signed-in user: links, and groups {label, links, current};
+    its policy checks made once per request."""
+    if "main_menu" in g:
+        return g.main_menu
+    user = current_actor()
     menu = []
     for entry in NAV_MENU:
         if isinstance(entry[1], list):
@@ -274,16 +279,19 @@ def _menu(user):
                                               if link["current"]), None)})
         elif can(user, entry[2]):
             menu.append(_menu_link(entry[0], entry[1]))
+    g.main_menu = menu
     return menu
 
 
 def _template_helpers():
-    """Functions every template may call."""
+    """Functions every template may call, bound to the user resolved once per request."""
+    user = current_actor()
+
     def current_locale():
         return str(get_locale() or "vi")
 
-    return {"can": lambda action, obj=None: can(current_user, action, obj),
-            "main_menu": lambda: _menu(current_user), "current_locale": current_locale}
+    return {"can": lambda action, obj=None: can(user, action, obj),
+            "main_menu": _menu, "current_locale": current_locale}
 
 
 def init_app(app):

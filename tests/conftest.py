@@ -17,7 +17,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from inspect_app import clock, create_app, schema
-from inspect_app.db import db
+from inspect_app.db import close_pool, db
 from inspect_app.feeds.services import create_feed
 from inspect_app.files import services as attachments
 from inspect_app.mail.outbox import enqueue
@@ -163,6 +163,8 @@ def _migrate(instance, url):
     with app.app_context():
         schema.upgrade()
         db.close()
+    # Closed, not only given back: test databases start as copies of this one.
+    close_pool(app)
 
 
 @pytest.fixture(scope="session")
@@ -259,6 +261,7 @@ def app(tmp_path, new_database, app_config):
         yield app
         if not db.is_closed():
             db.close()
+    close_pool(app)
 
 
 @pytest.fixture
@@ -267,12 +270,17 @@ def make_app(tmp_path, new_database):
 
     Note: the database proxy is global, so a test should not mix this with `app`.
     """
+    built = []
+
     def build(name="other.db", migrated=False, **overrides):
         url = new_database(tmp_path, name, migrated)
         other = create_app(_config(tmp_path / f"instance-{name}", url, **overrides))
         other.test_client_class = IsolatedClient
+        built.append(other)
         return other
-    return build
+    yield build
+    for other in built:
+        close_pool(other)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from playhouse.test_utils import count_queries
 
 from inspect_app.findings import queries as findings_queries
 from inspect_app.models import CriteriaNode
+from tests.conftest import ON_POSTGRESQL
 from tests.factories import (
     PASSWORD,
     make_concluded_inspection,
@@ -94,3 +95,19 @@ def test_a_units_sheet_makes_as_many_queries_whatever_the_number_of_nodes(client
             f"/assessments/sheets/{sheet.id}/fields/{field.id}",
             f"/assessments/{sheet.assessment_round_id}/ranking")])
     assert counts[0] == counts[1]
+
+
+
+def test_staff_pages_make_the_pinned_number_of_queries(client, auth):
+    """One query resolves the session and its user; a search on SQLite asks its index how
+    common the words are first (findings.queries._rare). A new query is a decision."""
+    make_user("thanhtra")
+    auth.login("thanhtra")
+    add_findings(3)
+    probe = 0 if ON_POSTGRESQL else 1
+    urls = {"/account": (2, 2), "/": (16, 4), "/findings": (9, 5),
+            "/findings?status=overdue": (6, 5), "/findings?page=2": (5, 5),
+            "/findings?q=tre+han": (6 + 2 * probe, 5 + probe)}
+    first = {url: queries_of(client, url) for url in urls}
+    kept = {url: queries_of(client, url) for url in urls}
+    assert {url: (first[url], kept[url]) for url in urls} == urls

@@ -3,10 +3,11 @@ history, the review queue and a unit's home."""
 import datetime as dt
 
 from flask_babel import get_locale
-from peewee import JOIN, Case
+from peewee import JOIN, SQL, Case
 
 from .. import audit, clock, lineage
 from ..cache import cached
+from ..db import db, is_sqlite
 from ..formatting import format_date
 from ..labels import FINDING_TIMELINE, OVERDUE
 from ..models import (
@@ -39,10 +40,42 @@ def _scoped(query, user):
                        Finding.status != "draft")
 
 
+# Trigram indexes (migration 0023) serve words of at least this many letters.
+TRIGRAM = 3
+# Words held by more findings than this are common: walking the list in its order meets
+# a page of them sooner than sorting every match the index returns.
+COMMON = 500
+MATCHES = "SELECT rowid FROM finding_search WHERE finding_search MATCH ?"
+
+
+def _phrases(words):
+    """An FTS5 query holding every word: each one quoted phrase, matched as a substring."""
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+def _rare(phrases):
+    """Whether at most COMMON findings match phrases (the index stops counting past it)."""
+    probe = f"SELECT COUNT(*) FROM ({MATCHES} LIMIT ?)"
+    return db.execute_sql(probe, (phrases, COMMON + 1)).fetchone()[0] <= COMMON
+
+
 def _search(query, text):
-    """Keep findings whose folded search text holds every folded word of text."""
-    for word in fold(text).split():
-        query = query.where(Finding.search_text.contains(word))
+    """Keep findings whose folded search text holds every folded word of text.
+
+    On SQLite the words of three letters or more are looked up in the FTS5 trigram index
+    when they are rare; common ones, and words too short for any trigram, are compared
+    with the text as the list is walked. On PostgreSQL the same substring test (ILIKE)
+    uses the pg_trgm index when the planner finds it worth it.
+    """
+    words = fold(text).split()
+    indexed = [word for word in words if len(word) >= TRIGRAM] if is_sqlite() else []
+    if indexed and _rare(_phrases(indexed)):
+        query = query.where(Finding.id.in_(SQL(f"({MATCHES})", (_phrases(indexed),))))
+    else:
+        indexed = []
+    for word in words:
+        if word not in indexed:
+            query = query.where(Finding.search_text.contains(word))
     return query
 
 

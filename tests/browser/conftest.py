@@ -8,7 +8,7 @@ from werkzeug.serving import make_server
 
 from inspect_app import create_app, schema
 from inspect_app.auth import services as accounts
-from inspect_app.db import db
+from inspect_app.db import close_pool, db
 from inspect_app.mail.sender import send_pending
 from tests.factories import PASSWORD
 from tests.smtp import MailServer, free_port, smtp_config
@@ -85,6 +85,7 @@ class LiveServer:
         """Stop serving."""
         self.server.shutdown()
         self.thread.join(timeout=10)
+        close_pool(self.app)
 
 
 @pytest.fixture
