@@ -52,11 +52,11 @@ samples: $(VENV)/.runtime translations
 	$(SAMPLES_ENV) $(FLASK) demo load
 	$(SAMPLES_ENV) $(FLASK) report samples --out build/samples
 
-# Benchmarks (bench/); their figures are recorded in docs/performance.md. The province
-# data are generated once into build/bench-*.sqlite; BENCH_ARGS=--regenerate remakes them.
+# Every benchmark (bench/all.py's fixed list), figures into build/bench/; they are recorded
+# in docs/performance.md. The province data are generated once into build/bench-*.sqlite;
+# BENCH_ARGS=--regenerate remakes them.
 bench: $(VENV)/.dev translations
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/monthly_summary.py
+	$(BIN)/python bench/all.py $(BENCH_ARGS)
 
 # Developers: refresh the catalogs after adding or changing interface strings.
 extract-messages: $(VENV)/.runtime
