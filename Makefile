@@ -64,11 +64,11 @@ samples: $(VENV)/.runtime translations
 	$(SAMPLES_ENV) $(FLASK) demo load
 	$(SAMPLES_ENV) $(FLASK) report samples --out build/samples
 
-# Benchmarks (bench/); their figures are recorded in docs/performance.md. The province
-# data are generated once into build/bench-*.sqlite; BENCH_ARGS=--regenerate remakes them.
+# Every benchmark (bench/all.py's fixed list), figures into build/bench/; they are recorded
+# in docs/performance.md. The province data are generated once into build/bench-*.sqlite;
+# BENCH_ARGS=--regenerate remakes them.
 bench: $(VENV)/.dev translations
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/monthly_summary.py
+	$(BIN)/python bench/all.py $(BENCH_ARGS)
 
 # The main pages of each role from the demo data, at 1280x900 and 390x844, written to
 # docs/screenshots/ (Debian's chromium; a throwaway database).

@@ -7,9 +7,20 @@ Each of --users unit heads signs in, then for --seconds loops over: home page, a
 a remediation report with a PDF file (a new finding each time), the findings list. At the
 end every acknowledged report (302 back to the finding) must be stored with its file:
 the run fails (exit 1) on any 5xx answer or lost write. Figures go to docs/performance.md.
+
+    .venv/bin/python bench/load_test.py --mixed --database sqlite|postgresql
+
+The mixed load (issue 21): --users (16) unit heads against gunicorn with --workers (4),
+each repeating ten reads then one write (a remediation report with its file), for
+--seconds (60) with the inspector's home page as the read, then as long with the
+benchmark's trivial page (bench/run.py) as the read. The figures: each phase's reads per
+second and their ratio (home / trivial), the home page's median and p95, 5xx answers,
+and the writes acknowledged but not stored, counted in the database afterwards; saved to
+build/bench-load-<database>.json.
 """
 import argparse
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -32,6 +43,10 @@ from tests import pg  # noqa: E402
 from tests.factories import PDF_BYTES as PDF  # noqa: E402
 
 PASSWORD = "matkhau123"
+# The mixed load: reads per write, and what is read in each phase.
+READS_PER_WRITE = 10
+PHASES = (("home", "/"), ("trivial", "/_bench/trivial"))
+LIMITS = {"read_ratio": 0.5, "home_p95_ms": 150}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -132,6 +147,41 @@ def visit(base, username, findings, deadline, results, acknowledged):
         visitor.request("findings", "/findings")
 
 
+def signed_in_visitors(base, plan, results):
+    """{username: visitor} signed in, with a CSRF token, one after the other (not timed)."""
+    visitors = {}
+    for username, findings in plan.items():
+        visitor = Visitor(base, results)
+        visitor.sign_in(username)
+        _, page = visitor.request("setup", f"/findings/{findings[0]}")
+        visitor.token = CSRF.search(page).group(1)
+        visitors[username] = visitor
+    return visitors
+
+
+def visit_mixed(visitor, findings, deadline, acknowledged, read):
+    """One unit head's mixed loop until the deadline: READS_PER_WRITE reads, one write."""
+    kind, path = read
+    for n, finding_id in enumerate(findings):
+        for _read in range(READS_PER_WRITE):
+            visitor.request(kind, path)
+        if time.monotonic() >= deadline:
+            return
+        if visitor.report(finding_id, n):
+            acknowledged.append(finding_id)
+
+
+def trivial_app():
+    """The app with the benchmark's trivial page (bench/run.py), for gunicorn's workers."""
+    import run
+
+    from inspect_app import create_app
+
+    app = create_app()
+    app.register_blueprint(run.trivial)
+    return app
+
+
 def start(args, env, log):
     """A child process in its own session."""
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -187,15 +237,71 @@ def summarise(results, seconds):
     return sum(1 for _, status, _ in results if status >= 500 or status == 0)
 
 
+def run_threads(base, plan, seconds):
+    """Each user's visit until seconds from now; (results, acknowledged)."""
+    results, acknowledged = [], []
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=visit, args=(base, name, ids, deadline, results,
+                                                    acknowledged))
+               for name, ids in plan.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, acknowledged
+
+
+def mixed_phase(base, plan, seconds, read):
+    """One phase of the mixed load, every user signed in first; (results, acknowledged,
+    elapsed seconds)."""
+    results, acknowledged = [], []
+    visitors = signed_in_visitors(base, plan, [])
+    for visitor in visitors.values():
+        visitor.results = results
+    started = time.monotonic()
+    threads = [threading.Thread(target=visit_mixed, args=(
+        visitors[name], ids, started + seconds, acknowledged, read))
+        for name, ids in plan.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, acknowledged, time.monotonic() - started
+
+
+def mixed_phases(base, plan, seconds):
+    """Both phases of the mixed load, each user's findings split between them; figures."""
+    figures, acknowledged, errors = {}, [], 0
+    for number, (kind, path) in enumerate(PHASES):
+        share = {name: ids[number::len(PHASES)] for name, ids in plan.items()}
+        results, written, elapsed = mixed_phase(base, share, seconds, (kind, path))
+        print(f"-- reads: {kind} page ({path})")
+        errors += summarise(results, round(elapsed))
+        acknowledged += written
+        reads = sorted(took for k, status, took in results if k == kind and status == 200)
+        figures[kind] = {"reads_per_s": round(len(reads) / elapsed, 1),
+                         "median_ms": round(statistics.median(reads) * 1000, 1),
+                         "p95_ms": round(reads[int(len(reads) * 0.95)] * 1000, 1),
+                         "writes_acknowledged": len(written), "seconds": round(elapsed, 1)}
+    figures["read_ratio"] = round(figures["home"]["reads_per_s"]
+                                  / figures["trivial"]["reads_per_s"], 2)
+    return figures, acknowledged, errors
+
+
 def main():
     """Run the load test; exit 1 on a 5xx answer or a lost write."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--users", type=int, default=8)
+    parser.add_argument("--mixed", action="store_true",
+                        help="the mixed load: 16 users, 4 workers, ten reads per write")
+    parser.add_argument("--users", type=int)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--findings-per-user", type=int, default=400)
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--findings-per-user", type=int)
     args = parser.parse_args()
+    users = args.users or (16 if args.mixed else 8)
+    workers = args.workers or (4 if args.mixed else 2)
+    findings_per_user = args.findings_per_user or (600 if args.mixed else 400)
 
     work = Path(tempfile.mkdtemp(prefix="inspect-load-"))
     cluster = None
@@ -210,33 +316,41 @@ def main():
            "SECRET_KEY": "load-test", "UPLOAD_DIR": str(work / "uploads"),
            "BASE_URL": f"http://127.0.0.1:{port}", "SMTP_HOST": "",
            "SCHEDULER_MAIL_SECONDS": "5", "SCHEDULER_LEASE_SECONDS": "15",
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(args.workers)}
-    plan = prepare(env, args.users, args.findings_per_user)
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    plan = prepare(env, users, findings_per_user)
     base = f"http://127.0.0.1:{port}"
     log = open(work / "server.log", "wb")
-    web = start([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], env, log)
+    served = (["--pythonpath", str(ROOT / "bench"), "load_test:trivial_app()"] if args.mixed
+              else ["wsgi:app"])
+    web = start([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *served], env, log)
     scheduler = start([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"], env, log)
-    results, acknowledged = [], []
     try:
         wait_healthy(base)
-        deadline = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=visit, args=(base, name, ids, deadline, results,
-                                                        acknowledged))
-                   for name, ids in plan.items()]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        if args.mixed:
+            figures, acknowledged, errors = mixed_phases(base, plan, args.seconds)
+        else:
+            results, acknowledged = run_threads(base, plan, args.seconds)
+            errors = summarise(results, args.seconds)
     finally:
         for process in (web, scheduler):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
-    errors = summarise(results, args.seconds)
     missing, missing_files, counts = stored(env, acknowledged)
-    print(f"database: {args.database}, users: {args.users}, gunicorn workers: {args.workers}")
+    print(f"database: {args.database}, users: {users}, gunicorn workers: {workers}")
     print(f"reports acknowledged: {len(acknowledged)}; stored: {counts}")
     print(f"5xx or failed connections: {errors}; lost reports: {len(missing)}; "
           f"lost files: {len(missing_files)}")
+    if args.mixed:
+        print(f"reads/s: home {figures['home']['reads_per_s']}, trivial "
+              f"{figures['trivial']['reads_per_s']}, ratio {figures['read_ratio']}; home "
+              f"median {figures['home']['median_ms']} ms, p95 {figures['home']['p95_ms']} ms")
+        output = ROOT / "build" / f"bench-load-{args.database}.json"
+        output.parent.mkdir(exist_ok=True)
+        output.write_text(json.dumps({
+            "database": args.database, "users": users, "workers": workers,
+            "reads_per_write": READS_PER_WRITE, "load_average": os.getloadavg()[0],
+            **figures, "errors_5xx": errors, "lost_reports": len(missing),
+            "lost_files": len(missing_files), "stored": counts, "limits": LIMITS}, indent=2))
     if cluster is not None:
         cluster.stop()
     if errors or missing or missing_files:

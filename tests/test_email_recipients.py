@@ -46,6 +46,7 @@ from inspect_app.inspections.services import (
     return_conclusion,
     submit_for_appraisal,
 )
+from inspect_app.jobs import reminders
 from inspect_app.models import (
     CriteriaNode,
     DisciplineCase,
@@ -373,6 +374,28 @@ def test_every_email_shows_each_recipient_only_what_the_app_shows_them(
     assert {f"#{cases['a'].id}", f"#{inherited_case.id}"} <= walk.read["chutich"]
     assert walk.read["lanhdao"] >= {findings["b1"].code, f"#{cases['a'].id}",
                                     f"#{cases['b'].id}"}
+
+
+def test_an_escalation_summary_shows_each_recipient_only_what_the_app_shows_them(
+        app, runner, smtp_server, world, monkeypatch):
+    # Every escalation digest a summary: counts per unit, one item, the filtered list.
+    monkeypatch.setattr(reminders, "ESCALATION_SUMMARY_ABOVE", 0)
+    monkeypatch.setattr(reminders, "SUMMARY_LONGEST", 1)
+    work_on_findings(world)
+    with time_machine.travel(JOBS_AT, tick=False):
+        for args in (["jobs", "escalate", "--today", JOBS_DAY], ["jobs", "send-mail"]):
+            assert runner.invoke(args=args).exit_code == 0
+        walk = Walk(app, {})
+        escalated = {row.message_id for row in OutboxMessage.select().where(
+            OutboxMessage.dedupe_key.startswith("escalation:"))}
+        for message in [m for m in smtp_server.messages if m.message_id in escalated]:
+            for address in message.rcpt_tos:
+                walk.check(message, address)
+    assert not walk.problems, "\n".join(walk.problems)
+    assert set(walk.opened) == {"lanhdao", "truongdoan"}
+    for paths in walk.opened.values():
+        assert "/findings?status=overdue" in paths
+    assert all(len(codes) == 1 for codes in walk.read.values())
 
 
 def test_the_other_unit_gets_an_extract_of_its_findings_and_no_inspection_link(

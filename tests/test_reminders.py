@@ -14,6 +14,7 @@ from inspect_app.findings.services import (
     request_extension,
     submit_report,
 )
+from inspect_app.jobs import reminders
 from inspect_app.jobs.reminders import StagePolicy, run_escalation, run_reminders
 from inspect_app.mail import sender
 from inspect_app.models import Finding, OutboxMessage, ReminderLog, Setting
@@ -292,3 +293,40 @@ def test_escalation_names_no_one_without_an_address_and_reaches_the_lead(
     assert sorted(m.rcpt_tos[0] for m in escalated) == sorted(
         [people["leader"].email, people["lead"].email])
     assert "Xã Hòa An" in escalated[0].body("plain")
+
+
+# --- a long escalation becomes a summary -----------------------------------------------------
+
+
+def escalated_on_day_45(people, smtp_server):
+    """The four findings escalated on day 45 (F1 to F4 all overdue), to the leader."""
+    findings_for(people)
+    walk([45], {}, people, smtp_server, on_day={})
+    [message] = [m for m in smtp_server.to(people["leader"].email)
+                 if kind_of(m) == "escalation"]
+    return message
+
+
+def test_an_escalation_above_the_threshold_is_a_summary(app, smtp_server, people, monkeypatch):
+    monkeypatch.setattr(reminders, "ESCALATION_SUMMARY_ABOVE", 3)
+    monkeypatch.setattr(reminders, "SUMMARY_LONGEST", 2)
+    message = escalated_on_day_45(people, smtp_server)
+    text, page = message.body("plain"), message.body("html")
+    # Counts per unit, most first, then the two longest overdue and the filtered list.
+    assert "4 mục đã quá hạn" in text
+    assert re.search(r"- Phòng Nội vụ: 2\n+- Xã Hòa An: 2", text)
+    assert CODE.findall(text) == ["RM-F1", "RM-F2"]
+    assert CODE.findall(page) == ["RM-F1", "RM-F2"]
+    link = "https://kiemtra.phuhoa.example.vn/findings?status=overdue"
+    assert link in text and f'href="{link}"' in page
+    assert "<li>Phòng Nội vụ: 2</li>" in page
+    # Every item is logged all the same: the next run does not send them again.
+    assert ReminderLog.select().where(ReminderLog.kind == "escalation").count() == 4
+
+
+def test_an_escalation_at_the_threshold_lists_every_item(app, smtp_server, people, monkeypatch):
+    monkeypatch.setattr(reminders, "ESCALATION_SUMMARY_ABOVE", 4)
+    monkeypatch.setattr(reminders, "SUMMARY_LONGEST", 2)
+    message = escalated_on_day_45(people, smtp_server)
+    assert CODE.findall(message.body("plain")) == ["RM-F1", "RM-F2", "RM-F3", "RM-F4"]
+    assert "status=overdue" not in message.body("plain") + message.body("html")

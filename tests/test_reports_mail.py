@@ -2,6 +2,7 @@
 import base64
 import datetime as dt
 import json
+import os
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from inspect_app.errors import WorkflowError
 from inspect_app.jobs.monthly_mail import months_to_send, send_monthly_summaries
 from inspect_app.mail import outbox
 from inspect_app.models import OutboxMessage
+from inspect_app.pdf import documents, parallel
 from inspect_app.reports.monthly import monthly_summary
 from tests.factories import make_issued_finding, make_unit, make_user, set_authority
 from tests.helpers import pdf_text, tr
@@ -105,6 +107,31 @@ def test_each_unit_head_gets_their_units_report(app, people):
     assert "Chưa niêm yết" in text and "Chưa số hóa hồ sơ" not in text
     assert tr(app, "REMEDIATION REPORT", "en") in text
     assert "http://testserver/reports/units/X-HOAHOI" in message.body_text
+
+
+def attached_bytes(message):
+    """The bytes of the message's one attachment."""
+    [attachment] = json.loads(message.attachments)
+    return base64.b64decode(attachment["content_b64"])
+
+
+def test_unit_reports_drawn_by_worker_processes_are_those_drawn_one_by_one(
+        app, people, monkeypatch):
+    # Two workers even on a machine with one core.
+    monkeypatch.setattr(parallel, "processes_for", lambda count: 2)
+    drawn_here = []
+    real_draw = parallel.draw_report
+    monkeypatch.setattr(parallel, "draw_report",
+                        lambda *job: drawn_here.append(os.getpid()) or real_draw(*job))
+    send_monthly_summaries(TODAY)
+    reports = queued("unit-report:2026-10:")
+    for address, unit, locale in [("an@phuhoa.vn", people["hoa_an"], "vi"),
+                                  ("hoi@phuhoa.vn", people["hoa_hoi"], "en")]:
+        one_by_one = documents.unit_report_pdf(unit, TODAY, locale)
+        assert attached_bytes(reports[address]) == one_by_one
+        assert pdf_text(attached_bytes(reports[address])) == pdf_text(one_by_one)
+    # The workers drew them: this process drew none itself.
+    assert drawn_here == []
 
 
 def test_nobody_else_is_written_to(app, people):

@@ -137,9 +137,14 @@ def _unit_messages(month, today):
     for head in heads:
         if head.unit_id not in reports:
             reports[head.unit_id] = unit_report(head.unit, today)
-    files = {(head.unit_id, head.locale): documents.attachment(
-        documents.unit_filename(head.unit, today),
-        documents.report_pdf(reports[head.unit_id], head.locale)) for head in heads}
+    # Each unit's report once per language, the drawing spread over worker processes.
+    wanted = list(dict.fromkeys((head.unit_id, head.locale) for head in heads))
+    issuer = documents.issuer_on(today)
+    drawn = documents.draw_reports([(reports[unit_id], issuer, locale)
+                                    for unit_id, locale in wanted])
+    files = {(unit_id, locale): documents.attachment(
+        documents.unit_filename(reports[unit_id].unit, today), data)
+        for (unit_id, locale), data in zip(wanted, drawn)}
     with transaction():
         for head in heads:
             report = reports[head.unit_id]

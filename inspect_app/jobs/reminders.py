@@ -25,6 +25,7 @@ from .. import deadlines, settings, workdays
 from ..assessments import queries as assessments
 from ..db import transaction
 from ..discipline.queries import cases_awaiting_decision
+from ..labels import OVERDUE
 from ..mail.compose import app_link, email_macro, render
 from ..mail.outbox import OutboxBatch
 from ..models import RUNNING_STATES, DisciplineCase, Finding, Inspection, ReminderLog, Unit, User
@@ -39,6 +40,11 @@ EXPLANATION = "explanation"
 # case's the time to decide its measure, a sheet's the time to send it.
 DEADLINE_LABEL = {FINDING: _l("Deadline"), DISCIPLINE_CASE: _l("Processing deadline"),
                   SELF_ASSESSMENT: _l("Time limit"), EXPLANATION: _l("Time limit")}
+# An escalation digest with more items than this becomes a summary: the counts per unit,
+# the SUMMARY_LONGEST longest overdue and a link to the filtered list. A first run over
+# years of data would otherwise send a leader an e-mail of thousands of lines.
+ESCALATION_SUMMARY_ABOVE = 200
+SUMMARY_LONGEST = 50
 
 
 @dataclass(frozen=True)
@@ -424,11 +430,36 @@ def _line_renderer(today, calendar):
     return lines
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a digest too long to list shows instead: counts per unit and a link."""
+
+    units: list
+    link: str
+
+
+def _summary(kind, items):
+    """The summary of an escalation digest above the threshold, else None."""
+    if kind != "escalation" or len(items) <= ESCALATION_SUMMARY_ABOVE:
+        return None
+    counts = {}
+    for item in items:
+        counts[item.unit_name] = counts.get(item.unit_name, 0) + 1
+    units = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return Summary(units, app_link("findings.index", status=OVERDUE))
+
+
 def _digest(kind, today, lines, recipient, items):
-    """enqueue's arguments for one recipient's digest."""
+    """enqueue's arguments for one recipient's digest.
+
+    A summary lists only the longest overdue: the items come oldest deadline first.
+    """
+    summary = _summary(kind, items)
+    listed = items[:SUMMARY_LONGEST] if summary else items
     subject, text, html = render(KINDS[kind][2], recipient.locale, recipient=recipient.user,
                                  addressee=recipient.addressee, items=items,
-                                 lines=lines(recipient.locale, items), today=today)
+                                 lines=lines(recipient.locale, listed), summary=summary,
+                                 today=today)
     return {"dedupe_key": _dedupe_key(kind, today, recipient, items),
             "recipients": [recipient.address], "subject": subject, "body_text": text,
             "body_html": html, "locale": recipient.locale}

@@ -8,14 +8,16 @@ from ..text import fold
 from .assessments import ranking_pdf, sheet_pdf
 from .conclusion import conclusion_extract_pdf, conclusion_pdf
 from .monthly import monthly_summary_pdf, summary_pdf
-from .unit_report import report_pdf, unit_report_pdf
+from .parallel import draw_reports
+from .unit_report import issuer_on, report_pdf, unit_report_pdf
 
 PDF_TYPE = "application/pdf"
 
 __all__ = ["PDF_TYPE", "attachment", "conclusion_extract_pdf", "conclusion_filename",
-           "conclusion_pdf", "extract_filename", "monthly_filename", "monthly_summary_pdf",
-           "ranking_filename", "ranking_pdf", "register_attachments", "report_pdf",
-           "sheet_filename", "sheet_pdf", "summary_pdf", "unit_filename", "unit_report_pdf"]
+           "conclusion_pdf", "draw_reports", "extract_filename", "issuer_on",
+           "monthly_filename", "monthly_summary_pdf", "ranking_filename", "ranking_pdf",
+           "register_attachments", "report_pdf", "sheet_filename", "sheet_pdf", "summary_pdf",
+           "unit_filename", "unit_report_pdf"]
 
 
 def _slug(text):

@@ -78,11 +78,18 @@ def _resolved(report, styles):
                             _("On time")], rows, widths, styles)]
 
 
-def report_pdf(report, locale="vi"):
-    """The bytes of the PDF of a built unit report, in locale."""
+def issuer_on(day):
+    """The authority's name heading the reports of day."""
+    return nfc(authority.in_force(day).authority_name).strip()
+
+
+def draw_report(report, issuer, locale="vi"):
+    """The bytes of the PDF of a built unit report under issuer, in locale.
+
+    It reads nothing from the database, so worker processes can draw it (pdf.parallel).
+    """
     with force_locale(locale):
         styles = layout.styles()
-        issuer = nfc(authority.in_force(report.today).authority_name).strip()
         story = layout.report_heading(
             issuer, _("REMEDIATION REPORT"), report.unit.name,
             _("Situation on %(date)s", date=date(report.today)), styles)
@@ -95,6 +102,11 @@ def report_pdf(report, locale="vi"):
             story, title=nfc(_("Remediation report of %(unit)s", unit=report.unit.name)),
             author=issuer or nfc(_("Inspection tracking")),
             subject=nfc(_("Situation on %(date)s", date=date(report.today))))
+
+
+def report_pdf(report, locale="vi"):
+    """The bytes of the PDF of a built unit report, in locale."""
+    return draw_report(report, issuer_on(report.today), locale)
 
 
 def unit_report_pdf(unit, today, locale="vi"):
