@@ -295,3 +295,14 @@ def test_nu_html_checker_finds_no_error(site, tmp_path):
     wrong = [f"{pages[m['url'].rsplit('/', 1)[1]]}: {m['message']} "
              f"({m.get('extract', '').strip()})" for m in messages]
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_administrators_menu_fits_one_line_at_desktop_width(browser, demo_server):
+    context = browser.new_context(base_url=demo_server.url, locale="vi-VN",
+                                  viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    sign_in(page, ACCOUNTS["admin"])
+    tops = page.eval_on_selector_all("#mainNav > ul > li",
+                                     "items => items.map(i => i.getBoundingClientRect().top)")
+    context.close()
+    assert len(tops) > 5 and len(set(tops)) == 1
