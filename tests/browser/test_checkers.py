@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import warnings
 from decimal import Decimal
 
 import pytest
@@ -112,6 +113,8 @@ def checkers():
     if checkers_missing():
         if os.environ.get("CI"):
             pytest.fail(NO_CHECKERS)
+        # A warning is repeated at the end of the run, where nobody can miss it.
+        warnings.warn(pytest.PytestWarning(NO_CHECKERS), stacklevel=1)
         pytest.skip(NO_CHECKERS)
 
 
