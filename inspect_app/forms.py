@@ -44,6 +44,13 @@ class BaseForm(FlaskForm):
                 options = dict(options, filters=filters)
             return unbound_field.bind(form=form, **options)
 
+        def render_field(self, field, render_kw):
+            """The CSRF token's hidden input carries no id: a page of several forms would
+            repeat it, and an id must be unique."""
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
 
 class LongSelect(Select):
     """A drop-down of many plain choices (hundreds of units), rendered in one pass.
@@ -89,7 +96,15 @@ class PromptedSelectField(SelectField):
 
     def iter_choices(self):
         """The prompt, selected while nothing is chosen, then the choices."""
-        return [Choice("", self.prompt, self.data is None, {}), *super().iter_choices()]
+        return [self._prompt_choice(), *super().iter_choices()]
+
+    def iter_groups(self):
+        """The prompt outside any group, then the grouped choices."""
+        return [(None, [self._prompt_choice()]), *super().iter_groups()]
+
+    def _prompt_choice(self):
+        """The empty option that names what to choose."""
+        return Choice("", self.prompt, self.data is None, {})
 
     def process_formdata(self, valuelist):
         """The prompt posted leaves the field empty."""

@@ -20,9 +20,9 @@ def marks(page):
 def dropdowns(page):
     """{dropdown's label: [addresses of its links]} of the main menu."""
     found = {}
-    for label, links in re.findall(
-            r'data-bs-toggle="dropdown"[^>]*>([^<]+)</a>\s*<ul class="dropdown-menu[^"]*">(.*?)</ul>',
-            menu(page), re.S):
+    pattern = (r'data-bs-toggle="dropdown"[^>]*>([^<]+)</a>\s*'
+               r'<ul class="dropdown-menu[^"]*">(.*?)</ul>')
+    for label, links in re.findall(pattern, menu(page), re.S):
         found[label] = re.findall(r'href="([^"]+)"', links)
     return found
 

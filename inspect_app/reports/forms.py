@@ -1,9 +1,9 @@
 """The pickers of the reports page (GET forms, no CSRF)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from ..forms import BaseForm, required_message
+from ..forms import BaseForm, PromptedSelectField, required_message
 from .monthly import Month, is_reportable
 
 
@@ -35,8 +35,9 @@ class UnitPickForm(BaseForm):
     class Meta:
         csrf = False
 
-    unit = SelectField(_l("Unit"), validators=[DataRequired(required_message())])
+    unit = PromptedSelectField(_l("Unit"), validators=[DataRequired(required_message())],
+                               prompt=_l("— Choose a unit —"))
 
     def fill_choices(self, units):
         """Offer the given units, by code."""
-        self.unit.choices = [("", "")] + [(u.code, u.name) for u in units]
+        self.unit.choices = [(u.code, u.name) for u in units]

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import warnings
 from decimal import Decimal
 
 import pytest
@@ -26,10 +27,25 @@ from inspect_app.assessments import services as assessment_services
 from inspect_app.assessments.demo import BANDS
 from inspect_app.criteria import services as criteria_services
 from inspect_app.inspections import services as inspection_services
-from inspect_app.models import (AssessmentRound, AuthorityVersion, Category, CriteriaNode,
-                                CriteriaSet, CriteriaSetKind, DisciplineCase,
-                                DisciplineMeasure, Finding, Inspection, OutboxMessage, Plan,
-                                Unit, UnitAssessment, UnitKind, User, WorkCalendarDay)
+from inspect_app.models import (
+    AssessmentRound,
+    AuthorityVersion,
+    Category,
+    CriteriaNode,
+    CriteriaSet,
+    CriteriaSetKind,
+    DisciplineCase,
+    DisciplineMeasure,
+    Finding,
+    Inspection,
+    OutboxMessage,
+    Plan,
+    Unit,
+    UnitAssessment,
+    UnitKind,
+    User,
+    WorkCalendarDay,
+)
 from inspect_app.reports.monthly import Month
 from tests.browser.conftest import ROOT, VIEWPORTS, LiveServer
 from tests.helpers import url_rules
@@ -42,9 +58,9 @@ NO_CHECKERS = ("CHECKERS SKIPPED: node_modules/axe-core, node_modules/vnu-jar or
                "default-jre-headless)")
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# A demo account of each role.
-ACCOUNTS = {"admin": "admin", "inspector": "thanhtra", "leader": "lanhdao",
-            "unit_head": "hoaan"}
+# A demo account of each role, and a visitor not signed in (the login page).
+ACCOUNTS = {"anonymous": None, "admin": "admin", "inspector": "thanhtra",
+            "leader": "lanhdao", "unit_head": "hoaan"}
 
 # GET routes that are no page to check, and why.
 SKIPPED = {
@@ -97,6 +113,8 @@ def checkers():
     if checkers_missing():
         if os.environ.get("CI"):
             pytest.fail(NO_CHECKERS)
+        # A warning is repeated at the end of the run, where nobody can miss it.
+        warnings.warn(pytest.PytestWarning(NO_CHECKERS), stacklevel=1)
         pytest.skip(NO_CHECKERS)
 
 
@@ -141,7 +159,7 @@ def node_arguments(user, rule):
 
 def argument_sets(username, rule):
     """Every set of arguments to open rule with, as the user."""
-    user = User.get(User.username == username)
+    user = User.get(User.username == username) if username else None
     if "criteria_node_id" in rule.arguments:
         return node_arguments(user, rule)
     values = {}
@@ -159,7 +177,9 @@ def argument_sets(username, rule):
 
 
 def sign_in(page, username):
-    """Sign in through the login page."""
+    """Sign in through the login page (a visitor stays out)."""
+    if username is None:
+        return
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", demo.DEMO_PASSWORD)
@@ -242,12 +262,11 @@ def site(browser, demo_server):
 
 
 def test_every_role_has_an_account():
-    assert set(ACCOUNTS) == set(labels.ROLE)
+    assert set(ACCOUNTS) - {"anonymous"} == set(labels.ROLE)
 
 
 def test_every_page_is_checked(demo_server, site):
     visited = {endpoint for pages in site.values() for endpoint, _url, _html in pages}
-    visited |= {"auth.login"}
     get_routes = {rule.endpoint for rule, methods in url_rules(demo_server.app)
                   if "GET" in methods}
     assert get_routes - visited - set(SKIPPED) == set()
@@ -272,7 +291,6 @@ def test_axe_finds_no_violation(browser, demo_server, site, role, viewport):
                                   viewport=VIEWPORTS[viewport])
     page = context.new_page()
     sign_in(page, ACCOUNTS[role])
-    urls = ["/login"] if role == "admin" else []
     wrong = []
     for _endpoint, url, _html in site[role]:
         page.goto(url)
@@ -295,3 +313,18 @@ def test_nu_html_checker_finds_no_error(site, tmp_path):
     wrong = [f"{pages[m['url'].rsplit('/', 1)[1]]}: {m['message']} "
              f"({m.get('extract', '').strip()})" for m in messages]
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_administrators_menu_fits_one_line_at_desktop_width(browser, demo_server):
+    context = browser.new_context(base_url=demo_server.url, locale="vi-VN",
+                                  viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    sign_in(page, ACCOUNTS["admin"])
+    boxes = page.eval_on_selector_all("#mainNav > ul > li", """items => items.map(item => {
+        const box = item.getBoundingClientRect();
+        return [box.top, box.height, box.right];
+    })""")
+    context.close()
+    assert len(boxes) > 5
+    assert len({(top, height) for top, height, _right in boxes}) == 1
+    assert max(right for _top, _height, right in boxes) <= VIEWPORTS["desktop"]["width"]

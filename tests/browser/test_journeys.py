@@ -54,7 +54,7 @@ def open_menu_item(page, href):
     if toggler.is_visible():
         toggler.click()
     link = page.locator(f"#mainNav a[href='{href}']")
-    group = page.locator("#mainNav .dropdown").filter(has=link)
+    group = page.locator("#mainNav .dropdown").filter(has=page.locator(f"a[href='{href}']"))
     if group.count():
         group.locator(".dropdown-toggle").click()
     link.click()
