@@ -199,3 +199,23 @@ def stored_files(app):
     """The files in the upload folder."""
     folder = Path(app.config["UPLOAD_DIR"])
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def audit_rows(page):
+    """The audit table's rows as dicts of the visible columns."""
+    body = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = [re.sub(r"<[^>]+>", " ", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        cells = [" ".join(c.split()) for c in cells]
+        if len(cells) == 5:
+            rows.append(dict(zip(("time", "user", "action", "object", "changes"), cells)))
+    return rows
+
+
+def sign_in_page(page, username, password=PASSWORD):
+    """Sign in a browser page (Playwright) on the login page."""
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[action^='/login'] button[type=submit]")

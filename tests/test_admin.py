@@ -1,7 +1,6 @@
 """The admin's work: units, unit kinds, accounts, settings, and the audit trail."""
 import datetime as dt
 import json
-import re
 
 import pytest
 import time_machine
@@ -10,6 +9,7 @@ from inspect_app import audit, settings
 from inspect_app.models import AuditEvent, Setting, Unit, UnitKind, User
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.helpers import (
+    audit_rows,
     field_errors,
     flashes,
     location,
@@ -399,18 +399,6 @@ def test_service_calls_without_an_actor_are_recorded_as_system(client, admin):
     unit = make_unit("X-HOAAN", "Xã Hòa An")
     event = the_event(entity="unit", entity_id=unit.id, action="create")
     assert event.actor is None
-
-
-def audit_rows(page):
-    """The audit table's rows as dicts of the visible columns."""
-    body = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
-    rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        cells = [re.sub(r"<[^>]+>", " ", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        cells = [" ".join(c.split()) for c in cells]
-        if len(cells) == 5:
-            rows.append(dict(zip(("time", "user", "action", "object", "changes"), cells)))
-    return rows
 
 
 def _record_at(moment, obj, marker, actor=None):

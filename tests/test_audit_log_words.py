@@ -6,8 +6,7 @@ from playhouse.test_utils import count_queries
 
 from inspect_app import audit
 from tests.factories import make_finding, make_inspection, make_unit, make_user
-from tests.helpers import sign_in, text
-from tests.test_admin import audit_rows
+from tests.helpers import audit_rows, sign_in, text
 
 
 @pytest.fixture

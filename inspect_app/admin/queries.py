@@ -77,6 +77,7 @@ def outbox_messages(status):
 # The audit log in words: events store codes (submit_report, finding 15, status: open →
 # submitted, True, None); the page shows action names, the objects' names with their
 # pages, the fields' labels and formatted values, with one query per kind of object named.
+
 # Each named object: its table, the column naming it, the page showing it and its argument.
 OBJECT_PAGES = {
     "finding": (Finding, Finding.title, "findings.show", "finding_id"),
@@ -100,7 +101,7 @@ REFERENCES = {"unit": "unit", "responsible_unit": "unit", "parent": "unit", "uni
               "user": "users", "category": "category", "plan": "plan",
               "follow_up_of": "inspection", "criteria_set": "criteria_set"}
 # A unit's kind is a row of its own; an inspection's kind is a word (labels).
-KIND_REFERENCES = {"unit": UnitKind}
+KIND_IS_A_ROW = frozenset({"unit"})
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -109,7 +110,7 @@ ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 def _reference(entity, field):
     """The kind of object field's value names, or None when it is a plain value."""
     if field == "kind":
-        return "unit_kind" if entity in KIND_REFERENCES else None
+        return "unit_kind" if entity in KIND_IS_A_ROW else None
     return REFERENCES.get(field)
 
 

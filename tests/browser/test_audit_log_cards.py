@@ -1,8 +1,8 @@
 """The audit log in chromium: on a phone each event is a card, nothing off the screen."""
 from inspect_app import audit
 from inspect_app.models import User
-from tests.browser.test_journeys import sign_in
 from tests.factories import make_finding, make_unit
+from tests.helpers import sign_in_page
 
 
 def record_a_report(live):
@@ -17,7 +17,7 @@ def record_a_report(live):
 def test_every_event_fits_the_screen(live_server, open_page, viewport):
     live_server.run(record_a_report, live_server)
     page = open_page()
-    sign_in(page, "quantri")
+    sign_in_page(page, "quantri")
     page.goto("/admin/audit")
     page.wait_for_load_state("load")
     width = page.viewport_size["width"]

@@ -5,8 +5,8 @@ import re
 from inspect_app import clock
 from inspect_app.auth import services as accounts
 from inspect_app.models import InspectionMember
-from tests.browser.test_journeys import save, sign_in
 from tests.factories import PASSWORD, make_unit
+from tests.helpers import sign_in_page
 
 TEAM = ["Trần Văn Đông", "Lê Thị Ân", "Phạm Thị Dung"]
 
@@ -16,7 +16,7 @@ def test_the_team_is_found_by_typing_and_ticked(live_server, open_page):
     for index, name in enumerate(TEAM):
         live_server.run(accounts.create_user, None, f"doan{index}", name, "inspector", PASSWORD)
     page = open_page()
-    sign_in(page, "thanhtra")
+    sign_in_page(page, "thanhtra")
     page.goto("/inspections/new")
     page.select_option("select[name=unit]", label="Xã Hòa An")
     page.fill("input[name=title]", "Kiểm tra công tác CCHC tại Xã Hòa An")
@@ -34,7 +34,7 @@ def test_the_team_is_found_by_typing_and_ticked(live_server, open_page):
     page.check("label:has-text('Lê Thị Ân')")
     # Every box fits the screen: nothing to scroll sideways for.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    save(page)
+    page.click("main form[method=post] button[type=submit] >> nth=-1")
 
     inspection_id = int(re.search(r"/inspections/(\d+)$", page.url).group(1))
     members = live_server.run(lambda: sorted(
