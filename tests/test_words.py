@@ -102,5 +102,5 @@ def test_team_members_are_chosen_from_a_list_of_checkboxes(app, client):
             re.search(rf'<input[^>]*value="{inspector.id}"[^>]*name="members"', page)
     assert "Ctrl" not in page and '<select multiple' not in page
     # The search box is the static script's; no script runs inline (CSP).
-    assert 'src="/static/js/checklist.js"' in page
+    assert 'src="/static/js/pick-list.js"' in page
     assert "<script>" not in page

@@ -26,11 +26,11 @@ def test_the_team_is_found_by_typing_and_ticked(live_server, open_page):
 
     # Typed without accents, the search keeps only the names that match.
     page.fill("input[type=search]", "dong")
-    visible = page.locator("[data-checklist-item]:visible").all_inner_texts()
+    visible = page.locator("[data-pick-list-item]:visible").all_inner_texts()
     assert [name.strip() for name in visible] == ["Trần Văn Đông"]
     page.check("label:has-text('Trần Văn Đông')")
     page.fill("input[type=search]", "")
-    assert page.locator("[data-checklist-item]:visible").count() == len(TEAM) + 1
+    assert page.locator("[data-pick-list-item]:visible").count() == len(TEAM) + 1
     page.check("label:has-text('Lê Thị Ân')")
     # Every box fits the screen: nothing to scroll sideways for.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
