@@ -24,6 +24,7 @@ from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as files
 from ..findings import services as findings
+from ..formatting import format_points
 from ..labels import CHECKLIST_FIELD
 from ..models import (
     ANSWERS,
@@ -305,7 +306,8 @@ def _points(item, value):
     except InvalidOperation:
         points = None
     if points is None or not points.is_finite() or not 0 <= points <= item.max_points:
-        raise WorkflowError(_l("Give points from 0 to %(max)s.", max=item.max_points),
+        raise WorkflowError(_l("Give points from 0 to %(max)s.",
+                               max=format_points(item.max_points)),
                             field="points")
     return points.quantize(Decimal("0.01"))
 
