@@ -3,6 +3,8 @@ parsing, rows of the database, URL rules, PDFs read back and uploads."""
 import html
 import io
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -270,3 +272,21 @@ def html_tree(page):
     builder.feed(page)
     builder.close()
     return builder.root
+
+
+def race(app, user, send, times=8):
+    """send(client) from `times` threads at once, each client signed in as user with the
+    same session cookie (a double click, a retried request); their responses."""
+    signed_in = app.test_client()
+    sign_in(signed_in, user)
+    cookie = signed_in.get_cookie("session").value
+    start = threading.Barrier(times)
+
+    def one(_):
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        start.wait()
+        return send(client)
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(one, range(times)))

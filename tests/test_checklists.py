@@ -2,8 +2,6 @@
 scripts, conflicts shown field by field, draft findings from items, templates managed by
 admins, and the on-site record (biên bản kiểm tra) as a page and a PDF."""
 import io
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -27,7 +25,7 @@ from tests.factories import (
     make_template,
     make_user,
 )
-from tests.helpers import flashes, html_tree, pdf_text, sign_in, text, tr
+from tests.helpers import flashes, html_tree, pdf_text, race, sign_in, text, tr
 
 BURST = 8
 
@@ -222,19 +220,8 @@ def test_a_burst_of_finding_posts_makes_one_finding(app, world):
     item = world["item"]
     checklists.save_item(world["member"], world["inspection"], item.id,
                          {"answer": "not_met"}, 1)
-    client = app.test_client()
-    sign_in(client, world["member"])
-    cookie = client.get_cookie("session").value
-    start = threading.Barrier(BURST)
-
-    def post(_):
-        racer = app.test_client()
-        racer.set_cookie("session", cookie)
-        start.wait()
-        return racer.post(f"{item_url(world['inspection'], item)}/finding")
-
-    with ThreadPoolExecutor(max_workers=BURST) as pool:
-        responses = list(pool.map(post, range(BURST)))
+    responses = race(app, world["member"], lambda client: client.post(
+        f"{item_url(world['inspection'], item)}/finding"), BURST)
     assert {r.status_code for r in responses} == {302}
     assert Finding.select().where(Finding.inspection == world["inspection"]).count() == 1
     assert AuditEvent.select().where(AuditEvent.action == "make_finding").count() == 1

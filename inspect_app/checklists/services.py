@@ -19,7 +19,7 @@ from peewee import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from .. import audit, clock
-from ..criteria.services import code_key, parent_code
+from ..criteria.services import parent_code, tree_order
 from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as files
@@ -92,20 +92,9 @@ def save_template(actor, template, name, description="", active=True):
 
 def _renumber_template(template):
     """Give the template's items their tree positions and depths: siblings by code."""
-    tree = list(ChecklistTemplateItem.select().where(ChecklistTemplateItem.template == template))
-    children = {}
-    for item in tree:
-        children.setdefault(item.parent_id, []).append(item)
-    ordered = []
-
-    def visit(parent_id, depth):
-        for item in sorted(children.get(parent_id, []), key=lambda i: code_key(i.code)):
-            item.depth = depth
-            ordered.append(item)
-            visit(item.id, depth + 1)
-    visit(None, 0)
-    for position, item in enumerate(ordered, start=1):
-        item.position = position
+    ordered = tree_order(ChecklistTemplateItem
+                         .select()
+                         .where(ChecklistTemplateItem.template == template))
     ChecklistTemplateItem.bulk_update(
         ordered, fields=[ChecklistTemplateItem.position, ChecklistTemplateItem.depth],
         batch_size=200)
