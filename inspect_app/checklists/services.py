@@ -181,7 +181,7 @@ def _require_writer(actor, inspection):
 def _template_rows(template):
     """A template's items as rows to copy: (id, parent id, code, content, guidance, max
     points, whether a section)."""
-    rows = list(template.items.order_by(template.items.model.position))
+    rows = list(template.items.order_by(ChecklistTemplateItem.position))
     parents = {row.parent_id for row in rows}
     return [(row.id, row.parent_id, row.code, row.content, row.guidance, row.max_points,
              row.id in parents) for row in rows]
@@ -246,12 +246,14 @@ def _claim_checklist(actor, inspection):
     always lock the checklist before the items, findings and data version.
     """
     _require_writer(actor, inspection)
-    if inspection.status not in ANSWERABLE_STATES:
-        raise WorkflowError(NOT_ANSWERABLE)
     checklist = queries.get_checklist(inspection)
     if checklist is None:
         raise WorkflowError(_l("This inspection has no checklist yet."))
     Checklist.update(title=Checklist.title).where(Checklist.id == checklist.id).execute()
+    # Read once the lock is held: a conclusion committed meanwhile is seen. (Claiming the
+    # inspection's row would raise the data version on every sync.)
+    if Inspection.get_by_id(inspection.id).status not in ANSWERABLE_STATES:
+        raise WorkflowError(NOT_ANSWERABLE)
     return checklist
 
 
