@@ -3,7 +3,7 @@ import functools
 import math
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -155,6 +155,9 @@ def _require_sign_in():
     if endpoint in PUBLIC_ENDPOINTS:
         return None
     user = current_actor()
+    if request.blueprint == "api" and (not user.is_authenticated or user.must_change_password):
+        # A laptop's script cannot follow a redirect to the login page: say why it failed.
+        return jsonify(error=str(_l("Please sign in again."))), 401
     if not user.is_authenticated:
         if session.get("_user_id"):
             # The cookie names a session the server ended: idle, too old, or signed out.
@@ -234,6 +237,7 @@ NAV_MENU = [
         ("discipline.measures", _l("Disciplinary measures"), "discipline_measures.manage"),
         ("admin.authority_versions", _l("Authority"), "settings.manage"),
         ("workcalendar.index", _l("Working calendar"), "work_calendar.manage"),
+        ("checklists.templates", _l("Checklist templates"), "checklist_templates.manage"),
     ]),
     (_l("System"), [
         ("admin.users", _l("Users"), "users.manage"),
