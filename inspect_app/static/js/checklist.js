@@ -8,8 +8,9 @@ import { SyncClient } from "./sync.js";
 const ANSWER_FIELDS = ["answer", "note", "points"];
 const FINDING_ACTION = /\/checklist\/items\/(\d+)\/finding$/;
 
-const strings = document.getElementById("offline-strings").dataset;
-const inspection = Number(document.body.dataset.inspectionId);
+// The page's addresses and translated strings (data-* of the partial's #offline-page).
+const strings = document.getElementById("offline-page").dataset;
+const inspection = Number(strings.inspectionId);
 const forms = Array.from(document.querySelectorAll("form.checklist-item"));
 const status = document.getElementById("sync-status");
 let copy = null;
@@ -36,9 +37,8 @@ function itemOf(id) {
 
 // The newest checklist the browser can know: the server's when it answers, else the copy.
 async function loadCopy() {
-  const url = document.body.dataset.checklistUrl;
   try {
-    const response = await fetch(url, { credentials: "same-origin", redirect: "manual",
+    const response = await fetch(strings.checklistUrl, { credentials: "same-origin", redirect: "manual",
                                         headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(String(response.status));
     copy = await response.json();
@@ -235,8 +235,7 @@ async function prepareOffline() {
   const granted = navigator.storage && navigator.storage.persist
     ? await navigator.storage.persist() : false;
   try {
-    const manifest = new URL("../offline-manifest", new URL(document.body.dataset.syncUrl, location.href));
-    const response = await fetch(manifest,
+    const response = await fetch(strings.manifestUrl,
                                  { credentials: "same-origin", redirect: "manual" });
     if (!response.ok) throw new Error(String(response.status));
     const { urls } = await response.json();
@@ -311,6 +310,28 @@ async function renderRecord() {
     if (note && item.note !== undefined) note.textContent = item.note;
     markUnsynced(row, pending.filter((c) => c.item_id === id).length);
   }
+  if (pending.length && copy) renderNotMet(pending);
+}
+
+// The record's list of items not met, as the local answers make it.
+function renderNotMet(pending) {
+  const list = document.querySelector(".record-not-met");
+  if (!list) return;
+  const lines = copy.items.filter((item) => !item.is_section)
+    .map((item) => localItem(item.id, pending))
+    .filter((item) => item.answer === "not_met")
+    .map((item) => {
+      const line = document.createElement("li");
+      line.textContent = `${item.code}. ${item.content}${item.note ? `: ${item.note}` : ""}`;
+      return line;
+    });
+  if (!lines.length) {
+    const none = document.createElement("li");
+    none.className = "list-unstyled";
+    none.textContent = strings.none;
+    lines.push(none);
+  }
+  list.replaceChildren(...lines);
 }
 
 async function start() {
@@ -318,11 +339,12 @@ async function start() {
     navigator.serviceWorker.register(strings.serviceWorker, { scope: "/" }).catch(() => null);
   }
   await loadCopy();
-  if (!forms.length) {
+  // The printable record, or a checklist this user may only read: nothing to send.
+  if (!forms.length || !document.getElementById("sync-now")) {
     await renderRecord();
     return;
   }
-  client = new SyncClient({ inspection, syncUrl: document.body.dataset.syncUrl,
+  client = new SyncClient({ inspection, syncUrl: strings.syncUrl,
                             csrfToken: csrfToken(), onSettled, onState });
   interceptForms();
   for (const id of ["prepare-offline", "sync-now"]) document.getElementById(id).hidden = false;
