@@ -122,7 +122,7 @@ function renderFindingAction(form, id, mine) {
 function renderWarning(count) {
   const warning = document.getElementById("offline-unsynced-warning");
   warning.hidden = count === 0;
-  warning.textContent = count ? strings.unsyncedWarning.replace("%(count)s", count) : "";
+  warning.textContent = count ? strings.unsyncedWarning.replace("{count}", count) : "";
 }
 
 async function queueFinding(id, form) {
@@ -244,7 +244,7 @@ async function prepareOffline() {
                                (e) => new URL(e.src || e.href).pathname)];
     const kept = await keepCopies([...new Set([...own, ...urls])]);
     await loadCopy();
-    say(strings.prepared.replace("%(count)s", kept));
+    say(strings.prepared.replace("{count}", kept));
   } catch (error) {
     say(strings.prepareFailed);
   }
@@ -280,6 +280,7 @@ function onState(state, error) {
 
 async function onSettled(results) {
   const rejected = results.filter((r) => r.status === "rejected");
+  copy = (await store.loadChecklist(inspection)) || copy;
   await renderChecklist();
   for (const result of results) {
     if (result.finding) showFinding(result);

@@ -9,6 +9,8 @@ const MAX_BYTES = 8 * 1024 * 1024;
 const TIMER_MS = 30000;
 const FIRST_RETRY_MS = 2000;
 const LAST_RETRY_MS = 60000;
+// A request a dead connection never answers is given up, and the batch sent again later.
+const SEND_TIMEOUT_MS = 120000;
 
 class HttpError extends Error {
   constructor(status, message) {
@@ -71,7 +73,11 @@ export class SyncClient {
   }
 
   start() {
-    window.addEventListener("online", () => this.sync());
+    // The network is back: the waits grown while it was gone start again from the first.
+    window.addEventListener("online", () => {
+      this.failures = 0;
+      this.sync();
+    });
     setInterval(() => { if (!this.retry) this.sync(); }, TIMER_MS);
     this.sync();
   }
@@ -113,11 +119,14 @@ export class SyncClient {
 
   async send(batch) {
     const body = JSON.stringify({ changes: await Promise.all(batch.map(wireChange)) });
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
     const response = await fetch(this.syncUrl, {
       method: "POST", body, credentials: "same-origin", redirect: "manual",
+      signal: abort.signal,
       headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken,
                  Accept: "application/json" },
-    });
+    }).finally(() => clearTimeout(timer));
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok || !type.includes("application/json")) {
       const payload = type.includes("application/json") ? await response.json() : {};
