@@ -127,14 +127,18 @@ export function settle(inspection, sent, results) {
     const changes = tx.objectStore("changes");
     const copies = tx.objectStore("checklists");
     const copy = await request(copies.get(inspection));
+    const bySeq = new Map(sent.map((c) => [c.id, c]));
+    const later = (await request(changes.index("inspection").getAllKeys(
+      IDBKeyRange.only(inspection)))).filter((seq) => !sent.some((c) => c.seq === seq));
+    const waiting = await Promise.all(later.map((seq) => request(changes.get(seq))));
     for (const result of results) {
-      const change = sent.find((c) => c.id === result.id);
+      const change = bySeq.get(result.id);
       if (!change) continue;
-      await request(changes.delete(change.seq));
+      changes.delete(change.seq);
       if (result.item && copy) replaceItem(copy.data, result.item);
       if (result.status === "applied" || result.status === "duplicate") {
         if (result.item && change.base_version !== undefined) {
-          await rebase(changes, inspection, change, result.item.version);
+          rebase(changes, waiting, change, result.item.version);
         }
       } else if (result.status === "conflict") {
         await request(tx.objectStore("conflicts").put({
@@ -148,12 +152,11 @@ export function settle(inspection, sent, results) {
   });
 }
 
-async function rebase(changes, inspection, confirmed, version) {
-  for (const later of await byInspection(changes, inspection)) {
-    if (later.item_id === confirmed.item_id && later.base_version === confirmed.base_version
-        && later.seq > confirmed.seq) {
+function rebase(changes, waiting, confirmed, version) {
+  for (const later of waiting) {
+    if (later.item_id === confirmed.item_id && later.base_version === confirmed.base_version) {
       later.base_version = version;
-      await request(changes.put(later));
+      changes.put(later);
     }
   }
 }

@@ -105,7 +105,8 @@ export class SyncClient {
       }
       this.onState("syncing");
       try {
-        await store.markSent(batch.map((c) => c.seq));
+        // Only a sent answer must no longer absorb newer ones (store.addChange).
+        await store.markSent(batch.filter((c) => c.type === "answer").map((c) => c.seq));
         const results = await this.send(batch);
         await store.settle(this.inspection, batch, results);
         this.failures = 0;
