@@ -53,8 +53,10 @@ def create_app(config=None):
 def _register_blueprints(app):
     """Mount every area's blueprint."""
     from .admin.routes import bp as admin_bp
+    from .api.routes import bp as api_bp
     from .assessments.routes import bp as assessments_bp
     from .auth.routes import bp as auth_bp
+    from .checklists.routes import bp as checklists_bp
     from .criteria.routes import bp as criteria_bp
     from .discipline.routes import bp as discipline_bp
     from .feeds.routes import bp as feeds_bp
@@ -78,6 +80,8 @@ def _register_blueprints(app):
     app.register_blueprint(criteria_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(checklists_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(units_bp, url_prefix="/admin/units")
     app.register_blueprint(workcalendar_bp, url_prefix="/admin/calendar")

@@ -161,3 +161,13 @@ def choices(names, keys=None):
 def plain(names):
     """{key: name} with every name translated now (for a document built in one language)."""
     return {key: str(name) for key, name in names.items()}
+
+# A checklist item's answer ("" is not answered yet).
+CHECKLIST_ANSWER = {"": _l("Not answered"), "met": _l("Met"), "not_met": _l("Not met"),
+                    "not_applicable": _l("Not applicable")}
+
+# The fields of a checklist item a change sets, as a conflict names them.
+CHECKLIST_FIELD = {"answer": _l("Answer"), "note": _l("Note"), "points": _l("Points")}
+
+# What the browser shows beside a change the server has not confirmed yet.
+NOT_SYNCED = _l("not synced")

@@ -79,6 +79,13 @@ def _conclude_inspection(user, inspection):
     return user.role == INSPECTOR and inspection is not None and _on_team(user, inspection)
 
 
+def _write_checklist(user, inspection):
+    """Only the inspection's team (its lead and members, inspectors or the admin) writes its
+    checklist; whether the inspection's state allows it is the service's check."""
+    return (user.role in (ADMIN, INSPECTOR) and inspection is not None
+            and _on_team(user, inspection))
+
+
 def _appraiser(user, obj):
     """Leaders and inspectors: any of them may be named to appraise a draft conclusion."""
     return user.role in (LEADER, INSPECTOR)
@@ -206,6 +213,9 @@ RULES = {
     "conclusions.submit_for_appraisal": _conclude_inspection,
     "conclusions.appraise": _appraise_conclusion,
     "conclusions.awaiting": _appraiser,
+    "checklist.view": _view_inspection,
+    "checklist.write": _write_checklist,
+    "checklist_templates.manage": _admin_only,
     "findings.list": _signed_in,
     "findings.view": _view_finding,
     "findings.record": _conclude_inspection,

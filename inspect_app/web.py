@@ -3,7 +3,16 @@ import functools
 import math
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -154,6 +163,10 @@ def _require_sign_in():
     endpoint = request.endpoint or ""
     if endpoint in PUBLIC_ENDPOINTS:
         return None
+    if request.blueprint == "api" and (not current_user.is_authenticated
+                                       or current_user.must_change_password):
+        # A laptop's script cannot follow a redirect to the login page: say why it failed.
+        return jsonify(error=str(_l("Please sign in again."))), 401
     if not current_user.is_authenticated:
         if session.get("_user_id"):
             # The cookie names a session the server ended: idle, too old, or signed out.

@@ -25,6 +25,8 @@ from inspect_app.models import (
     AssessmentEvidence,
     AuthorityVersion,
     Category,
+    Checklist,
+    ChecklistItem,
     CriteriaNode,
     DisciplineMeasure,
     ExtensionRequest,
@@ -378,11 +380,22 @@ def access_world(app):
     criteria_set = make_criteria_set(actor=User.get(User.username == "admin"))
     for unit, team in (("A", inspector), ("B", other_inspector), ("P", other_inspector)):
         world[unit].update(_assessment_objects(criteria_set, world[unit], team))
+    for unit in ("A", "B", "P"):
+        world[unit].update(_checklist_objects(world[unit]))
     merged = Reorganisation.create(kind="merge", on_date=clock.today())
     UnitSuccession.create(reorganisation=merged, predecessor=unit_p, successor=unit_a)
     unit_p.active = False
     unit_p.save()
     return world
+
+
+def _checklist_objects(ids):
+    """A checklist on the unit's inspection (written directly: it is concluded) with one
+    item answered not met."""
+    checklist = Checklist.create(inspection=ids["inspection_id"], title="Kiểm tra công vụ")
+    item = ChecklistItem.create(checklist=checklist, position=1, code="1",
+                                content="Niêm yết công khai TTHC", answer="not_met")
+    return {"item_id": item.id}
 
 
 def _assessment_objects(criteria_set, ids, team_member):

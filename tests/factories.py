@@ -344,3 +344,46 @@ def make_round(criteria_set, units, team=(), self_deadline=None, survey_share="3
         self_deadline or clock.today() + dt.timedelta(days=14), None, None,
         "Xuất sắc: 90; Tốt: 80; Khá: 70; Trung bình: 50; Yếu: 0", units=units, team=team)
     return assessments.open_round(actor, assessment_round) if opened else assessment_round
+
+
+# A photo as the checks read one: the format's signature, then data.
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+# A template's items: (code, content, max points or None); "1" holds the items "1.x".
+TEMPLATE_ROWS = [
+    ("1", "Bộ phận Một cửa", None),
+    ("1.1", "Niêm yết công khai TTHC tại Bộ phận một cửa", "2"),
+    ("1.2", "Sổ theo dõi hồ sơ", "3"),
+    ("2", "Công chức", None),
+    ("2.1", "Đeo thẻ công chức", None),
+]
+
+
+def make_template(rows=TEMPLATE_ROWS, name=None, actor=None):
+    """A checklist template made by an admin through the services."""
+    from inspect_app.checklists import services as checklists
+    from inspect_app.models import ChecklistTemplate, ChecklistTemplateItem
+
+    actor = actor or make_user(role="admin")
+    template = checklists.save_template(actor, ChecklistTemplate(),
+                                        name or f"Kiểm tra công vụ {next(_counter)}")
+    for code, content, max_points in rows:
+        checklists.save_template_item(actor, template, ChecklistTemplateItem(), code, content,
+                                      max_points=Decimal(max_points) if max_points else None)
+    return template
+
+
+def make_checklist(inspection, template=None):
+    """The inspection's checklist made by its lead from template (a new one by default)."""
+    from inspect_app.checklists import services as checklists
+
+    return checklists.create_checklist(inspection.lead, inspection,
+                                       template or make_template())
+
+
+def checklist_item(checklist, code):
+    """The checklist's item of this code."""
+    from inspect_app.models import ChecklistItem
+
+    return ChecklistItem.get(ChecklistItem.checklist == checklist, ChecklistItem.code == code)

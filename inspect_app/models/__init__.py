@@ -15,6 +15,18 @@ from .assessments import (
 from .audit import AuditEvent
 from .base import BaseModel
 from .calendar import CALENDAR_DAY_KINDS, CalendarFeed, WorkCalendarDay
+from .checklists import (
+                         ANSWERS,
+                         CLIENT_ID_LENGTH,
+                         SYNC_KINDS,
+                         SYNC_OUTCOMES,
+                         Checklist,
+                         ChecklistItem,
+                         ChecklistPhoto,
+                         ChecklistTemplate,
+                         ChecklistTemplateItem,
+                         SyncChange,
+)
 from .criteria import (
                          CRITERIA_SET_STATES,
                          NODE_KINDS,
@@ -60,17 +72,17 @@ from .inspections import (
 from .jobs import REMINDER_KINDS, SCHEDULER_LEASE, JobRun, ReminderLog, SchedulerLease
 from .mail import OUTBOX_STATES, OutboxMessage
 from .org import (
-    CONCLUSION_SIGNERS,
-    LOCALES,
-    REORGANISATION_KINDS,
-    ROLES,
-    AuthorityVersion,
-    Reorganisation,
-    Setting,
-    Unit,
-    UnitKind,
-    UnitSuccession,
-    User,
+                         CONCLUSION_SIGNERS,
+                         LOCALES,
+                         REORGANISATION_KINDS,
+                         ROLES,
+                         AuthorityVersion,
+                         Reorganisation,
+                         Setting,
+                         Unit,
+                         UnitKind,
+                         UnitSuccession,
+                         User,
 )
 from .signin import LoginThrottle, UserSession
 
@@ -81,9 +93,13 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               UserSession, LoginThrottle, DocumentBuild, DisciplineDeferral, WorkCalendarDay,
               CalendarFeed, Reorganisation, UnitSuccession, AuthorityVersion, CriteriaSet,
               CriteriaSetKind, CriteriaNode, AssessmentRound, AssessmentRoundMember,
-              UnitAssessment, NodeScore, AssessmentEvidence]
+              UnitAssessment, NodeScore, AssessmentEvidence, ChecklistTemplate,
+              ChecklistTemplateItem, Checklist, ChecklistItem, ChecklistPhoto, SyncChange]
 
-__all__ = ["ALL_MODELS", "AssessmentEvidence", "AssessmentRound", "AssessmentRoundMember",
+__all__ = ["ALL_MODELS", "ANSWERS", "CLIENT_ID_LENGTH", "Checklist", "ChecklistItem",
+           "ChecklistPhoto", "ChecklistTemplate", "ChecklistTemplateItem", "SYNC_KINDS",
+           "SYNC_OUTCOMES", "SyncChange", "AssessmentEvidence", "AssessmentRound",
+           "AssessmentRoundMember",
            "CRITERIA_SET_STATES", "CriteriaNode", "CriteriaSet", "CriteriaSetKind",
            "EVIDENCE_STAGES", "MAX_SURVEY_SHARE", "NODE_KINDS", "NodeScore", "ROUND_STATES",
            "SCORE_STAGES", "SCORING_RULES", "SECOND_ROUND_STATES", "SHEET_STATES",

@@ -6,13 +6,15 @@ from ..mail import outbox
 from ..models import Inspection, Unit
 from ..text import fold
 from .assessments import ranking_pdf, sheet_pdf
+from .checklist_record import checklist_record_pdf
 from .conclusion import conclusion_extract_pdf, conclusion_pdf
 from .monthly import monthly_summary_pdf, summary_pdf
 from .unit_report import report_pdf, unit_report_pdf
 
 PDF_TYPE = "application/pdf"
 
-__all__ = ["PDF_TYPE", "attachment", "conclusion_extract_pdf", "conclusion_filename",
+__all__ = ["PDF_TYPE", "attachment", "checklist_record_pdf", "record_filename",
+           "conclusion_extract_pdf", "conclusion_filename",
            "conclusion_pdf", "extract_filename", "monthly_filename", "monthly_summary_pdf",
            "ranking_filename", "ranking_pdf", "register_attachments", "report_pdf",
            "sheet_filename", "sheet_pdf", "summary_pdf", "unit_filename", "unit_report_pdf"]
@@ -32,6 +34,11 @@ def extract_filename(inspection, unit):
     """The name of a unit's extract of a conclusion: trich-ket-luan-12-kl-ubnd-p-noivu.pdf."""
     return (f"trich-ket-luan-{_slug(inspection.conclusion_no) or inspection.id}-"
             f"{_slug(unit.code)}.pdf")
+
+
+def record_filename(inspection):
+    """The download name of an inspection's on-site record: bien-ban-kiem-tra-12.pdf."""
+    return f"bien-ban-kiem-tra-{inspection.id}.pdf"
 
 
 def monthly_filename(month):

@@ -1,0 +1,1 @@
+"""The JSON endpoints laptops sync checklists through (session cookie and CSRF header)."""
