@@ -1,11 +1,11 @@
 """An inspection day without a network, in chromium: the checklist prepared for offline
 work opens with the server gone (also in a browser opened again on the same profile), the
-answers, photos and draft findings wait in IndexedDB as "not synced", and arrive exactly
-once when the network is back; a conflict is shown field by field and the choice stored;
+answers, photos and draft findings wait in IndexedDB as "not synced" (the printable
+record shows them), and arrive exactly once when the network is back; a conflict is shown field by field and the choice stored;
 a server that dies in the middle of a batch loses and doubles nothing."""
+import json
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -146,6 +146,11 @@ def test_an_offline_day_opens_after_a_restart_and_arrives_exactly_once(
         page.click(f"[data-offline-finding='{item_id}']")
         expect(page.locator(f"[data-offline-finding='{item_id}']")).to_have_count(0)
     expect(page.locator("#offline-unsynced-warning")).to_be_visible()
+    page.goto(f"/inspections/{inspection_id}/checklist/record")
+    first_row = page.locator(f"tr[data-item-id='{items[0]}']")
+    expect(first_row.locator(".record-answer")).to_have_text(tr(live_server.app, "Not met"))
+    expect(first_row.locator(".record-note")).to_have_text("Ghi chú tại chỗ 0")
+    expect(page.locator(".record-not-met li")).to_have_count(2)
     laptop.close()
 
     laptop = launch_laptop(playwright, browser_type_launch_args, profile, live_server)
@@ -233,11 +238,15 @@ def test_the_second_laptop_sees_the_conflict_and_its_choice_is_stored(live_serve
                                      ChecklistItem.version, User.username)
                 .join(User, on=ChecklistItem.updated_by == User.id)
                 .where(ChecklistItem.id == items[0]).tuples().get(),
-        "ledger": sorted((c.user.username, c.kind, c.outcome) for c in SyncChange.select())})
+        "ledger": sorted((c.user.username, c.kind, c.outcome) for c in SyncChange.select()),
+        "conflicted": SyncChange.get(SyncChange.outcome == "conflict").client_id,
+        "choice": [json.loads(e.changes) for e in AuditEvent.select()
+                   .where(AuditEvent.action == "resolve_conflict")]})
     assert stored["item"] == ("not_met", "Thiếu 3 thủ tục mới", 3, "thanhvien")
     assert stored["ledger"] == [("thanhtra", "answer", "applied"),
                                 ("thanhvien", "answer", "conflict"),
                                 ("thanhvien", "resolve", "applied")]
+    assert stored["choice"] == [{"conflict": stored["conflicted"], "choice": "mine"}]
 
 
 class DiesMidBatch:
@@ -296,7 +305,9 @@ def test_a_server_killed_in_the_middle_of_a_batch_loses_and_doubles_nothing(
                     .where(ChecklistItem.id.in_(items)).order_by(ChecklistItem.position)],
         "photos": ChecklistPhoto.select().count(),
         "ledger": SyncChange.select().count(),
-        "audit": AuditEvent.select().where(AuditEvent.action != "create").count()})
+        "audit": sorted(e.action for e in AuditEvent.select()
+                        .where(AuditEvent.action.in_(["answer", "add_photo"])))})
     assert stored["answers"] == [("met", f"Ghi chú {n}", 2) for n in range(12)]
     assert stored["photos"] == 1
     assert stored["ledger"] == 13
+    assert stored["audit"] == ["add_photo"] + ["answer"] * 12
