@@ -3,14 +3,16 @@
 It serves the app on 127.0.0.1 (werkzeug, threaded, a fresh SQLite database under
 build/bench-checklists/) and drives Debian's chromium with Playwright, as an inspector:
 
-- offline opening: a 150-item checklist prepared for offline work ("Chuẩn bị làm việc
-  ngoại tuyến"), then the server switched off and the browser offline; each round
-  navigates to the checklist page and waits until its script has shown the page's
-  controls (the service worker answers from its cache, the script reads IndexedDB);
+- opening: a 150-item checklist prepared for offline work ("Chuẩn bị làm việc ngoại
+  tuyến"); each round navigates to the checklist page and waits until its script has
+  shown the page's controls, once online and once with the server switched off and the
+  browser offline (the service worker answers from its cache, the script reads
+  IndexedDB), side by side;
 - sync: per round a fresh inspection with a 150-item checklist; 150 answers and 10
   photos (1600 x 1200 JPEG, as the page keeps them after reduction) are queued in the
   page's IndexedDB, then "Đồng bộ ngay" is pressed and the time until the page says that
-  everything is synced is measured (the server has then stored all of them: checked).
+  everything is synced is measured (the server has then stored all of them: checked),
+  with the time the server spent on the sync requests.
 
 It prints the medians and the machine, and saves them to build/bench-checklists.json.
 """
@@ -66,10 +68,23 @@ class Server:
         self.app = create_app({"INSTANCE_PATH": str(WORK), "SECRET_KEY": "bench",
                                "DATABASE_URL": f"sqlite:///{WORK / 'bench.db'}",
                                "UPLOAD_DIR": str(WORK / "uploads")})
+        self.sync_seconds = 0.0
+        self.app.wsgi_app = self.timing(self.app.wsgi_app)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = None
+
+    def timing(self, wsgi_app):
+        """Add the time the server spends on sync requests to sync_seconds."""
+        def timed(environ, start_response):
+            if not environ["PATH_INFO"].endswith("/checklist/sync"):
+                return wsgi_app(environ, start_response)
+            start = time.perf_counter()
+            body = list(wsgi_app(environ, start_response))
+            self.sync_seconds += time.perf_counter() - start
+            return body
+        return timed
 
     def run(self, function, *args):
         """Call function inside the app with a connection of its own."""
@@ -166,41 +181,51 @@ def sign_in(page):
     page.click("form[action^='/login'] button[type=submit]")
 
 
-def time_offline_open(server, context, page, inspection_id, rounds, texts):
-    """Milliseconds to open the prepared checklist with the network gone, per round."""
+def time_open(page, url):
+    """Milliseconds from navigating to the checklist until its script shows its controls."""
+    start = time.perf_counter()
+    page.goto(url)
+    expect(page.locator("#sync-now")).to_be_visible()
+    elapsed = (time.perf_counter() - start) * 1000
+    assert page.locator("form.checklist-item").count() == ITEMS
+    return elapsed
+
+
+def time_opening(server, context, page, inspection_id, rounds, texts):
+    """Per round, milliseconds to open the prepared checklist online, then offline (the
+    server switched off and the browser offline), side by side."""
     url = f"/inspections/{inspection_id}/checklist"
     page.goto(url)
     page.click("#prepare-offline")
     expect(page.locator("#sync-status")).to_contain_text(texts["prepared"], timeout=30000)
-    server.off()
-    context.set_offline(True)
-    times = []
+    online, offline = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
-        page.goto(url)
-        expect(page.locator("#sync-now")).to_be_visible()
-        times.append((time.perf_counter() - start) * 1000)
-        assert page.locator("form.checklist-item").count() == ITEMS
-    server.on()
-    context.set_offline(False)
-    return times
+        online.append(time_open(page, url))
+        server.off()
+        context.set_offline(True)
+        offline.append(time_open(page, url))
+        server.on()
+        context.set_offline(False)
+    return online, offline
 
 
 def time_sync(server, page, unit_id, template_id, rounds, texts):
     """Milliseconds to sync 150 answers and 10 photos, per round (each a new checklist)."""
     photo = photo_base64()
-    times = []
+    times, server_times = [], []
     for n in range(rounds):
         inspection_id = server.run(new_checklist, unit_id, template_id, n + 1)
         page.goto(f"/inspections/{inspection_id}/checklist")
         expect(page.locator("#sync-status")).to_have_text(texts["synced"])
         page.evaluate(QUEUE_CHANGES, [photo, PHOTOS])
+        server.sync_seconds = 0.0
         start = time.perf_counter()
         page.click("#sync-now")
         expect(page.locator("#sync-status")).to_have_text(texts["synced"], timeout=60000)
         times.append((time.perf_counter() - start) * 1000)
+        server_times.append(server.sync_seconds * 1000)
         assert server.run(stored, inspection_id) == (ITEMS, PHOTOS)
-    return times
+    return times, server_times
 
 
 def page_texts(app):
@@ -235,20 +260,21 @@ def main():
         context = browser.new_context(base_url=server.url, locale="vi-VN")
         page = context.new_page()
         sign_in(page)
-        offline = time_offline_open(server, context, page, first, args.rounds, texts)
-        sync = time_sync(server, page, unit_id, template_id, args.rounds, texts)
+        online, offline = time_opening(server, context, page, first, args.rounds, texts)
+        sync, sync_server = time_sync(server, page, unit_id, template_id, args.rounds, texts)
         browser.close()
     server.off()
-    results = {"machine": machine(), "rounds": args.rounds,
-               "offline_open_ms": {"median": statistics.median(offline), "all": offline},
-               "sync_ms": {"median": statistics.median(sync), "all": sync},
-               "limits": LIMITS}
+    figures = {"online_open_ms": online, "offline_open_ms": offline, "sync_ms": sync,
+               "sync_server_ms": sync_server}
+    results = {"machine": machine(), "rounds": args.rounds, "limits": LIMITS,
+               **{name: {"median": statistics.median(times), "all": times}
+                  for name, times in figures.items()}}
     OUTPUT.write_text(json.dumps(results, indent=2))
     print(f"machine: {results['machine']}")
-    for name in ("offline_open_ms", "sync_ms"):
-        figures = ", ".join(f"{t:.0f}" for t in results[name]["all"])
-        print(f"{name}: median {results[name]['median']:.0f} (limit {LIMITS[name]}); "
-              f"rounds: {figures}")
+    for name in figures:
+        each = ", ".join(f"{t:.0f}" for t in results[name]["all"])
+        print(f"{name}: median {results[name]['median']:.0f} (limit {LIMITS.get(name, '-')});"
+              f" rounds: {each}")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ function changeSize(change) {
 
 // The oldest changes that fit one batch. A second change to an item already in the batch
 // ends it: that change is made on the first one's result and waits for its new version.
-export function nextBatch(changes) {
+function nextBatch(changes) {
   const batch = [];
   const items = new Set();
   let bytes = 0;
