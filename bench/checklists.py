@@ -44,12 +44,12 @@ from inspect_app.models import (  # noqa: E402
     ChecklistItem,
     ChecklistPhoto,
     ChecklistTemplate,
-    ChecklistTemplateItem,
     Inspection,
     Unit,
     UnitKind,
     User,
 )
+from tests.factories import make_template  # noqa: E402
 
 WORK = ROOT / "build" / "bench-checklists"
 OUTPUT = ROOT / "build" / "bench-checklists.json"
@@ -106,18 +106,14 @@ class Server:
 
 
 def set_up():
-    """Migrate; the inspector and a commune."""
+    """Migrate; the inspector, a commune and the 150-item template."""
     schema.upgrade()
-    lead = accounts.create_user(None, "thanhtra", "Nguyễn Văn Thanh", "inspector", PASSWORD)
+    accounts.create_user(None, "thanhtra", "Nguyễn Văn Thanh", "inspector", PASSWORD)
     unit = Unit.create(code="X-BENCH", name="Xã Hòa An",
                        kind=UnitKind.get(UnitKind.code == "xa"))
-    template = ChecklistTemplate.create(name="Kiểm tra công vụ tại xã", created_by=lead)
-    section = ChecklistTemplateItem.create(template=template, position=0, code="1",
-                                           content="Bộ phận một cửa")
-    for n in range(1, ITEMS + 1):
-        ChecklistTemplateItem.create(template=template, parent=section, position=n, depth=1,
-                                     code=f"1.{n}", content=f"Niêm yết công khai TTHC số {n}")
-    return unit.id, template.id
+    rows = [("1", "Bộ phận một cửa", None)] + [
+        (f"1.{n}", f"Niêm yết công khai TTHC số {n}", None) for n in range(1, ITEMS + 1)]
+    return unit.id, make_template(rows).id
 
 
 def new_checklist(unit_id, template_id, n):

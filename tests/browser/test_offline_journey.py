@@ -1,8 +1,9 @@
 """An inspection day without a network, in chromium: the checklist prepared for offline
 work opens with the server gone (also in a browser opened again on the same profile), the
 answers, photos and draft findings wait in IndexedDB as "not synced" (the printable
-record shows them), and arrive exactly once when the network is back; a conflict is shown field by field and the choice stored;
-a server that dies in the middle of a batch loses and doubles nothing."""
+record shows them), and arrive exactly once when the network is back; a conflict is
+shown field by field and the choice stored; a server that dies in the middle of a batch
+loses and doubles nothing."""
 import json
 import socket
 import threading
@@ -11,40 +12,44 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from inspect_app.checklists import services as checklists
 from inspect_app.files import services as files
 from inspect_app.models import (
     AuditEvent,
     ChecklistItem,
     ChecklistPhoto,
-    ChecklistTemplate,
-    ChecklistTemplateItem,
     Finding,
     SyncChange,
     User,
 )
 from tests.browser.conftest import VIEWPORTS
-from tests.factories import PASSWORD, make_inspection_in_progress, make_unit, make_user
+from tests.factories import (
+    PASSWORD,
+    make_checklist,
+    make_inspection_in_progress,
+    make_template,
+    make_unit,
+    make_user,
+)
 from tests.helpers import tr
 
 ITEMS = 32
+
+
+def checklist_rows(items):
+    """A template's rows: one section and `items` answerable items under it."""
+    return [("1", "Bộ phận một cửa", None)] + [
+        (f"1.{n}", f"Niêm yết công khai TTHC số {n}", None) for n in range(1, items + 1)]
 
 
 def set_up(items=ITEMS):
     """An inspection in progress of a commune (team: thanhtra, the lead, and thanhvien)
     with a checklist of one section and `items` answerable items; returns the
     inspection's id and the items' ids in order."""
-    lead = User.get(User.username == "thanhtra")
     member = make_user("thanhvien", role="inspector", email="thanhvien@phuhoa.example.vn")
-    inspection = make_inspection_in_progress(make_unit("X-HOAAN", "Xã Hòa An"), lead=lead,
+    inspection = make_inspection_in_progress(make_unit("X-HOAAN", "Xã Hòa An"),
+                                             lead=User.get(User.username == "thanhtra"),
                                              members=[member])
-    template = ChecklistTemplate.create(name="Kiểm tra công vụ tại xã", created_by=lead)
-    section = ChecklistTemplateItem.create(template=template, position=0, code="1",
-                                           content="Bộ phận một cửa")
-    for n in range(1, items + 1):
-        ChecklistTemplateItem.create(template=template, parent=section, position=n, depth=1,
-                                     code=f"1.{n}", content=f"Niêm yết công khai TTHC số {n}")
-    checklist = checklists.create_checklist(lead, inspection, template=template)
+    checklist = make_checklist(inspection, make_template(checklist_rows(items)))
     answerable = (ChecklistItem
                   .select(ChecklistItem.id)
                   .where(ChecklistItem.checklist == checklist, ~ChecklistItem.is_section)
