@@ -138,6 +138,12 @@ def test_an_offline_day_opens_after_a_restart_and_arrives_exactly_once(
     expect(page.locator("#sync-status")).to_contain_text(
         tr(live_server.app, "Ready for offline work: %(count)s pages and files are kept in "
            "this browser.").split(":")[0])
+    # The page says plainly when the browser refused lasting storage, and only then.
+    refused = page.locator("#persist-refused")
+    if page.evaluate("navigator.storage.persisted()"):
+        expect(refused).to_be_hidden()
+    else:
+        expect(refused).to_be_visible()
 
     go_offline(live_server, laptop)
     page.reload()
