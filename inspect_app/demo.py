@@ -17,6 +17,7 @@ import datetime as dt
 from . import clock
 from .assessments import demo as assessments_demo
 from .auth import services as accounts
+from .checklists import services as checklists
 from .demo_authorities import REORGANISED_ON, seed_demo_authorities
 from .discipline import queries as discipline_queries
 from .discipline import services as discipline
@@ -24,6 +25,9 @@ from .findings import services as findings
 from .inspections import services as inspections
 from .models import (
     Category,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
     DisciplineCase,
     ExtensionRequest,
     Finding,
@@ -355,6 +359,24 @@ PROVINCE_INSPECTIONS = [
      ]},
 ]
 
+# A checklist template: (code, content, points or None), and the checklist made from it
+# for the inspection in progress, partly answered: code -> (answer, note, points).
+CHECKLIST_TEMPLATE = ("Kiểm tra công vụ tại Bộ phận Một cửa", [
+    ("1", "Bộ phận Một cửa", None),
+    ("1.1", "Niêm yết công khai TTHC tại Bộ phận một cửa", "2"),
+    ("1.2", "Sổ theo dõi hồ sơ", "2"),
+    ("1.3", "Hòm thư góp ý, số điện thoại đường dây nóng", None),
+    ("2", "Công chức, viên chức", None),
+    ("2.1", "Đeo thẻ công chức", None),
+    ("2.2", "Chấp hành giờ giấc làm việc", None),
+])
+CHECKLIST_INSPECTION = ("S-KHCN", "Kiểm tra công tác chuyển đổi số")
+CHECKLIST_ANSWERS = {
+    "1.1": ("met", "Niêm yết đủ 45 thủ tục, đúng quy định.", "2"),
+    "1.2": ("not_met", "Sổ chưa ghi ngày trả kết quả của 12 hồ sơ.", "0,5"),
+    "2.1": ("met", "", None),
+}
+
 # Disciplinary cases: official, position, person type, unit, violation, opened, the
 # findings they arose from, and what followed: (day, "extend" | "decide" | "dismiss" |
 # "defer", details).
@@ -413,6 +435,36 @@ def load():
     _load_accounts()
     _load_province()
     assessments_demo.load(_staff())
+    _load_checklist()
+
+
+def _load_checklist():
+    """The demo checklist template, and the checklist of the inspection in progress
+    partly answered by its lead, once."""
+    name, rows = CHECKLIST_TEMPLATE
+    if ChecklistTemplate.select().where(ChecklistTemplate.name == name).exists():
+        return
+    admin = User.get(User.username == "admin")
+    template = checklists.save_template(
+        admin, ChecklistTemplate(), name, "Các nội dung kiểm tra trực tiếp tại Bộ phận Một "
+        "cửa và việc chấp hành kỷ luật, kỷ cương hành chính.")
+    for code, content, points in rows:
+        checklists.save_template_item(admin, template, ChecklistTemplateItem(), code, content,
+                                      max_points=points)
+    unit_code, title = CHECKLIST_INSPECTION
+    inspection = (Inspection
+                  .select()
+                  .join(Unit)
+                  .where(Unit.code == unit_code, Inspection.title == title,
+                         Inspection.status == "in_progress")
+                  .first())
+    if inspection is None:
+        return
+    checklist = checklists.create_checklist(inspection.lead, inspection, template)
+    for item in checklist.items.where(ChecklistItem.code.in_(list(CHECKLIST_ANSWERS))):
+        answer, note, points = CHECKLIST_ANSWERS[item.code]
+        checklists.save_item(inspection.lead, inspection, item.id,
+                             {"answer": answer, "note": note, "points": points}, item.version)
 
 
 def _load_units():

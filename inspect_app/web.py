@@ -235,6 +235,7 @@ NAV_ITEMS = [
     ("discipline.index", _l("Discipline"), "discipline.view"),
     ("assessments.index", _l("CCHC index"), "assessments.list"),
     ("criteria.index", _l("CCHC criteria"), "criteria.view"),
+    ("checklists.templates", _l("Checklist templates"), "checklist_templates.manage"),
     ("units.index", _l("Units"), "units.manage"),
     ("admin.users", _l("Users"), "users.manage"),
     ("admin.categories", _l("Categories"), "categories.manage"),

@@ -27,6 +27,8 @@ from inspect_app.models import (
     Category,
     Checklist,
     ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
     CriteriaNode,
     DisciplineMeasure,
     ExtensionRequest,
@@ -391,11 +393,15 @@ def access_world(app):
 
 def _checklist_objects(ids):
     """A checklist on the unit's inspection (written directly: it is concluded) with one
-    item answered not met."""
+    item answered not met, and a checklist template with one item."""
     checklist = Checklist.create(inspection=ids["inspection_id"], title="Kiểm tra công vụ")
     item = ChecklistItem.create(checklist=checklist, position=1, code="1",
                                 content="Niêm yết công khai TTHC", answer="not_met")
-    return {"item_id": item.id}
+    template = ChecklistTemplate.create(name="Kiểm tra công vụ")
+    template_item = ChecklistTemplateItem.create(template=template, position=1, code="1",
+                                                 content="Đeo thẻ công chức")
+    return {"item_id": item.id, "template_id": template.id,
+            "template_item_id": template_item.id}
 
 
 def _assessment_objects(criteria_set, ids, team_member):

@@ -3,6 +3,8 @@ parsing, rows of the database, URL rules, PDFs read back and uploads."""
 import html
 import io
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -199,3 +201,92 @@ def stored_files(app):
     """The files in the upload folder."""
     folder = Path(app.config["UPLOAD_DIR"])
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+             "source", "track", "wbr"}
+
+
+class Element:
+    """An element of a page: its tag, attributes, children and text."""
+
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children, self.parts = tag, attrs, parent, [], []
+
+    def __getitem__(self, name):
+        return self.attrs[name]
+
+    def text(self):
+        """The element's text, white space made single spaces."""
+        return " ".join("".join(part if isinstance(part, str) else part.text()
+                                for part in self.parts).split())
+
+    def all(self, tag=None, **attrs):
+        """Every element below this one with tag and these attributes (class_ for class:
+        one of its classes)."""
+        found = []
+        for child in self.children:
+            classes = (child.attrs.get("class") or "").split()
+            if (tag in (None, child.tag)
+                    and all((value in classes) if name == "class_"
+                            else child.attrs.get(name.replace("_", "-")) == value
+                            for name, value in attrs.items())):
+                found.append(child)
+            found += child.all(tag, **attrs)
+        return found
+
+    def one(self, tag=None, **attrs):
+        """The first element below with tag and these attributes, or None."""
+        found = self.all(tag, **attrs)
+        return found[0] if found else None
+
+
+class _TreeBuilder(HTMLParser):
+    """Build the tree of Elements of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Element("document", {})
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {k: "" if v is None else v for k, v in attrs}, self.current)
+        self.current.children.append(element)
+        self.current.parts.append(element)
+        if tag not in VOID_TAGS:
+            self.current = element
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.parts.append(data)
+
+
+def html_tree(page):
+    """The page as a tree of Elements (find with .all() and .one())."""
+    builder = _TreeBuilder()
+    builder.feed(page)
+    builder.close()
+    return builder.root
+
+
+def race(app, user, send, times=8):
+    """send(client) from `times` threads at once, each client signed in as user with the
+    same session cookie (a double click, a retried request); their responses."""
+    signed_in = app.test_client()
+    sign_in(signed_in, user)
+    cookie = signed_in.get_cookie("session").value
+    start = threading.Barrier(times)
+
+    def one(_):
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        start.wait()
+        return send(client)
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(one, range(times)))

@@ -210,6 +210,9 @@ EXPECTED = {
     "checklists.record_pdf": staff_or_own_unit,
     "checklists.create": checklist_team, "checklists.answer": checklist_team,
     "checklists.finding": checklist_team,
+    "checklists.templates": admin_only, "checklists.template": admin_only,
+    "checklists.create_template_item": admin_only, "checklists.template_item": admin_only,
+    "checklists.delete_template_item": admin_only,
     "api.checklist": staff_or_own_unit, "api.offline_manifest": staff_or_own_unit,
     "api.sync": checklist_team,
     # reports

@@ -7,9 +7,7 @@ threads, and compare what is stored. They run on SQLite (`make test`) and Postgr
 (`make test-pg`).
 """
 import base64
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -30,7 +28,7 @@ from tests.factories import (
     make_inspection_in_progress,
     make_user,
 )
-from tests.helpers import sign_in, tr
+from tests.helpers import race, sign_in, tr
 
 BURST = 8
 REPLAYS = 100
@@ -131,21 +129,10 @@ def test_the_same_batch_sent_a_hundred_times_leaves_one_copy_of_each_change(app,
 
 
 def test_a_burst_of_the_same_batch_from_eight_threads_leaves_one_copy(app, world):
-    client = app.test_client()
-    sign_in(client, world["member"])
-    cookie = client.get_cookie("session").value
     item = world["item"]
     batch = [answer(item, 1, answer="met"), photo(item), finding(item)]
-    start = threading.Barrier(BURST)
-
-    def post(_):
-        racer = app.test_client()
-        racer.set_cookie("session", cookie)
-        start.wait()
-        return racer.post(sync_url(world["inspection"]), json={"changes": batch})
-
-    with ThreadPoolExecutor(max_workers=BURST) as pool:
-        responses = list(pool.map(post, range(BURST)))
+    responses = race(app, world["member"], lambda client: client.post(
+        sync_url(world["inspection"]), json={"changes": batch}), BURST)
     assert [r.status_code for r in responses] == [200] * BURST
     statuses = sorted(tuple(r["status"] for r in response.get_json()["results"])
                       for response in responses)

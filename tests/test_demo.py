@@ -10,6 +10,7 @@ from inspect_app.models import (
     CASE_STATES,
     FINDING_STATES,
     INSPECTION_STATES,
+    Checklist,
     DisciplineCase,
     Finding,
     Inspection,
@@ -185,3 +186,13 @@ def test_the_clock_held_reads_the_moment_given_and_lets_go_after(app):
         assert clock.today() == dt.date(2024, 4, 29)
         assert clock.local_now().hour == 8
     assert clock.today() != dt.date(2024, 4, 29)
+
+
+def test_the_inspection_in_progress_has_a_checklist_partly_answered(province, client):
+    sign_in(client, "thanhtra")
+    checklist = Checklist.get(Checklist.title == "Kiểm tra công vụ tại Bộ phận Một cửa")
+    rows = client.get(f"/api/inspections/{checklist.inspection_id}/checklist").get_json()
+    answers = {row["code"]: (row["answer"], row["points"]) for row in rows["items"]}
+    assert rows["inspection"]["status"] == "in_progress"
+    assert answers["1.1"] == ("met", 2.0) and answers["1.2"] == ("not_met", 0.5)
+    assert answers["1.3"] == ("", None)

@@ -1,6 +1,6 @@
 """Reading checklists: an inspection's checklist, its items as pages and the API show them."""
 from flask import url_for
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..models import (
     Attachment,
@@ -8,6 +8,7 @@ from ..models import (
     ChecklistItem,
     ChecklistPhoto,
     ChecklistTemplate,
+    ChecklistTemplateItem,
     Finding,
     Inspection,
     InspectionMember,
@@ -30,6 +31,24 @@ def active_templates():
                 .select()
                 .where(ChecklistTemplate.active)
                 .order_by(ChecklistTemplate.name))
+
+
+def all_templates():
+    """Every template, those offered first, by name, with their number of items."""
+    count = fn.COUNT(ChecklistTemplateItem.id)
+    return list(ChecklistTemplate
+                .select(ChecklistTemplate, count.alias("item_count"))
+                .join(ChecklistTemplateItem, JOIN.LEFT_OUTER)
+                .group_by(ChecklistTemplate.id)
+                .order_by(ChecklistTemplate.active.desc(), ChecklistTemplate.name))
+
+
+def template_items(template):
+    """The template's items in tree order (parents before their children)."""
+    return list(ChecklistTemplateItem
+                .select()
+                .where(ChecklistTemplateItem.template == template)
+                .order_by(ChecklistTemplateItem.position))
 
 
 def items(checklist):

@@ -4,18 +4,28 @@ on-site record (biên bản kiểm tra) as a printable page.
 """
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..criteria.queries import published_sets
 from ..errors import WorkflowError
-from ..models import ChecklistTemplate, CriteriaSet, Inspection, Unit
+from ..formatting import format_points
+from ..models import ChecklistTemplate, ChecklistTemplateItem, CriteriaSet, Inspection, Unit
 from ..pdf import documents
 from ..policy import can
-from ..web import apply_form_error, current_actor, flash_error, requires
+from ..web import apply_form_error, current_actor, flash_error, requires, run_step
 from . import queries, services
-from .forms import ChecklistItemForm, ChecklistSourceForm
+from .forms import ChecklistItemForm, ChecklistSourceForm, TemplateForm, TemplateItemForm
 
 bp = Blueprint("checklists", __name__)
 
@@ -159,3 +169,111 @@ def record_pdf(inspection_id):
     data = documents.checklist_record_pdf(inspection, checklist)
     return send_file(io.BytesIO(data), mimetype=documents.PDF_TYPE, as_attachment=True,
                      download_name=documents.record_filename(inspection))
+
+
+# --- templates (admins) ----------------------------------------------------------------
+
+
+def get_template_or_404(template_id):
+    """The template with this id, else 404."""
+    template = ChecklistTemplate.get_or_none(ChecklistTemplate.id == template_id)
+    if template is None:
+        abort(404)
+    return template
+
+
+def _template_url(template):
+    """A template's page."""
+    return url_for("checklists.template", template_id=template.id)
+
+
+def _template_page(template, form, item_form=None):
+    """A template's page: its details form, its tree and the form adding an item."""
+    return render_template("checklists/template.html", template=template, form=form,
+                           items=queries.template_items(template) if template else [],
+                           item_form=item_form or TemplateItemForm())
+
+
+def _save_template(template, form):
+    """Save the template's details from form."""
+    return services.save_template(current_actor(), template, form.name.data,
+                                  form.description.data, form.active.data)
+
+
+@bp.route("/admin/checklist-templates", methods=["GET", "POST"])
+@requires("checklist_templates.manage")
+def templates():
+    """Every template, and the form making a new one."""
+    form = TemplateForm()
+    if request.method == "GET":
+        return render_template("checklists/templates.html", form=form,
+                               templates=queries.all_templates())
+    return run_step(form, lambda f: _save_template(ChecklistTemplate(), f),
+                    _("The template has been made: add its sections and items."),
+                    _template_url,
+                    lambda f: render_template("checklists/templates.html", form=f,
+                                              templates=queries.all_templates()))
+
+
+@bp.route("/admin/checklist-templates/<int:template_id>", methods=["GET", "POST"])
+@requires("checklist_templates.manage")
+def template(template_id):
+    """A template: its details, its tree of sections and items."""
+    found = get_template_or_404(template_id)
+    form = TemplateForm(obj=found)
+    return run_step(form, lambda f: _save_template(found, f),
+                    _("The template has been saved."), _template_url(found),
+                    lambda f: _template_page(found, f))
+
+
+def _save_item(template, item, form):
+    """Save a template item from form."""
+    return services.save_template_item(current_actor(), template, item, form.code.data,
+                                       form.content.data, form.guidance.data,
+                                       form.max_points.data)
+
+
+@bp.route("/admin/checklist-templates/<int:template_id>/items", methods=["POST"])
+@requires("checklist_templates.manage")
+def create_template_item(template_id):
+    """Add a section or an item to a template."""
+    found = get_template_or_404(template_id)
+    return run_step(TemplateItemForm(), lambda f: _save_item(found, ChecklistTemplateItem(), f),
+                    _("The item has been added."), _template_url(found),
+                    lambda f: _template_page(found, TemplateForm(obj=found), f))
+
+
+def get_template_item_or_404(template, item_id):
+    """The template's item with this id, else 404."""
+    item = ChecklistTemplateItem.get_or_none(ChecklistTemplateItem.id == item_id,
+                                             ChecklistTemplateItem.template == template)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/admin/checklist-templates/<int:template_id>/items/<int:template_item_id>",
+          methods=["GET", "POST"])
+@requires("checklist_templates.manage")
+def template_item(template_id, template_item_id):
+    """Change a section or item of a template."""
+    found = get_template_or_404(template_id)
+    item = get_template_item_or_404(found, template_item_id)
+    form = TemplateItemForm(obj=item)
+    if request.method == "GET" and item.max_points is not None:
+        form.max_points.data = format_points(item.max_points)
+    return run_step(form, lambda f: _save_item(found, item, f),
+                    _("The item has been saved."), _template_url(found),
+                    lambda f: render_template("checklists/template_item.html",
+                                              template=found, item=item, form=f))
+
+
+@bp.route("/admin/checklist-templates/<int:template_id>/items/<int:template_item_id>/delete",
+          methods=["POST"])
+@requires("checklist_templates.manage")
+def delete_template_item(template_id, template_item_id):
+    """Remove a section or item of a template, with its parts."""
+    found = get_template_or_404(template_id)
+    item = get_template_item_or_404(found, template_item_id)
+    return run_step(None, lambda: services.delete_template_item(current_actor(), item),
+                    _("The item has been removed."), _template_url(found))

@@ -19,11 +19,12 @@ from peewee import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from .. import audit, clock
-from ..criteria.services import code_key, parent_code
+from ..criteria.services import parent_code, tree_order
 from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as files
 from ..findings import services as findings
+from ..formatting import format_points
 from ..labels import CHECKLIST_FIELD
 from ..models import (
     ANSWERS,
@@ -41,7 +42,7 @@ from ..models import (
     SyncChange,
 )
 from ..policy import can
-from ..text import nfc
+from ..text import clean_text, nfc
 from ..transitions import claim
 from . import queries
 
@@ -91,20 +92,9 @@ def save_template(actor, template, name, description="", active=True):
 
 def _renumber_template(template):
     """Give the template's items their tree positions and depths: siblings by code."""
-    tree = list(ChecklistTemplateItem.select().where(ChecklistTemplateItem.template == template))
-    children = {}
-    for item in tree:
-        children.setdefault(item.parent_id, []).append(item)
-    ordered = []
-
-    def visit(parent_id, depth):
-        for item in sorted(children.get(parent_id, []), key=lambda i: code_key(i.code)):
-            item.depth = depth
-            ordered.append(item)
-            visit(item.id, depth + 1)
-    visit(None, 0)
-    for position, item in enumerate(ordered, start=1):
-        item.position = position
+    ordered = tree_order(ChecklistTemplateItem
+                         .select()
+                         .where(ChecklistTemplateItem.template == template))
     ChecklistTemplateItem.bulk_update(
         ordered, fields=[ChecklistTemplateItem.position, ChecklistTemplateItem.depth],
         batch_size=200)
@@ -123,6 +113,20 @@ def _template_parent(template, item, code):
     return parent
 
 
+def _max_points(value):
+    """An item's maximum as a decimal ("2,5" as written in Vietnamese), None when blank."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        points = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        points = None
+    if points is None or not points.is_finite() or not 0 < points < Decimal("100000"):
+        raise WorkflowError(_l("Give the points as a number more than 0, or leave them out "
+                               "for an item that is not scored."), field="max_points")
+    return points.quantize(Decimal("0.01"))
+
+
 def save_template_item(actor, template, item, code, content, guidance="", max_points=None):
     """Create (item.id is None) or change a section or item of a template.
 
@@ -136,8 +140,7 @@ def save_template_item(actor, template, item, code, content, guidance="", max_po
                             field="code")
     if not content:
         raise WorkflowError(_l("Say what is checked."), field="content")
-    if max_points is not None and not 0 < max_points < Decimal("100000"):
-        raise WorkflowError(_l("Points must be more than 0."), field="max_points")
+    max_points = _max_points(max_points)
     with transaction():
         clash = ChecklistTemplateItem.select().where(ChecklistTemplateItem.template == template,
                                                      ChecklistTemplateItem.code == code)
@@ -278,7 +281,7 @@ def _text(value, field, limit):
         raise WorkflowError(_l("%(field)s must be a text of at most %(max)d characters.",
                                field=CHECKLIST_FIELD.get(field, field), max=limit),
                             field=field)
-    return value.strip()
+    return clean_text(value).strip()
 
 
 def _points(item, value):
@@ -292,7 +295,8 @@ def _points(item, value):
     except InvalidOperation:
         points = None
     if points is None or not points.is_finite() or not 0 <= points <= item.max_points:
-        raise WorkflowError(_l("Give points from 0 to %(max)s.", max=item.max_points),
+        raise WorkflowError(_l("Give points from 0 to %(max)s.",
+                               max=format_points(item.max_points)),
                             field="points")
     return points.quantize(Decimal("0.01"))
 
@@ -476,7 +480,9 @@ def _check_batch(changes):
         raise BatchError(_l("Send at most %(max)d changes at once.", max=MAX_CHANGES))
     for change in changes:
         client_id = change.get("id") if isinstance(change, dict) else None
-        if not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_LENGTH:
+        # PostgreSQL refuses a NUL in text, and no control character belongs in an id.
+        if (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_LENGTH
+                or clean_text(client_id) != client_id):
             raise BatchError(_l("Every change needs an id of at most %(max)d characters.",
                                 max=CLIENT_ID_LENGTH))
 
@@ -510,14 +516,22 @@ def _sync_finding(actor, checklist, change):
     return {"status": "applied", "finding": queries.finding_data(finding)}
 
 
+def _was_conflict(checklist, client_id):
+    """Whether the change of this id was answered as a conflict on the checklist."""
+    if not isinstance(client_id, str) or clean_text(client_id) != client_id:
+        return False
+    return (SyncChange
+            .select()
+            .where(SyncChange.client_id == client_id, SyncChange.checklist == checklist,
+                   SyncChange.outcome == "conflict")
+            .exists())
+
+
 def _sync_resolve(actor, checklist, change):
     """The user's choice on a conflict: keep mine (applied unless stale again) or theirs."""
     item = _item(checklist, change.get("item_id"))
     conflict_id, choice = change.get("conflict_id"), change.get("choice")
-    conflicted = isinstance(conflict_id, str) and SyncChange.select().where(
-        SyncChange.client_id == conflict_id, SyncChange.checklist == checklist,
-        SyncChange.outcome == "conflict").exists()
-    if not conflicted or choice not in ("mine", "theirs"):
+    if not _was_conflict(checklist, conflict_id) or choice not in ("mine", "theirs"):
         raise WorkflowError(_l("Choose keep mine or keep theirs for a conflict on this "
                                "checklist."))
     result = {"status": "applied", "choice": choice}

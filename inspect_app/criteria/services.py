@@ -217,22 +217,28 @@ def _refuse_tree(tree, step):
                             details=[message for _node, message in problems])
 
 
-def _renumber(criteria_set):
-    """Give the set's nodes their tree positions and depths: siblings ordered by code."""
-    tree = list(CriteriaNode.select().where(CriteriaNode.criteria_set == criteria_set))
+def tree_order(rows):
+    """rows of a tree (parent_id, code) given their position and depth, parents before
+    their children and siblings ordered by code; the rows in that order."""
     children = {}
-    for node in tree:
-        children.setdefault(node.parent_id, []).append(node)
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
     ordered = []
 
     def visit(parent_id, depth):
-        for node in sorted(children.get(parent_id, []), key=lambda n: code_key(n.code)):
-            node.depth = depth
-            ordered.append(node)
-            visit(node.id, depth + 1)
+        for row in sorted(children.get(parent_id, []), key=lambda r: code_key(r.code)):
+            row.depth = depth
+            ordered.append(row)
+            visit(row.id, depth + 1)
     visit(None, 0)
-    for position, node in enumerate(ordered, start=1):
-        node.position = position
+    for position, row in enumerate(ordered, start=1):
+        row.position = position
+    return ordered
+
+
+def _renumber(criteria_set):
+    """Give the set's nodes their tree positions and depths: siblings ordered by code."""
+    ordered = tree_order(CriteriaNode.select().where(CriteriaNode.criteria_set == criteria_set))
     CriteriaNode.bulk_update(ordered, fields=[CriteriaNode.position, CriteriaNode.depth],
                              batch_size=200)
 
