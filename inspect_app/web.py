@@ -22,7 +22,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # Endpoints reachable without signing in, and those allowed while a new password is due.
 # Calendar programs read a feed with its private token and no session.
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_language", "health.healthz",
-                    "feeds.feed"}
+                    "feeds.feed", "main.service_worker"}
 PASSWORD_DUE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
 
 # Ids are signed 64-bit integers in SQLite and PostgreSQL: a larger number names nothing,

@@ -152,6 +152,8 @@ EXPECTED = {
     "auth.set_language": PUBLIC,
     # Open to the load balancer; it answers 503 while the scheduler is not running.
     "health.healthz": PUBLIC,
+    # The offline service worker holds no data; the browser fetches it to update.
+    "main.service_worker": PUBLIC,
     "auth.logout": everyone,
     "auth.account": everyone,
     "auth.change_password": everyone,

@@ -1,5 +1,5 @@
 """The home page: what the signed-in user works on."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from .. import clock, workdays
@@ -9,12 +9,26 @@ from ..inspections import queries as inspections
 from ..pdf import charts
 from ..policy import can
 from ..reports import queries
-from ..web import requires
+from ..web import public, requires
 
 bp = Blueprint("main", __name__)
 
 # The home page's per-unit tables show the first units; a link leads to all of them.
 HOME_UNITS = 10
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """The offline service worker, served from the root so that it may keep every page.
+
+    The browser must ask again on each visit (no-cache) to pick up a new version at once.
+    """
+    response = send_from_directory(current_app.static_folder, "js/sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/")

@@ -81,6 +81,19 @@ class LiveServer:
         self.thread.start()
         return self
 
+    def go_down(self):
+        """Stop answering on the port, as a server switched off (the database stays)."""
+        server, thread = self.server, self.thread
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+    def come_back(self):
+        """Serve again on the same port, as the restarted server."""
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
     def stop(self):
         """Stop serving."""
         self.server.shutdown()
