@@ -4,7 +4,7 @@ import pytest
 from inspect_app import policy, web
 from inspect_app.mail.outbox import enqueue
 from inspect_app.models import ALL_MODELS, Unit, UnitKind, User
-from tests.factories import make_unit, make_user
+from tests.factories import make_template, make_unit, make_user
 from tests.helpers import db_state, location, settings_form_data, sign_in, text, tr
 
 NON_ADMIN_ROLES = ["inspector", "leader", "unit_head"]
@@ -30,8 +30,10 @@ def records():
     target = make_user("nguoikhac", role="inspector")
     kind = UnitKind.get(UnitKind.code == "xa")
     message = enqueue("access:test", ["a@example.vn"], "Thư thử", "Nội dung", "<p>Nội dung</p>")
+    template = make_template(name="Mẫu thử")
     return {"user_id": target.id, "unit_id": unit.id, "kind_id": kind.id,
-            "message_id": message.id}
+            "message_id": message.id, "template_id": template.id,
+            "template_item_id": template.items.first().id}
 
 
 def _model_for_argument(name):
@@ -64,17 +66,26 @@ def is_public(app, rule):
     return getattr(app.view_functions[rule.endpoint], "policy", None) == "public"
 
 
+def assert_sent_to_sign_in(response, url):
+    """A page sends an anonymous visitor to the login page; the JSON API answers 401."""
+    if url.startswith("/api/"):
+        assert response.status_code == 401, url
+        assert response.is_json and response.get_json()["error"], url
+        return
+    assert response.status_code == 302, url
+    assert location(response).startswith("/login"), url
+
+
 def test_anonymous_get_of_every_page_redirects_to_login(app, client):
     checked = []
     for rule in routes(app, "GET"):
         if is_public(app, rule):
             continue
         url = url_for_rule(rule)
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert location(response).startswith("/login"), url
+        assert_sent_to_sign_in(client.get(url), url)
         checked.append(url)
     assert "/" in checked and "/admin/users" in checked
+    assert "/api/inspections/1/checklist" in checked
 
 
 def test_anonymous_post_to_every_action_redirects_to_login_and_changes_nothing(app, client):
@@ -87,8 +98,7 @@ def test_anonymous_post_to_every_action_redirects_to_login_and_changes_nothing(a
         response = client.post(url, data={"code": "MOI", "name": "Mới", "username": "moi",
                                           "full_name": "Mới", "role": "admin",
                                           "authority_name": "Giả"})
-        assert response.status_code == 302, url
-        assert location(response).startswith("/login"), url
+        assert_sent_to_sign_in(response, url)
     assert db_state() == before
 
 

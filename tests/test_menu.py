@@ -56,7 +56,7 @@ def test_admin_menu_is_grouped_into_dropdowns(client, auth):
         tr(app, "CCHC index"): ["/assessments", "/criteria"],
         tr(app, "Catalogues"): ["/admin/units", "/admin/categories",
                                 "/admin/discipline-measures", "/admin/authority",
-                                "/admin/calendar"],
+                                "/admin/calendar", "/admin/checklist-templates"],
         tr(app, "System"): ["/admin/users", "/admin/settings", "/admin/audit",
                             "/admin/outbox"],
         admin.full_name: ["/account", "/account/password"],
