@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import Choice
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import Select, html_params
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from .text import clean_text
 
@@ -156,3 +156,11 @@ WTFORMS_MESSAGES = [
     _ln("'%(value)s' is not a valid choice for this field.",
         "'%(value)s' are not valid choices for this field.", 1),
 ]
+
+
+class CheckboxListField(SelectMultipleField):
+    """A choice of several, shown as a list of checkboxes (the pick_list macro): no
+    Ctrl-click list, which phones cannot use and users do not know."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

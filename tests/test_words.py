@@ -13,6 +13,7 @@ from inspect_app.mail.outbox import enqueue
 from tests.factories import (
     issue_findings,
     make_case,
+    make_criteria_set,
     make_inspection_in_progress,
     make_unit,
     make_user,
@@ -104,3 +105,23 @@ def test_team_members_are_chosen_from_a_list_of_checkboxes(app, client):
     # The search box is the static script's; no script runs inline (CSP).
     assert 'src="/static/js/pick-list.js"' in page
     assert "<script>" not in page
+
+
+def test_every_choice_of_several_is_a_list_of_checkboxes(app, client):
+    make_unit("X-HOAAN", "Xã Hòa An")
+    make_user("quanly", role="admin")
+    make_user("tt1", role="inspector", full_name="Lê Thị Ân")
+    draft = make_criteria_set(publish=False)
+    sign_in(client, "quanly")
+    for url, names in [
+            ("/assessments/new", ["kinds", "units", "team"]),
+            ("/admin/units/reorganise", ["predecessors", "successors"]),
+            ("/criteria/new", ["kinds"]),
+            (f"/criteria/{draft.id}/nodes/new", ["applies_to"])]:
+        page = text(client.get(url))
+        assert "Ctrl" not in page and "<select multiple" not in page, url
+        for name in names:
+            assert re.search(rf'<fieldset data-pick-list>.*?<input[^>]*type="checkbox"'
+                             rf'[^>]*name="{name}"', page, re.S) or \
+                re.search(rf'<fieldset data-pick-list>.*?<input[^>]*name="{name}"'
+                          rf'[^>]*type="checkbox"', page, re.S), (url, name)

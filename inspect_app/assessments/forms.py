@@ -10,7 +10,13 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import scoring
-from ..forms import BaseForm, LongSelectField, PromptedSelectField, required_message
+from ..forms import (
+    BaseForm,
+    CheckboxListField,
+    LongSelectField,
+    PromptedSelectField,
+    required_message,
+)
 from ..labels import SEVERITY, choices
 from ..text import clean_text
 from ..web import bounded_int
@@ -29,18 +35,18 @@ class RoundForm(BaseForm):
     criteria_set = PromptedSelectField(_l("Criteria set"), coerce=bounded_int,
                                        validators=[DataRequired(required_message())],
                                        prompt=_l("— Choose a criteria set —"))
-    kinds = SelectMultipleField(_l("Every unit of these kinds"), coerce=bounded_int,
-                                validators=[Optional()])
+    kinds = CheckboxListField(_l("Every unit of these kinds"), coerce=bounded_int,
+                              validators=[Optional()])
     # The service checks the units and the team and says which rule failed.
-    units = SelectMultipleField(_l("And these units"), coerce=bounded_int,
-                                validators=[Optional()], validate_choice=False)
+    units = CheckboxListField(_l("And these units"), coerce=bounded_int,
+                              validators=[Optional()], validate_choice=False)
     self_deadline = DateField(_l("Self-assessment deadline"),
                               validators=[DataRequired(required_message())])
     appraisal_from = DateField(_l("Appraisal from"), validators=[Optional()])
     appraisal_to = DateField(_l("Appraisal until"), validators=[Optional()])
-    team = SelectMultipleField(_l("Appraisal team"), coerce=bounded_int,
-                               validators=[DataRequired(required_message())],
-                               validate_choice=False)
+    team = CheckboxListField(_l("Appraisal team"), coerce=bounded_int,
+                             validators=[DataRequired(required_message())],
+                             validate_choice=False)
     survey_share = StringField(_l("Survey's share of the 100 points"),
                                validators=[DataRequired(required_message()), Length(max=10)],
                                description=_l("From 0 to 30; the appraised score makes the "

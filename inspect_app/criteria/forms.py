@@ -5,13 +5,12 @@ from wtforms import (
     BooleanField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..forms import BaseForm, required_message
+from ..forms import BaseForm, CheckboxListField, required_message
 from ..labels import NODE_KIND, SCORING_RULE, choices
 from ..web import bounded_int
 
@@ -33,8 +32,8 @@ class CriteriaSetForm(BaseForm):
     legal_basis = TextAreaField(_l("Legal basis"), validators=[Length(max=2000)])
     step = SelectField(_l("Scoring step"), choices=STEP_CHOICES, default="0.25",
                        description=_l("Criteria scored on a range take points in this step."))
-    kinds = SelectMultipleField(_l("Unit kinds"), coerce=bounded_int,
-                                validators=[DataRequired(required_message())])
+    kinds = CheckboxListField(_l("Unit kinds"), coerce=bounded_int,
+                              validators=[DataRequired(required_message())])
 
     def fill_choices(self, kinds):
         """Offer the unit kinds."""
@@ -77,9 +76,9 @@ class NodeForm(BaseForm):
                                         "0,5; Không thực hiện: 0\"."))
     guidance = TextAreaField(_l("Scoring guidance"), validators=[Length(max=5000)])
     evidence = TextAreaField(_l("Evidence required"), validators=[Length(max=5000)])
-    applies_to = SelectMultipleField(_l("Applies to"), validators=[Optional()],
-                                     description=_l("None chosen: every unit kind of the set. "
-                                                    "For other kinds it is not applicable."))
+    applies_to = CheckboxListField(_l("Applies to"), validators=[Optional()],
+                                   description=_l("None chosen: every unit kind of the set. "
+                                                  "For other kinds it is not applicable."))
     na_allowed = BooleanField(_l("A unit may mark it not applicable"))
     previous = SelectField(_l("Carries on from"), coerce=bounded_int, validators=[Optional()],
                            description=_l("The node of the previous version whose evidence "

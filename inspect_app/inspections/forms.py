@@ -5,15 +5,13 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import format_date
-from ..forms import BaseForm, PromptedSelectField, required_message
+from ..forms import BaseForm, CheckboxListField, PromptedSelectField, required_message
 from ..labels import INSPECTION_KIND, INSPECTION_STATUS, ROLE, choices
 from ..web import bounded_int
 
@@ -50,10 +48,8 @@ class InspectionForm(BaseForm):
     end_date = DateField(_l("End date"), validators=[DataRequired(required_message())])
     lead = SelectField(_l("Team lead"), coerce=bounded_int, validators=[Optional()])
     # The service checks every member (active inspectors only) and says which rule failed.
-    members = SelectMultipleField(_l("Team members"), coerce=bounded_int,
-                                  validators=[Optional()], validate_choice=False,
-                                  widget=ListWidget(prefix_label=False),
-                                  option_widget=CheckboxInput())
+    members = CheckboxListField(_l("Team members"), coerce=bounded_int,
+                                validators=[Optional()], validate_choice=False)
     decision_no = StringField(_l("Team decision number"),
                               validators=[Optional(), Length(max=64)])
     decision_date = DateField(_l("Team decision date"), validators=[Optional()])

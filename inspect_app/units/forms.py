@@ -4,13 +4,12 @@ from wtforms import (
     BooleanField,
     DateField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from ..forms import BaseForm, PromptedSelectField, required_message
+from ..forms import BaseForm, CheckboxListField, PromptedSelectField, required_message
 from ..labels import REORGANISATION_KIND, choices
 from ..web import bounded_int
 
@@ -60,12 +59,12 @@ class ReorganisationForm(BaseForm):
                                        "exist until the day before."))
     # The service checks both sides (units in use, the shape of each kind) and says which
     # rule failed.
-    predecessors = SelectMultipleField(_l("Units that end"), coerce=bounded_int,
-                                       validators=[DataRequired(required_message())],
-                                       validate_choice=False)
-    successors = SelectMultipleField(_l("Units that take over"), coerce=bounded_int,
+    predecessors = CheckboxListField(_l("Units that end"), coerce=bounded_int,
                                      validators=[DataRequired(required_message())],
                                      validate_choice=False)
+    successors = CheckboxListField(_l("Units that take over"), coerce=bounded_int,
+                                   validators=[DataRequired(required_message())],
+                                   validate_choice=False)
     note = TextAreaField(_l("Legal basis and note"), validators=[Optional(), Length(max=2000)],
                          description=_l("E.g. the resolution that decided it."))
 
