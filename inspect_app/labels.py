@@ -155,6 +155,19 @@ OUTBOX_STATUS = {"pending": _l("Waiting"), "sent": _l("Sent"),
 
 # The audit log in words (the admin's Audit log page).
 # What each audited table is called.
+# A checklist item's answer ("" is not answered yet).
+CHECKLIST_ANSWER = {"": _l("Not answered"), "met": _l("Met"), "not_met": _l("Not met"),
+                    "not_applicable": _l("Not applicable")}
+
+# The fields of a checklist item a change sets, as a conflict names them.
+CHECKLIST_FIELD = {"answer": _l("Answer"), "note": _l("Note"), "points": _l("Points")}
+
+# What the browser shows beside a change the server has not confirmed yet.
+NOT_SYNCED = _l("not synced")
+
+# What the inspector chose when the server's version of an item had moved on.
+CONFLICT_CHOICE = {"mine": _l("Kept mine"), "theirs": _l("Kept theirs")}
+
 AUDIT_OBJECT = {
     "finding": _l("Finding"), "inspection": _l("Inspection"), "plan": _l("Plan"),
     "unit": _l("Unit"), "unit_kind": _l("Unit kind"), "users": _l("User"),
@@ -165,6 +178,9 @@ AUDIT_OBJECT = {
     "work_calendar_day": _l("Working calendar"), "calendar_feed": _l("Calendar feed"),
     "reorganisation": _l("Reorganisation of units"), "authority_version": _l("Authority"),
     "setting": _l("Settings"), "login_throttle": _l("Sign-in attempts"),
+    "checklist": _l("Checklist"), "checklist_item": _l("Checklist item"),
+    "checklist_template": _l("Checklist template"),
+    "checklist_template_item": _l("Item of a checklist template"),
 }
 
 # What an action did, where the object's own history has no name for it.
@@ -177,7 +193,9 @@ AUDIT_ACTION = {
     "change_password": _l("Changed the password"), "retry": _l("Sent the e-mail again"),
     "throttle": _l("Blocked sign-in attempts for a while"),
     "activate": _l("Put back in use"), "deactivate": _l("Taken out of use"),
-    "replace": _l("Replaced"),
+    "replace": _l("Replaced"), "answer": _l("Answered the item"),
+    "resolve_conflict": _l("Settled a conflict between two versions"),
+    "add_photo": _l("Added a photo"), "make_finding": _l("Made a draft finding of the item"),
 }
 
 # The names each object's history gives its actions, which the audit log uses first.
@@ -209,6 +227,9 @@ AUDIT_FIELD = {
     "title": _l("Title"), "topics": _l("Topics"), "unit": _l("Unit"),
     "username": _l("Username"), "valid_from": _l("Valid from"),
     "valid_to": _l("Valid until"), "violation": _l("Violation"), "year": _l("Year"),
+    "answer": _l("Answer"), "points": _l("Points"), "max_points": _l("Maximum points"),
+    "guidance": _l("Guidance"), "photo": _l("Photo"), "finding": _l("Finding"),
+    "source": _l("Made from"), "choice": _l("Choice"), "conflict": _l("Conflicting change"),
 }
 
 # The names of a field's stored values, by (object, field) first, then by field.
@@ -222,6 +243,7 @@ AUDIT_VALUES_OF = {
     "severity": SEVERITY, "default_severity": SEVERITY, "role": ROLE, "locale": LANGUAGE,
     "person_type": PERSON_TYPE, "appraisal_status": APPRAISAL_STATUS,
     "deadline_unit": DAY_UNIT, "signer": CONCLUSION_SIGNER,
+    ("checklist_item", "answer"): CHECKLIST_ANSWER, "choice": CONFLICT_CHOICE,
 }
 
 
@@ -233,13 +255,3 @@ def choices(names, keys=None):
 def plain(names):
     """{key: name} with every name translated now (for a document built in one language)."""
     return {key: str(name) for key, name in names.items()}
-
-# A checklist item's answer ("" is not answered yet).
-CHECKLIST_ANSWER = {"": _l("Not answered"), "met": _l("Met"), "not_met": _l("Not met"),
-                    "not_applicable": _l("Not applicable")}
-
-# The fields of a checklist item a change sets, as a conflict names them.
-CHECKLIST_FIELD = {"answer": _l("Answer"), "note": _l("Note"), "points": _l("Points")}
-
-# What the browser shows beside a change the server has not confirmed yet.
-NOT_SYNCED = _l("not synced")

@@ -1,11 +1,22 @@
 """The audit log in words: action names, objects by name with a link, labels and values."""
 import re
+from pathlib import Path
 
 import pytest
 from playhouse.test_utils import count_queries
 
-from inspect_app import audit
-from tests.factories import make_finding, make_inspection, make_unit, make_user
+import inspect_app
+from inspect_app import audit, labels
+from inspect_app.checklists import services as checklists
+from tests.factories import (
+    checklist_item,
+    make_checklist,
+    make_finding,
+    make_inspection,
+    make_inspection_in_progress,
+    make_unit,
+    make_user,
+)
 from tests.helpers import audit_rows, sign_in, text
 
 
@@ -79,3 +90,33 @@ def test_a_page_of_events_names_its_objects_with_a_query_per_kind(client, admin)
         page = text(client.get("/admin/audit"))
     assert "Tồn tại 9" in page and "Nguyễn Văn Thanh" in page
     assert many.count == few.count
+
+
+def test_every_action_the_code_records_has_a_name():
+    recorded = set()
+    for path in Path(inspect_app.__file__).parent.rglob("*.py"):
+        recorded |= set(re.findall(r'audit\.record\([^,]+, *"([a-z_]+)"', path.read_text()))
+    named = set(labels.AUDIT_ACTION)
+    for actions in labels.AUDIT_ACTIONS_OF.values():
+        named |= set(actions)
+    assert "answer" in recorded and "resolve_conflict" in recorded
+    assert recorded - named == set()
+
+
+def test_a_checklist_answer_and_its_conflict_read_as_words(client, admin):
+    inspection = make_inspection_in_progress(make_unit("X-HOAAN", "Xã Hòa An"))
+    checklist = make_checklist(inspection)
+    item = checklist_item(checklist, "1.1")
+    checklists.apply_batch(inspection.lead, inspection, [
+        {"id": "c-1", "type": "answer", "item_id": item.id, "base_version": 1,
+         "fields": {"answer": "not_met"}},
+        {"id": "c-2", "type": "answer", "item_id": item.id, "base_version": 1,
+         "fields": {"answer": "met"}},
+        {"id": "c-3", "type": "resolve", "item_id": item.id, "conflict_id": "c-2",
+         "choice": "theirs", "base_version": 2, "fields": {"answer": "met"}}])
+    rows = audit_rows(text(client.get("/admin/audit?entity=checklist_item")))
+    assert [(row["action"], row["changes"]) for row in rows] == [
+        ("Xử lý xung đột giữa hai phiên bản",
+         "Thay đổi bị xung đột : c-2 Lựa chọn : Giữ bản trên máy chủ"),
+        ("Trả lời nội dung kiểm tra", "Kết quả : trống → Không đạt")]
+    assert all(row["object"].startswith("Nội dung phiếu kiểm tra") for row in rows)

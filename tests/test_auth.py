@@ -335,10 +335,14 @@ def test_user_must_change_a_reset_password_before_using_the_app(app):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in (
                 "static", "auth.login", "auth.change_password", "health.healthz",
-                "feeds.feed"):
+                "feeds.feed", "main.service_worker"):
             continue
         url = rule.build({name: 1 for name in rule.arguments})[1]
-        if location(person.get(url)) != "/account/password":
+        response = person.get(url)
+        # The laptop's API cannot follow a redirect: it is told to sign in again (401).
+        if url.startswith("/api/") and response.status_code == 401:
+            continue
+        if location(response) != "/account/password":
             gated.append(url)
     assert gated == [], "pages reachable while the password is due"
     assert location(person.post("/account", data={"email": "x@example.vn",

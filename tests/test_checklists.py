@@ -59,8 +59,8 @@ def test_a_checklist_copies_a_templates_tree_and_points(app, client):
     inspection = make_inspection(lead=make_user(role="inspector"))
     template = make_template()
     sign_in(client, inspection.lead)
-    response = client.post(page_url(inspection), data={"template": template.id,
-                                                       "criteria_set": 0})
+    response = client.post(f"{page_url(inspection)}/new",
+                           data={"template": template.id, "criteria_set": 0})
     assert response.status_code == 302
     checklist = Checklist.get(Checklist.inspection == inspection)
     rows = list(checklist.items.order_by(ChecklistItem.position))

@@ -31,7 +31,7 @@ def listed_codes(client, words):
     response = client.get("/findings", query_string={"q": words})
     assert response.status_code == 200
     table = text(response).split('class="table table-sm findings-table"', 1)[1]
-    return re.findall(r'<td class="text-nowrap"><a href="[^"]*">(.*?)</a></td>', table)
+    return re.findall(r'<td class="cell-code"><a href="[^"]*">(.*?)</a></td>', table)
 
 
 def compared(words):

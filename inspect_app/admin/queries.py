@@ -13,6 +13,7 @@ from ..models import (
     AssessmentRound,
     AuditEvent,
     Category,
+    ChecklistTemplate,
     CriteriaSet,
     DisciplineCase,
     Finding,
@@ -93,13 +94,16 @@ OBJECT_PAGES = {
                          "assessment_round_id"),
     "outbox_message": (OutboxMessage, OutboxMessage.subject, "admin.outbox_message",
                        "message_id"),
+    "checklist_template": (ChecklistTemplate, ChecklistTemplate.name, "checklists.template",
+                           "template_id"),
 }
 
 # Fields that hold the id of another object (or a list of ids): shown by its name.
 REFERENCES = {"unit": "unit", "responsible_unit": "unit", "parent": "unit", "units": "unit",
               "lead": "users", "appraiser": "users", "members": "users", "team": "users",
               "user": "users", "category": "category", "plan": "plan",
-              "follow_up_of": "inspection", "criteria_set": "criteria_set"}
+              "follow_up_of": "inspection", "criteria_set": "criteria_set",
+              "finding": "finding"}
 # A unit's kind is a row of its own; an inspection's kind is a word (labels).
 KIND_IS_A_ROW = frozenset({"unit"})
 

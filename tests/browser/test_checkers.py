@@ -31,6 +31,7 @@ from inspect_app.models import (
     AssessmentRound,
     AuthorityVersion,
     Category,
+    ChecklistTemplate,
     CriteriaNode,
     CriteriaSet,
     CriteriaSetKind,
@@ -78,6 +79,10 @@ SKIPPED = {
     "assessments.sheet_pdf": "a PDF",
     "assessments.ranking_pdf": "a PDF",
     "admin.outbox_message_html": "an e-mail's HTML part, framed in the outbox page",
+    "checklists.record_pdf": "a PDF",
+    "api.checklist": "JSON for the offline checklist",
+    "api.offline_manifest": "JSON for the offline checklist",
+    "main.service_worker": "the service worker's script",
 }
 
 # URL argument -> (model, the policy action that lets a user see one (None: the page
@@ -99,6 +104,7 @@ OBJECTS = {
     "authority_version_id": (AuthorityVersion, None, ()),
     "work_calendar_day_id": (WorkCalendarDay, None, ()),
     "discipline_measure_id": (DisciplineMeasure, None, ()),
+    "template_id": (ChecklistTemplate, None, (ChecklistTemplate.active,)),
 }
 
 
@@ -162,6 +168,9 @@ def argument_sets(username, rule):
     user = User.get(User.username == username) if username else None
     if "criteria_node_id" in rule.arguments:
         return node_arguments(user, rule)
+    if "template_item_id" in rule.arguments:
+        return [{"template_id": template.id, "template_item_id": template.items.first().id}
+                for template in ChecklistTemplate.select() if template.items.exists()]
     values = {}
     for name in rule.arguments:
         if name == "month":

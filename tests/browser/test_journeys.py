@@ -41,7 +41,9 @@ def save(page):
 
 
 def alert_text(page):
-    """The flashed messages on the page."""
+    """The flashed messages on the page, once the page after a post has shown one (a
+    click does not wait for the page it leads to)."""
+    page.locator("[role=alert]").first.wait_for()
     return " ".join(page.locator("[role=alert]").all_inner_texts())
 
 
