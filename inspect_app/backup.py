@@ -24,7 +24,7 @@ from flask import current_app
 from . import cache, clock, schema
 from .db import db, is_sqlite
 from .files import services as attachments
-from .models import DataVersion
+from .models import DataVersion, TableVersion
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -267,9 +267,13 @@ def _raise_data_version_above(replaced_version):
     Running servers keep figures under the replaced database's versions; the restored data
     must not answer to one of them.
     """
-    if db.table_exists("data_version"):
-        highest = max(cache.data_version() or 0, replaced_version)
-        DataVersion.update(version=highest + 1).where(DataVersion.id == 1).execute()
+    if not db.table_exists("data_version"):
+        return
+    highest = max(cache.data_version() or 0, replaced_version)
+    DataVersion.update(version=highest + 1).where(DataVersion.id == 1).execute()
+    if db.table_exists("table_version"):
+        # Every table stamped anew: figures kept per table or per unit are all recomputed.
+        TableVersion.update(version=highest + 1).execute()
 
 
 def restore_backup(source, force=False):

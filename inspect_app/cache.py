@@ -1,64 +1,146 @@
-"""Figures computed from the database, kept in the process until the data changes.
+"""Figures computed from the database, kept in the process until the data they read changes.
 
-Each entry remembers the data version (models.DataVersion) it was computed at. The
-version is read before the figures are computed, so an entry never holds data older than
-its version; a change committed meanwhile raises the version and the next read computes
-again. A cached function may read only the tracked tables (models.TRACKED_TABLES;
-tests/test_cache_rule.py checks), and its key must hold every other input (the day, the
-month, the language, the viewer's scope). Each app has its own entries, as each app has its
-own database. The functions that cache sit beside the functions they cache
+Every change to a tracked table raises the data version and stamps the table, and a change
+to a unit's findings, reports or extensions stamps the unit too (models.TableVersion,
+models.UnitVersion; migration 0024). Three ways to keep a figure follow from that:
+
+- cached(key, compute, tables): the value is kept while none of the tables it reads has
+  changed;
+- cached_by_unit(key, compute, tables): figures kept per unit ({unit id: figures}); a change
+  to one unit's findings recomputes that unit alone, a change to one of the other tables
+  read recomputes every unit;
+- derived(key, inputs, compute): a value made from kept figures (a chart, a rendered
+  table), kept while its inputs compare equal.
+
+Versions are read before the figures are computed, so an entry never holds data older
+than the versions it is stored with; a change committed meanwhile is seen by the next read.
+A cached function declares every tracked table it reads besides the findings' own
+(tests/test_cache_rule.py checks), and its key holds every other input (the day, the month,
+the language, the viewer's scope). Each app has its own entries, as each app has its own
+database. The functions that cache sit beside the functions they cache
 (reports.monthly.cached_summary beside monthly_summary), not in routes.
 """
 import threading
 from collections import OrderedDict
 
 from flask import current_app
+from peewee import fn
 
-from .models import DataVersion
+from .models import TRACKED_TABLES, UNIT_TRACKED_TABLES, DataVersion, TableVersion, UnitVersion
 
 # Enough for the dashboards and a year of monthly summaries; the oldest entry goes first.
 MAX_ENTRIES = 256
 
 
 class FigureCache:
-    """Entries of one app: key -> (data version, value), least recently used first."""
+    """Entries of one app: key -> (stamp, value), least recently used first."""
 
     def __init__(self):
         self.entries = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key, version):
-        """The value stored for key at version, or None."""
+    def entry(self, key):
+        """The (stamp, value) stored for key, or None."""
         with self.lock:
             entry = self.entries.get(key)
-            if entry is None or entry[0] != version:
-                return None
-            self.entries.move_to_end(key)
-            return entry[1]
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
 
-    def put(self, key, version, value):
-        """Store value for key at version, dropping the least recently used beyond the limit."""
+    def get(self, key, stamp):
+        """The value stored for key with stamp, or None."""
+        entry = self.entry(key)
+        return entry[1] if entry is not None and entry[0] == stamp else None
+
+    def put(self, key, stamp, value):
+        """Store value for key with stamp, dropping the least recently used beyond the limit."""
         with self.lock:
-            self.entries[key] = (version, value)
+            self.entries[key] = (stamp, value)
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
 
 
 def data_version():
-    """The current data version."""
+    """The current data version: raised by every change to any tracked table."""
     return DataVersion.select(DataVersion.version).where(DataVersion.id == 1).scalar()
 
 
-def cached(key, compute):
-    """compute()'s value for key, computed again whenever the data version changed.
+def _latest_change(tables):
+    """The subquery of the latest version stamped on any of tables."""
+    unknown = set(tables) - set(TRACKED_TABLES)
+    if unknown:
+        raise ValueError(f"not tracked, so never invalidated: {sorted(unknown)}")
+    return (TableVersion
+            .select(fn.MAX(TableVersion.version))
+            .where(TableVersion.name.in_(sorted(tables))))
+
+
+def _store():
+    """This app's entries."""
+    return current_app.extensions.setdefault("figure_cache", FigureCache())
+
+
+def cached(key, compute, tables):
+    """compute()'s value for key, computed again whenever one of tables changed.
 
     The value is shared by later requests: callers must not change it.
     """
-    store = current_app.extensions.setdefault("figure_cache", FigureCache())
-    version = data_version()
+    store = _store()
+    version = _latest_change(tables).scalar()
     value = store.get(key, version)
     if value is None:
         value = compute()
         store.put(key, version, value)
+    return value
+
+
+def cached_by_unit(key, compute, tables):
+    """{unit id: figures} for key, each unit's recomputed when its findings changed.
+
+    compute(unit_ids) returns the figures of the units listed ({} for a unit with none;
+    every unit when unit_ids is None); it reads the findings, reports and extensions of
+    those units and, besides, only tables (which must not be those three). A change to
+    one of tables recomputes every unit. The dict is shared: callers must not change it.
+    """
+    if set(tables) & set(UNIT_TRACKED_TABLES):
+        raise ValueError("the findings' tables are followed per unit")
+    store = _store()
+    sequence, version = (DataVersion
+                         .select(DataVersion.version, _latest_change(tables))
+                         .where(DataVersion.id == 1)
+                         .tuples()
+                         .get())
+    entry = store.entry(key)
+    if entry is None or entry[0][1] != version:
+        figures = compute(None)
+    elif entry[0][0] == sequence:
+        return entry[1]
+    else:
+        figures = _recompute_changed(entry[1], entry[0][0], compute)
+    store.put(key, (sequence, version), figures)
+    return figures
+
+
+def _recompute_changed(figures, seen, compute):
+    """figures with the units whose findings changed since version seen computed again."""
+    changed = [unit_id for (unit_id,) in
+               UnitVersion.select(UnitVersion.unit_id).where(UnitVersion.version > seen).tuples()]
+    if not changed:
+        return figures
+    kept = {unit_id: value for unit_id, value in figures.items() if unit_id not in changed}
+    return {**kept, **compute(changed)}
+
+
+def derived(key, inputs, compute):
+    """compute()'s value, kept while inputs compare equal to those it was computed from.
+
+    inputs are kept figures (or what a value is drawn from): nothing is read to check them.
+    """
+    store = _store()
+    entry = store.entry(key)
+    if entry is not None and entry[0] == inputs:
+        return entry[1]
+    value = compute()
+    store.put(key, inputs, value)
     return value

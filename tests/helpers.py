@@ -146,7 +146,7 @@ def db_state():
     return {model.__name__: list(model
                                  .select(*[field for field in model._meta.sorted_fields
                                            if field is not UserSession.last_seen_at])
-                                 .order_by(model.id)
+                                 .order_by(model._meta.primary_key)
                                  .tuples())
             for model in ALL_MODELS}
 

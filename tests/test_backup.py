@@ -17,7 +17,7 @@ from inspect_app import cache
 from inspect_app.backup import DATABASE_MEMBER
 from inspect_app.db import db
 from inspect_app.files import services as attachments
-from inspect_app.models import ALL_MODELS, Attachment, DataVersion
+from inspect_app.models import ALL_MODELS, Attachment, DataVersion, TableVersion
 from inspect_app.pdf import documents
 from tests.conftest import ON_POSTGRESQL, ROOT
 from tests.factories import make_issued_finding, make_pdf, make_unit, make_user, set_authority
@@ -164,6 +164,7 @@ def test_restore_refuses_a_database_holding_data_unless_forced(make_app, tmp_pat
         assert forced.exit_code == 0, forced.output
         assert snapshot(target) == before
         assert cache.data_version() == 10_001
+        assert {row.version for row in TableVersion.select()} == {10_001}
         db.close()
 
 

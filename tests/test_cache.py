@@ -1,13 +1,26 @@
-"""Cached figures: the data version, fresh numbers after every change, shorter home tables."""
+"""Kept figures: versions per table and unit, fresh numbers after every change, shorter home
+tables."""
 import datetime as dt
+import random
 import re
 
+import pytest
+from peewee import fn
 from playhouse.test_utils import count_queries
 
 from inspect_app import cache, clock
 from inspect_app.db import db, is_sqlite
 from inspect_app.mail.outbox import enqueue
-from inspect_app.models import TRACKED_TABLES, Finding, Unit
+from inspect_app.models import (
+    TRACKED_TABLES,
+    Category,
+    Finding,
+    Response,
+    TableVersion,
+    Unit,
+    UnitVersion,
+)
+from inspect_app.reports import monthly, queries
 from tests.factories import make_finding, make_unit, make_user
 from tests.helpers import text
 
@@ -36,6 +49,10 @@ def test_every_tracked_table_and_no_other_has_the_trigger(app):
     assert tables_with_triggers() == set(TRACKED_TABLES)
 
 
+def test_every_tracked_table_and_no_other_has_its_version(app):
+    assert {row.name for row in TableVersion.select()} == set(TRACKED_TABLES)
+
+
 def test_inserts_updates_and_deletes_raise_the_version(app):
     start = cache.data_version()
     finding = make_finding()
@@ -56,19 +73,157 @@ def test_logins_and_mail_leave_the_version_alone(app, client, auth):
     assert cache.data_version() == before
 
 
-def test_a_value_is_computed_once_until_the_data_changes(app):
+def test_a_value_is_computed_once_until_a_table_it_reads_changes(app):
     calls = []
 
     def compute():
         calls.append(1)
         return Unit.select().count()
 
-    assert cache.cached(("units",), compute) == 0
-    assert cache.cached(("units",), compute) == 0
+    assert cache.cached(("units",), compute, ("unit",)) == 0
+    assert cache.cached(("units",), compute, ("unit",)) == 0
+    Category.update(name="Đổi tên").where(Category.code == "TTHC-TREHAN").execute()
+    assert cache.cached(("units",), compute, ("unit",)) == 0
     assert len(calls) == 1
     make_unit()
-    assert cache.cached(("units",), compute) == 1
+    assert cache.cached(("units",), compute, ("unit",)) == 1
     assert len(calls) == 2
+
+
+def test_a_table_nothing_tracks_cannot_keep_a_figure(app):
+    with pytest.raises(ValueError):
+        cache.cached(("users",), lambda: 0, ("users",))
+    with pytest.raises(ValueError):
+        cache.cached_by_unit(("findings",), lambda units: {}, ("finding",))
+
+
+def table_version(name):
+    """The version stamped on a tracked table."""
+    return TableVersion.get_by_id(name).version
+
+
+def unit_version(unit):
+    """The version stamped on a unit's findings, None when they never changed."""
+    row = UnitVersion.get_or_none(UnitVersion.unit_id == unit.id)
+    return row.version if row else None
+
+
+def test_a_change_stamps_its_table_and_the_findings_unit(app):
+    first, second = make_unit(), make_unit()
+    finding = make_finding(unit=first)
+    assert unit_version(first) == table_version("finding") == cache.data_version()
+    assert unit_version(second) is None
+    stamped = unit_version(first)
+    Response.create(finding=finding, author=make_user(role="unit_head", unit=first),
+                    body="Đã khắc phục", submitted_on=TODAY)
+    assert unit_version(first) == table_version("response") > stamped
+    Finding.update(responsible_unit=second).where(Finding.id == finding.id).execute()
+    assert unit_version(first) == unit_version(second) == cache.data_version()
+    moved = unit_version(second)
+    Category.update(name="Đổi tên").where(Category.code == "TTHC-TREHAN").execute()
+    assert table_version("category") == cache.data_version() > moved
+    assert unit_version(first) == unit_version(second) == moved
+    Response.delete().where(Response.finding == finding.id).execute()
+    assert unit_version(second) == table_version("response") == cache.data_version() > moved
+    removed = cache.data_version()
+    Finding.delete().where(Finding.id == finding.id).execute()
+    assert unit_version(second) == cache.data_version() > removed
+    assert table_version("finding") > removed
+    assert unit_version(first) == moved
+
+
+def test_figures_kept_per_unit_recompute_only_the_units_changed(app):
+    first, second = make_unit(), make_unit()
+    make_finding(unit=first)
+    make_finding(unit=second)
+    asked = []
+
+    def compute(units):
+        asked.append(units)
+        query = Finding.select(Finding.responsible_unit, fn.COUNT(Finding.id))
+        if units is not None:
+            query = query.where(Finding.responsible_unit.in_(units))
+        return dict(query.group_by(Finding.responsible_unit).tuples())
+
+    def counts():
+        return cache.cached_by_unit(("counts",), compute, ("unit",))
+
+    assert counts() == {first.id: 1, second.id: 1}
+    assert counts() == {first.id: 1, second.id: 1}
+    make_finding(unit=second)
+    Category.update(name="Đổi tên").where(Category.code == "TTHC-TREHAN").execute()
+    assert counts() == {first.id: 1, second.id: 2}
+    Finding.delete().where(Finding.responsible_unit == first.id).execute()
+    assert counts() == {second.id: 2}
+    Unit.update(name="Xã Đổi Tên").where(Unit.id == first.id).execute()
+    assert counts() == {second.id: 2}
+    assert asked == [None, [second.id], [first.id], None]
+
+
+def test_a_derived_value_is_kept_while_its_inputs_are_equal(app):
+    calls = []
+
+    def draw():
+        calls.append(1)
+        return len(calls)
+
+    assert cache.derived(("chart",), [{"open": 1}], draw) == 1
+    assert cache.derived(("chart",), [{"open": 1}], draw) == 1
+    assert cache.derived(("chart",), [{"open": 2}], draw) == 2
+
+
+def _write_something(rng, units, author):
+    """One random change to the findings of a random unit (or to a unit itself)."""
+    unit = rng.choice(units)
+    findings = list(Finding.select().where(Finding.responsible_unit == unit))
+    action = rng.choice(("create", "create", "resolve", "move", "delete", "report",
+                         "deadline", "rename") if findings else ("create",))
+    if action == "create":
+        status = rng.choice(("open", "open", "submitted", "changes_requested", "resolved"))
+        resolved = status == "resolved"
+        make_finding(unit=unit, status=status, deadline=TODAY + rng.randint(-40, 20) * DAY,
+                     resolved_at=clock.now() - rng.randint(0, 60) * DAY if resolved else None,
+                     resolved_on_time=rng.choice((True, False)) if resolved else None)
+        return
+    finding = rng.choice(findings)
+    if action == "resolve":
+        Finding.update(status="resolved", resolved_at=clock.now(),
+                       resolved_on_time=rng.choice((True, False))).where(
+            Finding.id == finding.id).execute()
+    elif action == "move":
+        Finding.update(responsible_unit=rng.choice(units)).where(
+            Finding.id == finding.id).execute()
+    elif action == "delete":
+        Response.delete().where(Response.finding == finding.id).execute()
+        Finding.delete().where(Finding.id == finding.id).execute()
+    elif action == "report":
+        submitted = clock.now() - rng.randint(0, 40) * DAY
+        Response.create(finding=finding, author=author, body="Báo cáo khắc phục",
+                        submitted_at=submitted, submitted_on=submitted.date())
+        Finding.update(status="submitted").where(Finding.id == finding.id).execute()
+    elif action == "deadline":
+        Finding.update(deadline=TODAY + rng.randint(-30, 30) * DAY).where(
+            Finding.id == finding.id).execute()
+    else:
+        Unit.update(name=f"Xã Đổi Tên {rng.randint(1, 999)}").where(Unit.id == unit.id).execute()
+
+
+def test_kept_figures_after_any_changes_equal_figures_computed_afresh(app):
+    rng = random.Random(20261202)
+    units = [make_unit() for _ in range(4)]
+    author = make_user(role="unit_head", unit=units[0])
+    month = monthly.Month.of(TODAY).previous()
+    for _step in range(40):
+        _write_something(rng, units, author)
+        with app.test_request_context():
+            kept_home = queries.cached_staff_home(TODAY)
+            fresh = queries.unit_figures(TODAY)
+            assert kept_home == {**queries.staff_dashboard(TODAY, fresh),
+                                 **queries.other_home_figures(TODAY)}
+            assert queries.cached_unit_standing(TODAY) == queries.unit_standing(fresh)
+            for shown in (month, monthly.Month.of(TODAY)):
+                assert monthly.cached_summary(shown, TODAY) == monthly.monthly_summary(
+                    shown.year, shown.month, TODAY)
 
 
 def test_the_home_page_shows_a_change_at_once_and_reads_little_otherwise(app, client, auth):

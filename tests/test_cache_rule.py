@@ -1,18 +1,22 @@
-"""The cache rule: a cached function reads only the tracked tables (models.TRACKED_TABLES).
+"""The cache rule: a kept figure reads only the tables it is kept by.
 
-A kept figure is recomputed only when a tracked table changes, so a figure reading any
-other table could be served stale. Every function holding a cached() call is run here on
-the demo data, on a cold cache, while the SQL it sends is recorded.
+cached(key, compute, tables) recomputes when one of tables changes, and cached_by_unit when
+one of tables or the unit's findings change, so a figure reading any other table could be
+served stale; derived values read nothing. Every function holding a cached(),
+cached_by_unit() or derived() call is run here on the demo data, on a cold cache, while
+the SQL each compute sends is recorded.
 """
 import ast
+import importlib
 import re
 
+import pytest
 from playhouse.test_utils import count_queries
 
-from inspect_app import clock, demo
+from inspect_app import cache, clock, demo
 from inspect_app.assessments import queries as assessments
 from inspect_app.findings import queries as findings
-from inspect_app.models import TRACKED_TABLES, AssessmentRound, Inspection, User
+from inspect_app.models import UNIT_TRACKED_TABLES, AssessmentRound, Inspection, User
 from inspect_app.pdf import charts
 from inspect_app.pdf import monthly as monthly_pdf
 from inspect_app.reports import monthly
@@ -24,8 +28,9 @@ PACKAGE = ROOT / "inspect_app"
 READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"(?!\.)', re.IGNORECASE)
 # A common table expression's name, which FROM may name like a table.
 CTE_NAME = re.compile(r'"(\w+)"\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(', re.IGNORECASE)
-# Every cached read starts by reading the version its entries are checked against.
-VERSION_TABLE = "data_version"
+KEEPERS = ("cached", "cached_by_unit", "derived")
+# The keepers' own tables, which a kept figure reading another kept figure reads too.
+VERSION_TABLES = {"data_version", "table_version", "unit_version"}
 
 
 def demo_world():
@@ -56,11 +61,14 @@ CACHED_FUNCTIONS = {
     "reports.monthly.cached_summary":
         lambda world: monthly.cached_summary(world["month"], world["today"]),
     "reports.queries.cached_staff_home": lambda world: reports.cached_staff_home(world["today"]),
+    "reports.queries.cached_unit_figures":
+        lambda world: reports.cached_unit_figures(world["today"]),
     "reports.queries.cached_unit_standing":
         lambda world: reports.cached_unit_standing(world["today"]),
     "findings.queries.cached_filter_choices": _filter_choices,
     "findings.queries.cached_count": _count,
-    "pdf.charts.home_chart_svg": lambda world: charts.home_chart_svg(world["today"]),
+    "pdf.charts.home_chart_svg": lambda world: charts.home_chart_svg(
+        world["today"], reports.cached_staff_home(world["today"])["chart_rows"]),
     "pdf.monthly.monthly_sections_html":
         lambda world: monthly_pdf.monthly_sections_html(world["month"], world["today"]),
     "assessments.queries.ranking":
@@ -68,19 +76,19 @@ CACHED_FUNCTIONS = {
 }
 
 
-def _calls_cached(function):
-    """Whether a function's body calls cached(...)."""
+def _calls_a_keeper(function):
+    """Whether a function's body calls cached(...), cached_by_unit(...) or derived(...)."""
     return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-               and node.func.id == "cached" for node in ast.walk(function))
+               and node.func.id in KEEPERS for node in ast.walk(function))
 
 
 def functions_that_cache():
-    """{"module.function"} of the package's top-level functions calling cached(...)."""
+    """{"module.function"} of the package's top-level functions calling a keeper."""
     found = set()
     for path in PACKAGE.rglob("*.py"):
         module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
         for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and _calls_cached(node):
+            if isinstance(node, ast.FunctionDef) and _calls_a_keeper(node):
                 found.add(f"{module}.{node.name}")
     return found
 
@@ -93,33 +101,75 @@ def tables_read(statements):
     return tables
 
 
-def tables_read_by(app, run):
-    """The tables run() reads on a cold cache, in a request of the default language."""
-    app.extensions.pop("figure_cache", None)
-    with app.test_request_context(), count_queries() as recorded:
-        run()
-    return tables_read(record.msg[0] for record in recorded.get_queries())
+def recorded_tables(compute):
+    """(compute's value, the tables it read)."""
+    with count_queries() as recorded:
+        value = compute()
+    return value, tables_read(record.msg[0] for record in recorded.get_queries()) - VERSION_TABLES
+
+
+class Recorder:
+    """Keepers that run as cache.py's and note, per key, the tables allowed and read."""
+
+    def __init__(self):
+        self.reads = []
+
+    def note(self, key, allowed, compute):
+        """compute() run while its reads are noted."""
+        value, read = recorded_tables(compute)
+        self.reads.append((key, set(allowed), read))
+        return value
+
+    def cached(self, key, compute, tables):
+        """cache.cached, noted."""
+        return cache.cached(key, lambda: self.note(key, tables, compute), tables)
+
+    def cached_by_unit(self, key, compute, tables):
+        """cache.cached_by_unit, noted (the findings' own tables allowed)."""
+        allowed = set(tables) | set(UNIT_TRACKED_TABLES)
+        return cache.cached_by_unit(
+            key, lambda units: self.note(key, allowed, lambda: compute(units)), tables)
+
+    def derived(self, key, inputs, compute):
+        """cache.derived, noted: nothing may be read."""
+        return cache.derived(key, inputs, lambda: self.note(key, (), compute))
+
+
+@pytest.fixture
+def recorder(monkeypatch):
+    """Every module holding a keeper call uses the recording keepers."""
+    recording = Recorder()
+    for module in {name.rsplit(".", 1)[0] for name in functions_that_cache()}:
+        imported = importlib.import_module(f"inspect_app.{module}")
+        for keeper in KEEPERS:
+            if hasattr(imported, keeper):
+                monkeypatch.setattr(imported, keeper, getattr(recording, keeper))
+    return recording
 
 
 def test_every_function_that_caches_is_checked():
     assert functions_that_cache() == set(CACHED_FUNCTIONS)
 
 
-def test_the_check_names_a_table_outside_the_tracked_ones(app):
+def test_the_check_names_the_tables_read(app):
     month = monthly.Month.of(clock.today()).previous()
-    read = tables_read_by(app, lambda: (list(User.select()),
-                                        monthly.cached_summary(month, clock.today())))
-    assert {"users", "finding", VERSION_TABLE} <= read
+    _value, read = recorded_tables(lambda: (list(User.select()),
+                                            monthly.monthly_summary(month.year, month.month)))
+    assert {"users", "finding", "inspection"} <= read
     assert "standing" not in read  # the monthly figures' common table expression
 
 
-def test_cached_functions_read_only_tracked_tables(app):
+def test_kept_figures_read_only_the_tables_they_are_kept_by(app, recorder):
     world = demo_world()
-    untracked = {}
+    outside = {}
     for name, run in sorted(CACHED_FUNCTIONS.items()):
-        read = tables_read_by(app, lambda: run(world))
-        assert VERSION_TABLE in read and len(read) > 1, f"{name}: no SQL recorded"
-        outside = read - set(TRACKED_TABLES) - {VERSION_TABLE}
-        if outside:
-            untracked[name] = sorted(outside)
-    assert untracked == {}, "cached functions read tables outside TRACKED_TABLES"
+        app.extensions.pop("figure_cache", None)
+        recorder.reads.clear()
+        with app.test_request_context():
+            run(world)
+        assert recorder.reads, f"{name}: nothing kept"
+        for key, allowed, read in recorder.reads:
+            assert read or not allowed, f"{name} {key}: no SQL recorded"
+            if read - allowed:
+                outside[f"{name} {key[0]}"] = sorted(read - allowed)
+    assert outside == {}, f"kept figures read tables they are not kept by: {outside}"

@@ -322,17 +322,21 @@ def _final_answers(assessment_round):
     return found
 
 
+# The tables a round's ranking reads (cache.cached).
+RANKING_TABLES = ("assessment_round", "assessment_round_member", "unit_assessment",
+                  "node_score", "criteria_set", "criteria_node", "unit", "unit_kind")
+
+
 def ranking(assessment_round):
     """[{sheet_id, unit_id, unit_name, unit_code, kind, status, appraised, survey, index,
     band, rank, fields}] of every sheet of the round, the final ones ranked first (by the
     tie rule of scoring.rank), then the others by name without a rank or index.
 
     fields holds the points earned in each top-level node, in tree order. The ranking is
-    kept until the data change (cache.py: every table it reads is tracked); callers must
-    not change it.
+    kept until one of the tables it reads changes; callers must not change it.
     """
     return cached(("cchc ranking", assessment_round.id),
-                  lambda: computed_ranking(assessment_round))
+                  lambda: computed_ranking(assessment_round), RANKING_TABLES)
 
 
 def computed_ranking(assessment_round):

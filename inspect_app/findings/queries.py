@@ -186,18 +186,23 @@ def filter_choices(user, selected_inspection=None):
     }
 
 
+# The tables the filter choices and the list totals read (cache.cached).
+CHOICE_TABLES = ("unit", "category", "inspection", "unit_succession")
+COUNT_TABLES = ("finding", "unit", "unit_succession")
+
+
 def cached_filter_choices(user, selected_inspection=None):
     """filter_choices, kept until the data changes (per scope, inspection and language)."""
     key = ("finding filter choices", viewer_scope(user), selected_inspection,
            str(get_locale()))
-    return cached(key, lambda: filter_choices(user, selected_inspection))
+    return cached(key, lambda: filter_choices(user, selected_inspection), CHOICE_TABLES)
 
 
 def cached_count(user, filters, limit=None):
     """count_findings of today, kept until the data changes (a list is counted once)."""
     today = clock.today()
     key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit, today)
-    return cached(key, lambda: count_findings(user, filters, today, limit))
+    return cached(key, lambda: count_findings(user, filters, today, limit), COUNT_TABLES)
 
 
 def unit_heads(unit_id):

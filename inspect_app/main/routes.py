@@ -44,10 +44,10 @@ def home():
                                sheets=assessments.unit_sheets(unit))
     if can(current_user, "dashboard.view"):
         today = clock.today()
+        figures = queries.cached_staff_home(today)
         return render_template("main/dashboard.html", home_units=HOME_UNITS,
-                               unit_chart=charts.home_chart_svg(today),
-                               to_appraise=_to_appraise(),
-                               **queries.cached_staff_home(today))
+                               unit_chart=charts.home_chart_svg(today, figures["chart_rows"]),
+                               to_appraise=_to_appraise(), **figures)
     return render_template("main/home.html")
 
 

@@ -35,7 +35,13 @@ from .criteria import (
                          CriteriaSet,
                          CriteriaSetKind,
 )
-from .data_version import TRACKED_TABLES, DataVersion
+from .data_version import (
+    TRACKED_TABLES,
+    UNIT_TRACKED_TABLES,
+    DataVersion,
+    TableVersion,
+    UnitVersion,
+)
 from .discipline import (
                          CASE_STATES,
                          DEFERRAL_GROUNDS,
@@ -94,7 +100,8 @@ ALL_MODELS = [Setting, UnitKind, Unit, User, AuditEvent, Plan, Inspection, Inspe
               CalendarFeed, Reorganisation, UnitSuccession, AuthorityVersion, CriteriaSet,
               CriteriaSetKind, CriteriaNode, AssessmentRound, AssessmentRoundMember,
               UnitAssessment, NodeScore, AssessmentEvidence, ChecklistTemplate,
-              ChecklistTemplateItem, Checklist, ChecklistItem, ChecklistPhoto, SyncChange]
+              ChecklistTemplateItem, Checklist, ChecklistItem, ChecklistPhoto, SyncChange,
+              TableVersion, UnitVersion]
 
 __all__ = ["ALL_MODELS", "ANSWERS", "CLIENT_ID_LENGTH", "Checklist", "ChecklistItem",
            "ChecklistPhoto", "ChecklistTemplate", "ChecklistTemplateItem", "SYNC_KINDS",
@@ -117,4 +124,5 @@ __all__ = ["ALL_MODELS", "ANSWERS", "CLIENT_ID_LENGTH", "Checklist", "ChecklistI
            "REMINDER_KINDS", "REORGANISATION_KINDS", "REVIEW_STATES", "ROLES", "ReminderLog",
            "Reorganisation", "RUNNING_STATES",
            "SCHEDULER_LEASE", "Response", "SEVERITIES", "SchedulerLease", "Setting",
-           "TRACKED_TABLES", "Unit", "UnitKind", "UnitSuccession", "User", "UserSession"]
+           "TRACKED_TABLES", "TableVersion", "UNIT_TRACKED_TABLES", "Unit", "UnitKind",
+           "UnitSuccession", "UnitVersion", "User", "UserSession"]

@@ -14,8 +14,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..cache import cached
-from ..reports.queries import cached_staff_home
+from ..cache import derived
 from ..text import nfc
 from . import fonts
 
@@ -202,13 +201,13 @@ def web_svg(chart, rows, element_id, title):
     return svg(chart(rows, WEB_WIDTH / WEB_SCALE), element_id, title, WEB_SCALE)
 
 
-def home_chart_svg(today):
-    """The home page's chart of today as inline SVG markup, kept until the data changes.
+def home_chart_svg(today, rows):
+    """The home page's chart of today's rows (cached_staff_home's chart_rows) as inline SVG
+    markup, kept while the rows are the same.
 
     Drawing it costs more than the rest of the page, so the markup is kept too.
     """
     def draw():
-        rows = cached_staff_home(today)["chart_rows"]
         return Markup(web_svg(current_chart, rows, "home-unit-chart",
                               _("Open and overdue findings by unit")))
-    return cached(("staff home chart", today, str(get_locale())), draw)
+    return derived(("staff home chart", today, str(get_locale())), rows, draw)

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer, Table
 
 from .. import authority
-from ..cache import cached
+from ..cache import derived
 from ..formatting import format_score
 from ..labels import REORGANISATION_KIND
 from ..reports.monthly import cached_summary, chart_rows, monthly_summary
@@ -237,10 +237,12 @@ def monthly_sections_html(month, today):
 
     They are the same for every reader and the unit table alone has hundreds of rows.
     """
+    summary = cached_summary(month, today)
+
     def render():
-        summary = cached_summary(month, today)
         chart = Markup(charts.web_svg(charts.month_chart, chart_rows(summary.units),
                                       "monthly-chart", _("Open and overdue findings by unit")))
         return Markup(render_template("reports/_monthly_sections.html", summary=summary,
                                       chart_svg=chart))
-    return cached(("monthly sections", str(month), today, str(get_locale() or "vi")), render)
+    return derived(("monthly sections", str(month), today, str(get_locale() or "vi")),
+                   summary, render)

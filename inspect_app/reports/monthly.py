@@ -21,18 +21,24 @@ longest overdue findings, with how many were overdue in all.
 
 The summary is a list of sections, built in order by SECTION_BUILDERS: another area adds
 its section by appending a builder(period, figures) returning a Section (or None to leave
-it out), a renderer in pdf/monthly.py and templates/reports/sections/<key>.html.
+it out), a renderer in pdf/monthly.py and templates/reports/sections/<key>.html. Builders
+read no database: what an area's section shows is read by other_figures (kept per table)
+and reaches the builder in figures.others.
+
+The findings' figures are computed per unit (unit_month_figures) and added up, so that the
+kept summary (cached_summary) recomputes only the units whose findings changed.
 """
 import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
+from .. import clock, workdays
 from ..assessments.queries import month_summary as assessments_month_summary
-from ..cache import cached
+from ..cache import cached, cached_by_unit, derived
 from ..discipline.queries import month_summary as discipline_month_summary
 from ..text import sort_key
 from ..units.queries import reorganisations_between
@@ -171,6 +177,7 @@ class Figures:
     overdue: list  # the OVERDUE_LISTED longest overdue; totals.overdue_at_end counts all
     inspections_planned: list
     inspections_done: list
+    others: dict  # other_figures: the other areas' data, read by their sections
 
 
 @dataclass
@@ -222,13 +229,6 @@ def rate(on_time, total):
     return round(100.0 * on_time / total, 1) if total else None
 
 
-def _resolved(period_first, period_last):
-    """(per-unit remediation rows, on time, late) of the findings resolved in a period."""
-    rows = queries.remediation_rate_by_unit(period_first, period_last)
-    on_time = sum(row["on_time"] for row in rows)
-    return rows, on_time, sum(row["late"] for row in rows)
-
-
 def _rank_key(row):
     """Fewest overdue first, then the best on-time rate; no resolution after any rate."""
     return (row["overdue"], -(row["rate"] if row["rate"] is not None else -1.0))
@@ -245,43 +245,81 @@ def rank_units(rows):
     return rows
 
 
-def _unit_rows(status_rows, resolved_rows):
-    """The per-unit table: open and overdue at the end, resolved on time and late."""
-    units = {}
-    for row in status_rows:
-        units[row["unit_id"]] = {"unit_id": row["unit_id"], "unit_name": row["unit_name"],
-                                 "open": row["open"], "overdue": row["overdue"],
-                                 "on_time": 0, "late": 0}
-    for row in resolved_rows:
-        unit = units.setdefault(row["unit_id"], {
-            "unit_id": row["unit_id"], "unit_name": row["unit_name"], "open": 0,
-            "overdue": 0, "on_time": 0, "late": 0})
-        unit["on_time"], unit["late"] = row["on_time"], row["late"]
-    for unit in units.values():
-        unit["resolved"] = unit["on_time"] + unit["late"]
-        unit["rate"] = rate(unit["on_time"], unit["resolved"])
-    return rank_units(list(units.values()))
+def unit_month_figures(period, units=None):
+    """{unit_id: the unit's share of the findings' figures of period}.
 
-
-def figures(period):
-    """Compute every number of the summary of period."""
-    resolved_rows, on_time, late = _resolved(period.first, period.as_at)
+    Each holds the unit's row at the end (unit_status_at), its findings resolved in the
+    period and in the previous month (on time, late), the findings issued in the period and
+    its findings overdue at the end (without the days, which other_figures' calendar
+    counts); only the units listed (every unit by default).
+    """
     previous = period.month.previous()
-    _rows, previous_on_time, previous_late = _resolved(previous.first, previous.last)
-    units = _unit_rows(queries.unit_status_at(period.cutoff), resolved_rows)
-    planned = queries.inspections_in_month(period.month.year, period.month.month)
-    done = queries.inspections_concluded_between(period.first, period.as_at)
+    figures = {}
+
+    def unit(unit_id):
+        """The figures of one unit, made on first use."""
+        return figures.setdefault(unit_id, {"status": None, "name": None, "resolved": (0, 0),
+                                            "previous": (0, 0), "issued": 0, "overdue": []})
+    for row in queries.unit_status_at(period.cutoff, units):
+        unit(row["unit_id"]).update(status=row, name=row["unit_name"])
+    for row in queries.remediation_rate_by_unit(period.first, period.as_at, units=units):
+        unit(row["unit_id"]).update(resolved=(row["on_time"], row["late"]),
+                                    name=row["unit_name"])
+    for row in queries.remediation_rate_by_unit(previous.first, previous.last, units=units):
+        unit(row["unit_id"])["previous"] = (row["on_time"], row["late"])
+    for unit_id, count in queries.findings_issued_by_unit(period.first, period.as_at, units):
+        unit(unit_id)["issued"] = count
+    for row in queries.overdue_rows_at(period.cutoff, units=units):
+        unit(row["unit_id"])["overdue"].append(row)
+    return figures
+
+
+def _unit_rows(unit_figures):
+    """The per-unit table: open and overdue at the end, resolved on time and late, ranked."""
+    rows = []
+    for unit_id, unit in unit_figures.items():
+        on_time, late = unit["resolved"]
+        if unit["status"] is None and not on_time + late:
+            continue
+        status = unit["status"] or {"open": 0, "overdue": 0}
+        rows.append({"unit_id": unit_id, "unit_name": unit["name"], "open": status["open"],
+                     "overdue": status["overdue"], "on_time": on_time, "late": late,
+                     "resolved": on_time + late, "rate": rate(on_time, on_time + late)})
+    return rank_units(rows)
+
+
+def other_figures(period):
+    """What the summary shows besides the findings: inspections, the other areas' sections,
+    and the working calendar the days overdue are counted on."""
+    return {"planned": queries.inspections_in_month(period.month.year, period.month.month),
+            "done": queries.inspections_concluded_between(period.first, period.as_at),
+            "discipline": discipline_month_summary(period.first, period.as_at),
+            "reorganisations": reorganisations_between(period.first, period.as_at),
+            "assessments": assessments_month_summary(period.first, period.as_at),
+            "calendar": workdays.load()}
+
+
+def figures(period, unit_figures, others):
+    """Every number of the summary of period, from every unit's figures and the others."""
+    units = _unit_rows(unit_figures)
+    on_time = sum(unit["resolved"][0] for unit in unit_figures.values())
+    late = sum(unit["resolved"][1] for unit in unit_figures.values())
+    previous_on_time = sum(unit["previous"][0] for unit in unit_figures.values())
+    previous_late = sum(unit["previous"][1] for unit in unit_figures.values())
+    overdue = sorted(chain.from_iterable(unit["overdue"] for unit in unit_figures.values()),
+                     key=queries.overdue_order)[:OVERDUE_LISTED]
     totals = Totals(
-        inspections_planned=len(planned), inspections_done=len(done),
-        findings_new=queries.findings_issued_between(period.first, period.as_at),
+        inspections_planned=len(others["planned"]), inspections_done=len(others["done"]),
+        findings_new=sum(unit["issued"] for unit in unit_figures.values()),
         findings_resolved=on_time + late, resolved_on_time=on_time, resolved_late=late,
         open_at_end=sum(row["open"] for row in units),
         overdue_at_end=sum(row["overdue"] for row in units),
         on_time_rate=rate(on_time, on_time + late),
         previous_rate=rate(previous_on_time, previous_on_time + previous_late))
     return Figures(totals=totals, units=units,
-                   overdue=queries.overdue_at(period.cutoff, limit=OVERDUE_LISTED),
-                   inspections_planned=planned, inspections_done=done)
+                   overdue=queries.with_days_overdue(overdue, period.cutoff, others["calendar"]),
+                   inspections_planned=others["planned"], inspections_done=others["done"],
+                   others=others)
 
 
 def chart_rows(units, limit=CHART_UNITS):
@@ -320,20 +358,19 @@ def _inspections_section(period, figures):
 
 def _discipline_section(period, figures):
     """The month's disciplinary cases, by unit and by measure (no names: it is e-mailed)."""
-    return Section("discipline", _l("Disciplinary cases"),
-                   discipline_month_summary(period.first, period.as_at))
+    return Section("discipline", _l("Disciplinary cases"), figures.others["discipline"])
 
 
 def _reorganisations_section(period, figures):
     """The units merged, split or renamed in the month, if any were."""
-    changes = reorganisations_between(period.first, period.as_at)
+    changes = figures.others["reorganisations"]
     return Section("reorganisations", _l("Units reorganised in the month"), changes) \
         if changes else None
 
 
 def _assessments_section(period, figures):
     """The CCHC index rounds under way and the results published in the month, if any."""
-    data = assessments_month_summary(period.first, period.as_at)
+    data = figures.others["assessments"]
     return Section("assessments", _l("CCHC index"), data) if data else None
 
 
@@ -346,7 +383,12 @@ SECTION_BUILDERS = [_totals_section, _reorganisations_section, _units_section, _
 def monthly_summary(year, month, today=None):
     """The summary of a month seen on today (default: today); ValueError if not begun."""
     period = Period.of(Month(year, month), today or clock.today())
-    numbers = figures(period)
+    return _summary(period, unit_month_figures(period), other_figures(period))
+
+
+def _summary(period, unit_figures, others):
+    """The summary of period from every unit's figures and the other figures."""
+    numbers = figures(period, unit_figures, others)
     sections = [builder(period, numbers) for builder in SECTION_BUILDERS]
     return MonthlySummary(period=period, totals=numbers.totals, units=numbers.units,
                           overdue=numbers.overdue,
@@ -355,7 +397,23 @@ def monthly_summary(year, month, today=None):
                           sections=[s for s in sections if s is not None])
 
 
+# The tables unit_month_figures reads besides the findings' own (an inspection's conclusion
+# date is when its findings were issued); those other_figures reads (the conclusions of the
+# month count their findings).
+UNIT_MONTH_TABLES = ("unit", "inspection")
+OTHER_MONTH_TABLES = ("inspection", "finding", "unit", "discipline_case", "discipline_measure",
+                      "discipline_deferral", "reorganisation", "unit_succession",
+                      "assessment_round", "assessment_round_member", "unit_assessment",
+                      "criteria_set", "work_calendar_day")
+
+
 def cached_summary(month, today):
-    """The summary of month seen on today, kept until the data changes."""
-    return cached(("monthly summary", str(month), today),
-                  lambda: monthly_summary(month.year, month.month, today))
+    """The summary of month seen on today, kept until the data it comes from changes."""
+    period = Period.of(month, today)
+    unit_figures = cached_by_unit(("month unit figures", str(month), today),
+                                  lambda units: unit_month_figures(period, units),
+                                  UNIT_MONTH_TABLES)
+    others = cached(("month other figures", str(month), today),
+                    lambda: other_figures(period), OTHER_MONTH_TABLES)
+    return derived(("monthly summary", str(month), today), (unit_figures, others),
+                   lambda: _summary(period, unit_figures, others))

@@ -1,12 +1,13 @@
 """Report functions returning plain data: the one source for pages, PDFs and emails."""
 import calendar
 import datetime as dt
+from itertools import chain
 
 from peewee import JOIN, Case, fn
 
 from .. import clock, deadlines, lineage, workdays
 from ..assessments.queries import staff_home as assessments_staff_home
-from ..cache import cached
+from ..cache import cached, cached_by_unit, derived
 from ..discipline.queries import staff_counts as discipline_staff_counts
 from ..findings.queries import overdue_condition
 from ..models import (
@@ -30,6 +31,11 @@ def _count_if(condition):
     return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
 
+def _of_units(query, units):
+    """query kept to the findings of the units listed (every unit's when units is None)."""
+    return query if units is None else query.where(Finding.responsible_unit.in_(units))
+
+
 def finding_counts_by_status():
     """{status: number of findings} for every finding state, zeros included."""
     rows = (Finding
@@ -41,17 +47,26 @@ def finding_counts_by_status():
     return counts
 
 
-def overdue_by_unit(today):
-    """[{unit_id, unit_name, count}] of overdue findings, most overdue first."""
+def status_counts_by_unit(units=None):
+    """[(unit_id, status, number of findings)] of the units listed (every unit by default)."""
+    return list(_of_units(Finding
+                          .select(Finding.responsible_unit, Finding.status,
+                                  fn.COUNT(Finding.id))
+                          .group_by(Finding.responsible_unit, Finding.status)
+                          .tuples(), units))
+
+
+def overdue_by_unit(today, units=None):
+    """[{unit_id, unit_name, sort_name, count}] of overdue findings, most overdue first."""
     count = fn.COUNT(Finding.id)
-    return list(Unit
-                .select(Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
-                        count.alias("count"))
-                .join(Finding, on=(Finding.responsible_unit == Unit.id))
-                .where(overdue_condition(today))
-                .group_by(Unit.id, Unit.name)
-                .order_by(count.desc(), Unit.sort_name)
-                .dicts())
+    return list(_of_units(Unit
+                          .select(Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
+                                  Unit.sort_name.alias("sort_name"), count.alias("count"))
+                          .join(Finding, on=(Finding.responsible_unit == Unit.id))
+                          .where(overdue_condition(today))
+                          .group_by(Unit.id, Unit.name, Unit.sort_name)
+                          .order_by(count.desc(), Unit.sort_name)
+                          .dicts(), units))
 
 
 def _resolved_between(date_from, date_to):
@@ -74,44 +89,60 @@ def _competition_ranks(rows, key):
     return rows
 
 
-def remediation_rate_by_unit(date_from=None, date_to=None, unit_id=None):
-    """[{rank, unit_id, unit_name, on_time, late, rate}] of findings resolved in the period.
+def _rate_order(row):
+    """The ranking's order: best on-time share, then most resolved, then the name."""
+    return (-row["on_time"] / row["total"], -row["total"], row["sort_name"])
+
+
+def remediation_rate_by_unit(date_from=None, date_to=None, unit_id=None, units=None):
+    """[{rank, unit_id, unit_name, sort_name, on_time, late, total, rate}] of findings
+    resolved in the period.
 
     rate is on_time / (on_time + late) in percent; the best unit comes first. unit_id
-    keeps the rows of that unit and of the units it replaced.
+    keeps the rows of that unit and of the units it replaced; units, those of the units
+    listed.
     """
     on_time = _count_if(Finding.resolved_on_time == True)  # noqa: E712 (SQL, not Python)
     total = fn.COUNT(Finding.id)
-    query = (Unit
-             .select(Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
-                     on_time.alias("on_time"), total.alias("total"))
-             .join(Finding, on=(Finding.responsible_unit == Unit.id))
-             .where((Finding.status == "resolved")
-                    & Finding.resolved_on_time.is_null(False)
-                    & _resolved_between(date_from, date_to))
-             .group_by(Unit.id, Unit.name)
-             .order_by((on_time * 1.0 / total).desc(), total.desc(), Unit.sort_name))
+    query = _of_units(Unit
+                      .select(Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
+                              Unit.sort_name.alias("sort_name"), on_time.alias("on_time"),
+                              total.alias("total"))
+                      .join(Finding, on=(Finding.responsible_unit == Unit.id))
+                      .where((Finding.status == "resolved")
+                             & Finding.resolved_on_time.is_null(False)
+                             & _resolved_between(date_from, date_to))
+                      .group_by(Unit.id, Unit.name, Unit.sort_name), units)
     if unit_id is not None:
         query = query.where(lineage.of_unit(Unit.id, unit_id))
     rows = list(query.dicts())
     for row in rows:
         row["late"] = row["total"] - row["on_time"]
         row["rate"] = round(100.0 * row["on_time"] / row["total"], 1)
-    return _competition_ranks(rows, "rate")
+    # Ordered here rather than in SQL, so the ranking merged from kept per-unit rows
+    # (staff_dashboard) orders exactly alike.
+    return _competition_ranks(sorted(rows, key=_rate_order), "rate")
 
 
-def upcoming_deadlines(today, days=14, limit=None):
-    """[{id, code, title, deadline, status, unit_name}] of running findings due soon."""
+def _upcoming_order(row):
+    """Soonest deadline first, then the unit's name."""
+    return (row["deadline"], row["sort_name"], row["id"])
+
+
+def upcoming_deadlines(today, days=14, limit=None, units=None):
+    """[{id, code, title, deadline, status, unit_id, unit_name, sort_name}] of running
+    findings due soon, soonest first."""
     query = (Finding
              .select(Finding.id, Finding.code, Finding.title, Finding.deadline,
-                     Finding.status, Unit.name.alias("unit_name"))
+                     Finding.status, Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
+                     Unit.sort_name.alias("sort_name"))
              .join(Unit, on=(Finding.responsible_unit == Unit.id))
              .where(Finding.status.in_(RUNNING_STATES),
                     Finding.deadline.between(today, today + dt.timedelta(days)))
              .order_by(Finding.deadline, Unit.sort_name, Finding.id)
              .limit(limit)
              .dicts())
-    return list(query)
+    return list(_of_units(query, units))
 
 
 def inspections_in_month(year, month):
@@ -150,30 +181,89 @@ def unit_summary(unit_id, today):
             .get())
 
 
-def staff_dashboard(today):
-    """Everything the staff home page shows, from the report functions above."""
-    counts = finding_counts_by_status()
-    overdue = overdue_by_unit(today)
+def unit_figures(today, units=None):
+    """{unit_id: the unit's share of the staff home page's figures of today}.
+
+    Each holds the unit's findings by status and its rows of overdue_by_unit, open_by_unit,
+    this year's remediation_rate_by_unit and upcoming_deadlines (None or [] when it has
+    none); only the units listed (every unit by default). Kept per unit, they let a change
+    to one unit's findings recompute that unit alone.
+    """
+    figures = {}
+
+    def unit(unit_id):
+        """The figures of one unit, made on first use."""
+        return figures.setdefault(unit_id, {"statuses": {}, "overdue": None, "open": None,
+                                            "resolved": None, "upcoming": []})
+    for unit_id, status, count in status_counts_by_unit(units):
+        unit(unit_id)["statuses"][status] = count
+    for row in overdue_by_unit(today, units):
+        unit(row["unit_id"])["overdue"] = row
+    for row in open_by_unit(today, units=units):
+        unit(row["unit_id"])["open"] = row
+    for row in remediation_rate_by_unit(dt.date(today.year, 1, 1), today, units=units):
+        unit(row["unit_id"])["resolved"] = row
+    for row in upcoming_deadlines(today, days=UPCOMING_DAYS, units=units):
+        unit(row["unit_id"])["upcoming"].append(row)
+    return figures
+
+
+def _rows(figures, part, order):
+    """The units' rows of one part of unit_figures, copied, in order."""
+    return sorted((dict(unit[part]) for unit in figures.values() if unit[part] is not None),
+                  key=order)
+
+
+def staff_dashboard(today, figures):
+    """What the staff home page shows of the findings, from every unit's unit_figures."""
+    counts = dict.fromkeys(FINDING_STATES, 0)
+    for unit in figures.values():
+        for status, count in unit["statuses"].items():
+            counts[status] += count
+    overdue = _rows(figures, "overdue", lambda row: (-row["count"], row["sort_name"]))
+    upcoming = sorted(chain.from_iterable(unit["upcoming"] for unit in figures.values()),
+                      key=_upcoming_order)
     return {
         "today": today,
         "counts": counts,
         "total": sum(counts.values()),
         "overdue_total": sum(row["count"] for row in overdue),
         "overdue_by_unit": overdue,
-        "ranking": remediation_rate_by_unit(dt.date(today.year, 1, 1), today),
-        "upcoming": upcoming_deadlines(today, days=UPCOMING_DAYS, limit=50),
+        "ranking": _competition_ranks(_rows(figures, "resolved", _rate_order), "rate"),
+        "upcoming": upcoming[:50],
         "upcoming_until": today + dt.timedelta(UPCOMING_DAYS),
-        "inspections": inspections_in_month(today.year, today.month),
+        "chart_rows": _rows(figures, "open", _open_order)[:HOME_CHART_UNITS],
     }
 
 
+def other_home_figures(today):
+    """What the staff home page shows besides the findings: inspections, cases, CCHC rounds."""
+    return {"inspections": inspections_in_month(today.year, today.month),
+            "discipline": discipline_staff_counts(today),
+            "assessments": assessments_staff_home()}
+
+
+# The tables unit_figures reads besides the findings' own; those other_home_figures reads.
+UNIT_FIGURE_TABLES = ("unit",)
+OTHER_HOME_TABLES = ("inspection", "unit", "discipline_case", "discipline_measure",
+                     "discipline_deferral", "work_calendar_day", "assessment_round",
+                     "assessment_round_member", "unit_assessment", "node_score",
+                     "criteria_set", "criteria_node", "unit_kind")
+
+
+def cached_unit_figures(today):
+    """unit_figures of today for every unit, each kept until the unit's findings change."""
+    return cached_by_unit(("unit figures", today), lambda units: unit_figures(today, units),
+                          UNIT_FIGURE_TABLES)
+
+
 def cached_staff_home(today):
-    """The staff home page's figures of today, kept until the data changes."""
-    def compute():
-        return {**staff_dashboard(today), "discipline": discipline_staff_counts(today),
-                "chart_rows": open_by_unit(today, HOME_CHART_UNITS),
-                "assessments": assessments_staff_home()}
-    return cached(("staff home", today), compute)
+    """The staff home page's figures of today, kept until the data they come from changes."""
+    figures = cached_unit_figures(today)
+    others = cached(("other home figures", today), lambda: other_home_figures(today),
+                    OTHER_HOME_TABLES)
+    return derived(("staff home", today), (figures, others),
+                   lambda: {**staff_dashboard(today, figures), **others})
 
 
 # --- the month's figures, as they stood at a cut-off ------------------------------------
@@ -249,11 +339,11 @@ def _awaiting_review(moment):
     return fn.EXISTS(pending)
 
 
-def _standing(cutoff):
+def _standing(cutoff, units=None):
     """The findings open at the cut-off day, as a CTE: id, unit_id, deadline, overdue.
 
     deadline is the one then in force; overdue is 1 when it had passed while the unit
-    still had to act, else 0.
+    still had to act, else 0. units keeps the findings of the units listed.
     """
     moment = clock.start_of_day_utc(cutoff)
     replaced = _replaced_deadlines(moment)
@@ -262,33 +352,37 @@ def _standing(cutoff):
     # Materialized, SQLite starts from the few findings unresolved at the cut-off (index
     # on status, resolved_at); inlined in a query grouped by unit, it would read every
     # finding of every unit in the grouping's order.
-    return (Finding
-            .select(Finding.id, Finding.responsible_unit.alias("unit_id"),
-                    deadline.alias("deadline"), overdue.alias("overdue"))
-            .join(Inspection)
-            .switch(Finding)
-            .join(replaced, JOIN.LEFT_OUTER,
-                  on=((replaced.c.finding_id == Finding.id) & (replaced.c.position == 1)))
-            .where(_issued_before(cutoff) & _unresolved_at(moment))
+    return (_of_units(Finding
+                      .select(Finding.id, Finding.responsible_unit.alias("unit_id"),
+                              deadline.alias("deadline"), overdue.alias("overdue"))
+                      .join(Inspection)
+                      .switch(Finding)
+                      .join(replaced, JOIN.LEFT_OUTER,
+                            on=((replaced.c.finding_id == Finding.id)
+                                & (replaced.c.position == 1)))
+                      .where(_issued_before(cutoff) & _unresolved_at(moment)), units)
             .cte("standing", materialized=True))
 
 
-def findings_issued_between(date_from, date_to):
-    """How many findings were issued on local dates date_from..date_to (inclusive)."""
-    return (Finding
-            .select()
-            .join(Inspection)
-            .where(_issued_between(date_from, date_to))
-            .count())
+def findings_issued_by_unit(date_from, date_to, units=None):
+    """[(unit_id, findings issued on local dates date_from..date_to)] of the units listed."""
+    count = fn.COUNT(Finding.id)
+    return list(_of_units(Finding
+                          .select(Finding.responsible_unit, count)
+                          .join(Inspection)
+                          .where(_issued_between(date_from, date_to))
+                          .group_by(Finding.responsible_unit)
+                          .tuples(), units))
 
 
-def unit_status_at(cutoff):
+def unit_status_at(cutoff, units=None):
     """[{unit_id, unit_code, unit_name, open, overdue}] at the start of the cut-off day.
 
     open counts every issued finding not yet resolved (waiting for review included);
-    overdue those past the deadline then in force while the unit still had to act.
+    overdue those past the deadline then in force while the unit still had to act. units
+    keeps the units listed.
     """
-    standing = _standing(cutoff)
+    standing = _standing(cutoff, units)
     return list(Unit
                 .select(Unit.id.alias("unit_id"), Unit.code.alias("unit_code"),
                         Unit.name.alias("unit_name"), fn.COUNT(standing.c.id).alias("open"),
@@ -300,18 +394,23 @@ def unit_status_at(cutoff):
                 .dicts())
 
 
-def overdue_at(cutoff, limit=None):
-    """[{id, code, title, unit_name, deadline, days_overdue, working_days_overdue}] overdue
-    at the cut-off day.
+def overdue_order(row):
+    """The order of overdue_at: longest overdue first, then the unit's name and the code."""
+    return (row["deadline"], row["sort_name"], row["code"], row["id"])
 
-    The longest overdue come first, at most limit of them (every one without a limit);
+
+def overdue_rows_at(cutoff, limit=None, units=None):
+    """[{id, code, title, unit_id, unit_name, sort_name, deadline}] overdue at the cut-off
+    day, in overdue_order, at most limit of them; units keeps the units listed.
+
     deadline is the one then in force.
     """
-    standing = _standing(cutoff)
+    standing = _standing(cutoff, units)
     deadline = standing.c.deadline.converter(Finding.deadline.python_value)
-    rows = list(Finding
+    return list(Finding
                 .select(Finding.id, Finding.code, Finding.title,
-                        Unit.name.alias("unit_name"), deadline.alias("deadline"))
+                        Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
+                        Unit.sort_name.alias("sort_name"), deadline.alias("deadline"))
                 .join(standing, on=(standing.c.id == Finding.id))
                 .join_from(Finding, Unit, on=(Finding.responsible_unit == Unit.id))
                 .where(standing.c.overdue == 1)
@@ -319,12 +418,14 @@ def overdue_at(cutoff, limit=None):
                 .limit(limit)
                 .with_cte(standing)
                 .dicts())
-    work_calendar = workdays.load()
-    for row in rows:
-        row["days_overdue"] = (cutoff - row["deadline"]).days
-        row["working_days_overdue"] = work_calendar.working_days_between(row["deadline"],
-                                                                         cutoff)
-    return rows
+
+
+def with_days_overdue(rows, cutoff, work_calendar):
+    """Copies of overdue rows with days_overdue and working_days_overdue at the cut-off."""
+    return [{**row, "days_overdue": (cutoff - row["deadline"]).days,
+             "working_days_overdue": work_calendar.working_days_between(row["deadline"],
+                                                                        cutoff)}
+            for row in rows]
 
 
 def inspections_concluded_between(date_from, date_to):
@@ -353,35 +454,44 @@ def inspections_concluded_between(date_from, date_to):
 # --- live figures: the home page chart and the unit report ------------------------------
 
 
-def open_by_unit(today, limit=None):
-    """[{unit_id, unit_name, open, overdue}] of findings awaiting the unit or a review now.
+def _open_order(row):
+    """Most open findings first, then most overdue, then the unit's name."""
+    return (-row["open"], -row["overdue"], row["sort_name"])
+
+
+def open_by_unit(today, limit=None, units=None):
+    """[{unit_id, unit_name, sort_name, open, overdue}] of findings awaiting the unit or a
+    review now.
 
     The units with most open findings come first; limit keeps the first ones only.
     """
     awaiting = Finding.status.in_(RUNNING_STATES + ("submitted",))
     overdue = _count_if(overdue_condition(today))
-    return list(Unit
-                .select(Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
-                        fn.COUNT(Finding.id).alias("open"), overdue.alias("overdue"))
-                .join(Finding, on=(Finding.responsible_unit == Unit.id))
-                .where(awaiting)
-                .group_by(Unit.id, Unit.name)
-                .order_by(fn.COUNT(Finding.id).desc(), overdue.desc(), Unit.sort_name)
-                .limit(limit)
-                .dicts())
+    return list(_of_units(Unit
+                          .select(Unit.id.alias("unit_id"), Unit.name.alias("unit_name"),
+                                  Unit.sort_name.alias("sort_name"),
+                                  fn.COUNT(Finding.id).alias("open"), overdue.alias("overdue"))
+                          .join(Finding, on=(Finding.responsible_unit == Unit.id))
+                          .where(awaiting)
+                          .group_by(Unit.id, Unit.name, Unit.sort_name)
+                          .order_by(fn.COUNT(Finding.id).desc(), overdue.desc(), Unit.sort_name)
+                          .limit(limit)
+                          .dicts(), units))
 
 
-def unit_standing(today):
-    """[{unit_id, unit_name, open, overdue, on_time, late, rate, rank}] of every busy unit now.
+def unit_standing(figures):
+    """[{unit_id, unit_name, open, overdue, on_time, late, rate, rank}] of every busy unit,
+    from every unit's unit_figures.
 
     open and overdue as open_by_unit; on_time, late and rate (None when nothing was
     resolved) count this year's resolutions; rank orders the rates as the home page does.
     """
     units = {row["unit_id"]: {**row, "on_time": 0, "late": 0, "rate": None, "rank": None}
-             for row in open_by_unit(today)}
-    for row in remediation_rate_by_unit(dt.date(today.year, 1, 1), today):
+             for row in _rows(figures, "open", _open_order)}
+    for row in _competition_ranks(_rows(figures, "resolved", _rate_order), "rate"):
         unit = units.setdefault(row["unit_id"], {"unit_id": row["unit_id"],
                                                  "unit_name": row["unit_name"],
+                                                 "sort_name": row["sort_name"],
                                                  "open": 0, "overdue": 0})
         unit.update(on_time=row["on_time"], late=row["late"], rate=row["rate"],
                     rank=row["rank"])
@@ -389,8 +499,9 @@ def unit_standing(today):
 
 
 def cached_unit_standing(today):
-    """unit_standing of today, kept until the data changes."""
-    return cached(("unit standing", today), lambda: unit_standing(today))
+    """unit_standing of today, kept until the findings it counts change."""
+    figures = cached_unit_figures(today)
+    return derived(("unit standing", today), figures, lambda: unit_standing(figures))
 
 
 def unit_open_findings(unit_id, today):
