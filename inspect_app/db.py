@@ -4,13 +4,17 @@ Connections are kept in a pool (peewee's playhouse.pool) and reused: a request, 
 a thread takes one when it starts and gives it back when it ends, so only the first
 request of a worker pays for connecting (and, on SQLite, for the pragmas). A connection
 goes back into the pool outside any transaction: one a request left open is rolled back
-first.
+first. A PostgreSQL connection leaving the pool is checked without a round trip while
+the server has said nothing on it (CheckedPostgresqlPool).
 """
 import logging
+import select
 import threading
 
 from peewee import DatabaseProxy, SqliteDatabase
-from playhouse.db_url import connect
+from playhouse.db_url import connect, parse
+from playhouse.pool import PooledPostgresqlDatabase
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 db = DatabaseProxy()
 log = logging.getLogger("inspect_app.db")
@@ -32,6 +36,23 @@ def _pooled(url):
     return url if scheme.endswith("+pool") else f"{scheme}+pool://{rest}"
 
 
+class CheckedPostgresqlPool(PooledPostgresqlDatabase):
+    """PostgreSQL connections pooled, checked without a round trip when nothing is amiss."""
+
+    def _is_closed(self, conn):
+        """Whether a pooled connection is dead.
+
+        playhouse asks the server (SELECT 1) at every check-out: a round trip per request.
+        A server ending a backend (shutdown, pg_terminate_backend) first sends the client a
+        message, so an idle connection with nothing to read is alive; one with something
+        to read, or not idle, gets playhouse's full check.
+        """
+        if conn.closed or conn.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+            return super()._is_closed(conn)
+        readable, _writable, _failed = select.select([conn], [], [], 0)
+        return super()._is_closed(conn) if readable else False
+
+
 def open_database(url):
     """Create the peewee database for a DATABASE_URL, its connections pooled.
 
@@ -44,8 +65,7 @@ def open_database(url):
         # A pooled connection serves one thread at a time, but not always the same one.
         return connect(_pooled(url), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                        max_connections=None, check_same_thread=False)
-    # Checking a connection out of the pool checks it still answers (SELECT 1).
-    return connect(_pooled(url), autoconnect=True, max_connections=None)
+    return CheckedPostgresqlPool(**parse(url), autoconnect=True, max_connections=None)
 
 
 def release():

@@ -1,6 +1,7 @@
 """Concurrent writers on either database, the pragmas of every SQLite connection, and the
 callbacks run once a transaction commits or rolls back."""
 import threading
+import time
 
 import peewee
 import pytest
@@ -139,6 +140,11 @@ def test_a_pooled_connection_whose_backend_ended_is_replaced(app, client, auth):
     db.close()  # back into the pool
     killer = connect(app.config["DATABASE_URL"])
     assert killer.execute_sql("SELECT pg_terminate_backend(%s)", (ended,)).fetchone()[0]
+    for _wait in range(100):  # the signal is sent; the backend ends a moment later
+        if not killer.execute_sql("SELECT 1 FROM pg_stat_activity WHERE pid = %s",
+                                  (ended,)).fetchone():
+            break
+        time.sleep(0.05)
     killer.close()
     assert client.get("/").status_code == 200
     db.connect(reuse_if_open=True)
