@@ -10,9 +10,11 @@ the run fails (exit 1) on any 5xx answer or lost write. Figures go to docs/perfo
 
     .venv/bin/python bench/load_test.py --mixed --database sqlite|postgresql
 
-The mixed load (issue 21): --users (16) unit heads against gunicorn with --workers (4),
-each repeating ten reads then one write (a remediation report with its file), for
---seconds (60) with the inspector's home page as the read, then as long with the
+The mixed load (issue 21): --users (16) pairs against gunicorn with --workers (4), each
+an inspector reading and a unit head writing in turn: ten reads, then one write (a
+remediation report with its file, which changes the figures of the home page), for
+--seconds (60) with the inspector's home page (the staff dashboard, whose figures are
+kept until the findings they count change) as the read, then as long with the
 benchmark's trivial page (bench/run.py) as the read. The figures: each phase's reads per
 second and their ratio (home / trivial), the home page's median and p95, 5xx answers,
 and the writes acknowledged but not stored, counted in the database afterwards; saved to
@@ -58,7 +60,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def prepare(env, users, findings_per_user):
-    """Migrate and add one unit head per user with open findings; {username: [ids]}."""
+    """Migrate and add one unit head per user with open findings, and as many inspectors
+    (inspector{n}, who read in the mixed load); {unit head's username: [ids]}."""
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     os.environ.update(env)
@@ -74,6 +77,7 @@ def prepare(env, users, findings_per_user):
         for n in range(users):
             unit = make_unit(f"LT{n}", f"Xã Tải Thử {n}")
             make_user(f"head{n}", role="unit_head", unit=unit)
+            make_user(f"inspector{n}", role="inspector")
             plan[f"head{n}"] = [
                 make_issued_finding(unit, dt.date(2026, 10, 1), dt.date(2027, 6, 30)).id
                 for _ in range(findings_per_user)]
@@ -148,26 +152,29 @@ def visit(base, username, findings, deadline, results, acknowledged):
 
 
 def signed_in_visitors(base, plan, results):
-    """{username: visitor} signed in, with a CSRF token, one after the other (not timed)."""
+    """{username: (reader, writer)}: the inspector and the unit head of each pair signed in,
+    the writer with a CSRF token, one after the other (not timed)."""
     visitors = {}
     for username, findings in plan.items():
-        visitor = Visitor(base, results)
-        visitor.sign_in(username)
-        _, page = visitor.request("setup", f"/findings/{findings[0]}")
-        visitor.token = CSRF.search(page).group(1)
-        visitors[username] = visitor
+        reader, writer = Visitor(base, results), Visitor(base, results)
+        reader.sign_in(username.replace("head", "inspector"))
+        writer.sign_in(username)
+        _, page = writer.request("setup", f"/findings/{findings[0]}")
+        writer.token = CSRF.search(page).group(1)
+        visitors[username] = (reader, writer)
     return visitors
 
 
-def visit_mixed(visitor, findings, deadline, acknowledged, read):
-    """One unit head's mixed loop until the deadline: READS_PER_WRITE reads, one write."""
-    kind, path = read
+def visit_mixed(visitors, findings, deadline, acknowledged, read):
+    """One pair's mixed loop until the deadline: READS_PER_WRITE reads by the inspector, one
+    write by the unit head."""
+    (kind, path), (reader, writer) = read, visitors
     for n, finding_id in enumerate(findings):
         for _read in range(READS_PER_WRITE):
-            visitor.request(kind, path)
+            reader.request(kind, path)
         if time.monotonic() >= deadline:
             return
-        if visitor.report(finding_id, n):
+        if writer.report(finding_id, n):
             acknowledged.append(finding_id)
 
 
@@ -256,8 +263,9 @@ def mixed_phase(base, plan, seconds, read):
     elapsed seconds)."""
     results, acknowledged = [], []
     visitors = signed_in_visitors(base, plan, [])
-    for visitor in visitors.values():
-        visitor.results = results
+    for pair in visitors.values():
+        for visitor in pair:
+            visitor.results = results
     started = time.monotonic()
     threads = [threading.Thread(target=visit_mixed, args=(
         visitors[name], ids, started + seconds, acknowledged, read))

@@ -426,14 +426,17 @@ def _rolled_back(function):
     return timed_inside if isinstance(timed_inside, float) else seconds
 
 
-def _after_yesterday(job):
-    """A job's run of today once yesterday's has run (untimed), as on an ordinary day."""
-    yesterday = generate.TODAY - dt.timedelta(days=1)
+# The jobs run on Monday 16 November: generate.TODAY is a Sunday, when nothing is sent.
+JOB_DAY = generate.TODAY + dt.timedelta(days=1)
 
+
+def _after_yesterday(job):
+    """A job's run of the day after JOB_DAY once JOB_DAY's has run (untimed), as on an
+    ordinary working day."""
     def daily():
-        job(yesterday)
+        job(JOB_DAY)
         started = time.perf_counter()
-        job(generate.TODAY)
+        job(JOB_DAY + dt.timedelta(days=1))
         return time.perf_counter() - started
     return daily
 
@@ -446,17 +449,21 @@ def _work(name, app):
 
     year, month = map(int, MONTH.split("-"))
     if name == "jobs":
-        return {"reminders, first run (catch-up)": lambda: run_reminders(generate.TODAY),
-                "escalation, first run (catch-up)": lambda: run_escalation(generate.TODAY),
+        return {"reminders, first run (catch-up)": lambda: run_reminders(JOB_DAY),
+                "escalation, first run (catch-up)": lambda: run_escalation(JOB_DAY),
                 "reminders, daily run": _after_yesterday(run_reminders),
                 "escalation, daily run": _after_yesterday(run_escalation)}
     if name == "monthly":
         return {"monthly summary PDF": lambda: monthly_summary_pdf(year, month,
                                                                    today=generate.TODAY),
                 "monthly job (all e-mails)": lambda: send_monthly_summaries(generate.TODAY)}
+    from inspect_app.models import DataVersion
+
     client = signed_in_client(app, generate.INSPECTOR)
 
     def export():
+        # A workbook is kept on disk per data version: raised, it is built again.
+        DataVersion.update(version=DataVersion.version + 1).execute()
         response = _get(client, f"/findings/export.xlsx?{EXPORT_QUERY}")
         export.size = len(response.data)
     return {"Excel export": export}
