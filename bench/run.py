@@ -10,10 +10,11 @@ whose one view returns a string (the framework's floor):
   rounds over every page and the floor in turn so noise spreads evenly; median, p95 and
   the ratios of medians to the trivial page and to the floor of the same run. Pages keep
   figures until the data they read changes (inspect_app/cache.py), so each page is also
-  timed right after a change, two ways: after a write to one unit's findings (a finding
-  of the next of 50 units is saved unchanged before each request: the triggers stamp its
-  table and its unit as a report from that commune would), and after a change to every
-  table (each stamped anew, as a restore does: every kept figure is recomputed);
+  timed right after a change, two ways: after a write to one unit's findings (before each
+  request a finding of the next of 50 units goes to review or back, as a remediation
+  report and its review do: the triggers stamp its table and its unit), and after a
+  change to every table (each stamped anew, as a restore does: every kept figure is
+  recomputed);
 - the findings list searching common, short, accented and rare words, with the trigram
   index (migration 0023) and with every word compared with each finding's text, in turn;
 - SQL queries per page (playhouse.test_utils.count_queries) at full and at demo size,
@@ -241,32 +242,41 @@ CHANGED_UNITS = 50
 
 
 def findings_to_touch(app):
-    """One running finding of each of CHANGED_UNITS units: what a write to a unit touches."""
+    """{finding id: status} of one running finding of each of CHANGED_UNITS units: what a
+    write to a unit touches."""
     from peewee import fn
 
     from inspect_app.db import db
     from inspect_app.models import RUNNING_STATES, Finding
 
     with app.app_context(), db.connection_context():
-        return [finding_id for (finding_id,) in Finding
-                .select(fn.MIN(Finding.id))
-                .where(Finding.status.in_(RUNNING_STATES))
-                .group_by(Finding.responsible_unit)
-                .order_by(Finding.responsible_unit)
-                .limit(CHANGED_UNITS)
-                .tuples()]
+        first = (Finding
+                 .select(fn.MIN(Finding.id))
+                 .where(Finding.status.in_(RUNNING_STATES))
+                 .group_by(Finding.responsible_unit)
+                 .order_by(Finding.responsible_unit)
+                 .limit(CHANGED_UNITS))
+        return dict(Finding.select(Finding.id, Finding.status)
+                    .where(Finding.id.in_(first)).tuples())
 
 
 class Writer:
-    """The changes made before the "after a change" requests, untimed."""
+    """The changes made before the "after a change" requests, untimed.
+
+    A unit's write sends the next unit's finding to review (status "submitted", as a
+    remediation report does) or back to the status it had: the home page's counts, the
+    overdue and the units' table change. restore() puts every status back, so the cached
+    data stays as generated.
+    """
 
     def __init__(self, app, everywhere=False):
         self.app, self.everywhere = app, everywhere
-        self.findings = [] if everywhere else findings_to_touch(app)
+        self.findings = {} if everywhere else findings_to_touch(app)
+        self.order = sorted(self.findings)
         self.turn = 0
 
     def write(self):
-        """Save the next unit's finding unchanged, or stamp every table anew."""
+        """Change the next unit's finding, or stamp every table anew."""
         from inspect_app.db import db
         from inspect_app.models import DataVersion, Finding, TableVersion
 
@@ -275,9 +285,20 @@ class Writer:
                 DataVersion.update(version=DataVersion.version + 1).execute()
                 TableVersion.update(version=DataVersion.select(DataVersion.version)).execute()
                 return
-            finding_id = self.findings[self.turn % len(self.findings)]
+            finding_id = self.order[self.turn % len(self.order)]
+            sent = (self.turn // len(self.order)) % 2 == 0
             self.turn += 1
-            Finding.update(title=Finding.title).where(Finding.id == finding_id).execute()
+            status = "submitted" if sent else self.findings[finding_id]
+            Finding.update(status=status).where(Finding.id == finding_id).execute()
+
+    def restore(self):
+        """Every finding written to back at the status it had."""
+        from inspect_app.db import db
+        from inspect_app.models import Finding
+
+        with self.app.app_context(), db.connection_context(), db.atomic():
+            for finding_id, status in self.findings.items():
+                Finding.update(status=status).where(Finding.id == finding_id).execute()
 
 
 def time_pages(app, measured, rounds=ROUNDS, warmup=WARMUP, writer=None):
@@ -654,8 +675,12 @@ def measure_pages(size):
         if size != "full":
             return app, measured, None, None, None, counts, None
         timings = time_pages(app, measured)
-        changed = time_pages(app, measured, rounds=CHANGED_ROUNDS, warmup=1,
-                             writer=Writer(app))
+        writer = Writer(app)
+        try:
+            changed = time_pages(app, measured, rounds=CHANGED_ROUNDS, warmup=1,
+                                 writer=writer)
+        finally:
+            writer.restore()
         everywhere = time_pages(app, measured, rounds=CHANGED_ROUNDS, warmup=1,
                                 writer=Writer(app, everywhere=True))
         search = time_search(app, measured)

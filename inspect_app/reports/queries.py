@@ -36,17 +36,6 @@ def _of_units(query, units):
     return query if units is None else query.where(Finding.responsible_unit.in_(units))
 
 
-def finding_counts_by_status():
-    """{status: number of findings} for every finding state, zeros included."""
-    rows = (Finding
-            .select(Finding.status, fn.COUNT(Finding.id).alias("count"))
-            .group_by(Finding.status)
-            .tuples())
-    counts = dict.fromkeys(FINDING_STATES, 0)
-    counts.update(dict(rows))
-    return counts
-
-
 def status_counts_by_unit(units=None):
     """[(unit_id, status, number of findings)] of the units listed (every unit by default)."""
     return list(_of_units(Finding
@@ -129,7 +118,7 @@ def _upcoming_order(row):
     return (row["deadline"], row["sort_name"], row["id"])
 
 
-def upcoming_deadlines(today, days=14, limit=None, units=None):
+def upcoming_deadlines(today, days=14, units=None):
     """[{id, code, title, deadline, status, unit_id, unit_name, sort_name}] of running
     findings due soon, soonest first."""
     query = (Finding
@@ -140,7 +129,6 @@ def upcoming_deadlines(today, days=14, limit=None, units=None):
              .where(Finding.status.in_(RUNNING_STATES),
                     Finding.deadline.between(today, today + dt.timedelta(days)))
              .order_by(Finding.deadline, Unit.sort_name, Finding.id)
-             .limit(limit)
              .dicts())
     return list(_of_units(query, units))
 
@@ -199,7 +187,7 @@ def unit_figures(today, units=None):
         unit(unit_id)["statuses"][status] = count
     for row in overdue_by_unit(today, units):
         unit(row["unit_id"])["overdue"] = row
-    for row in open_by_unit(today, units=units):
+    for row in open_by_unit(today, units):
         unit(row["unit_id"])["open"] = row
     for row in remediation_rate_by_unit(dt.date(today.year, 1, 1), today, units=units):
         unit(row["unit_id"])["resolved"] = row
@@ -399,9 +387,9 @@ def overdue_order(row):
     return (row["deadline"], row["sort_name"], row["code"], row["id"])
 
 
-def overdue_rows_at(cutoff, limit=None, units=None):
+def overdue_rows_at(cutoff, units=None):
     """[{id, code, title, unit_id, unit_name, sort_name, deadline}] overdue at the cut-off
-    day, in overdue_order, at most limit of them; units keeps the units listed.
+    day, in overdue_order; units keeps the units listed.
 
     deadline is the one then in force.
     """
@@ -415,7 +403,6 @@ def overdue_rows_at(cutoff, limit=None, units=None):
                 .join_from(Finding, Unit, on=(Finding.responsible_unit == Unit.id))
                 .where(standing.c.overdue == 1)
                 .order_by(standing.c.deadline, Unit.sort_name, Finding.code, Finding.id)
-                .limit(limit)
                 .with_cte(standing)
                 .dicts())
 
@@ -459,12 +446,9 @@ def _open_order(row):
     return (-row["open"], -row["overdue"], row["sort_name"])
 
 
-def open_by_unit(today, limit=None, units=None):
+def open_by_unit(today, units=None):
     """[{unit_id, unit_name, sort_name, open, overdue}] of findings awaiting the unit or a
-    review now.
-
-    The units with most open findings come first; limit keeps the first ones only.
-    """
+    review now, the units with most open findings first; units keeps the units listed."""
     awaiting = Finding.status.in_(RUNNING_STATES + ("submitted",))
     overdue = _count_if(overdue_condition(today))
     return list(_of_units(Unit
@@ -475,7 +459,6 @@ def open_by_unit(today, limit=None, units=None):
                           .where(awaiting)
                           .group_by(Unit.id, Unit.name, Unit.sort_name)
                           .order_by(fn.COUNT(Finding.id).desc(), overdue.desc(), Unit.sort_name)
-                          .limit(limit)
                           .dicts(), units))
 
 
