@@ -531,10 +531,14 @@ def build(size_name, database_url=None):
 
 def _reset_sequences():
     """PostgreSQL: move each id sequence past the ids given here."""
+    from peewee import AutoField
+
     from inspect_app.db import db
     from inspect_app.models import ALL_MODELS
 
     for model in ALL_MODELS:
+        if not isinstance(model._meta.primary_key, AutoField):
+            continue  # keyed by a name or another table's id: no sequence
         table = model._meta.table_name
         db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                        f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
