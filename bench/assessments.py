@@ -57,9 +57,16 @@ def build():
 
 
 def app_for():
-    """The app on the benchmark's database, with the trivial page."""
+    """The app on the benchmark's database (pending migrations applied), with the trivial
+    page."""
+    from inspect_app import schema
+    from inspect_app.db import db
+
     app = generate.app_for(f"sqlite:///{DATABASE}", run.INSTANCE)
     app.register_blueprint(run.trivial)
+    if DATABASE.exists():
+        with app.app_context(), db.connection_context():
+            schema.upgrade()
     return app
 
 

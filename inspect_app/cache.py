@@ -1,8 +1,9 @@
 """Figures computed from the database, kept in the process until the data they read changes.
 
 Every change to a tracked table raises the data version and stamps the table, and a change
-to a unit's findings, reports or extensions stamps the unit too (models.TableVersion,
-models.UnitVersion; migration 0024). Three ways to keep a figure follow from that:
+to a unit's findings, reports or extensions, or to the inspections that issued its
+findings, stamps the unit too (models.TableVersion, models.UnitVersion,
+models.UNIT_TRACKED_TABLES; migration 0024). Three ways to keep a figure follow from that:
 
 - cached(key, compute, tables): the value is kept while none of the tables it reads has
   changed;
@@ -14,7 +15,7 @@ models.UnitVersion; migration 0024). Three ways to keep a figure follow from tha
 
 Versions are read before the figures are computed, so an entry never holds data older
 than the versions it is stored with; a change committed meanwhile is seen by the next read.
-A cached function declares every tracked table it reads besides the findings' own
+A cached function declares every tracked table it reads besides those followed per unit
 (tests/test_cache_rule.py checks), and its key holds every other input (the day, the month,
 the language, the viewer's scope). Each app has its own entries, as each app has its own
 database. The functions that cache sit beside the functions they cache
@@ -99,12 +100,13 @@ def cached_by_unit(key, compute, tables):
     """{unit id: figures} for key, each unit's recomputed when its findings changed.
 
     compute(unit_ids) returns the figures of the units listed ({} for a unit with none;
-    every unit when unit_ids is None); it reads the findings, reports and extensions of
-    those units and, besides, only tables (which must not be those three). A change to
-    one of tables recomputes every unit. The dict is shared: callers must not change it.
+    every unit when unit_ids is None); it reads the findings of those units (with their
+    reports, extensions and inspections: models.UNIT_TRACKED_TABLES) and, besides, only
+    tables (which must not be those). A change to one of tables recomputes every unit.
+    The dict is shared: callers must not change it.
     """
     if set(tables) & set(UNIT_TRACKED_TABLES):
-        raise ValueError("the findings' tables are followed per unit")
+        raise ValueError("the tables of the units' findings are followed per unit")
     store = _store()
     sequence, version = (DataVersion
                          .select(DataVersion.version, _latest_change(tables))

@@ -3,7 +3,8 @@
 The data version of 0007_data_version.py stays the one sequence every change raises; a
 change now also stamps its table in table_version with the version it raised, and a
 change to a finding, a remediation report or an extension request stamps the finding's
-responsible unit in unit_version. A kept figure then follows only the tables it reads,
+responsible unit in unit_version, as a change to an inspection stamps the units of its
+findings (its conclusion date is when they were issued). A kept figure then follows only the tables it reads,
 and figures kept per unit recompute only the units whose findings changed: a report from
 one commune no longer recomputes the whole province. Triggers still do it all, for the
 reasons of 0007 (bulk updates, imports and hand-made SQL change the data too). The
@@ -25,6 +26,9 @@ UNIT_OF_ROW = {
     "extension_request": "(SELECT responsible_unit_id FROM finding WHERE id = {row}.finding_id)",
 }
 CURRENT = "(SELECT version FROM data_version WHERE id = 1)"
+# An inspection's rows stamp the units of its findings (an inspection is created before
+# its findings and cannot be deleted while it has any: updates are what count).
+UNITS_OF_INSPECTION = "SELECT DISTINCT responsible_unit_id FROM finding WHERE inspection_id = {row}.id"
 
 # PostgreSQL: the statement trigger of 0007 keeps taking the counter row's lock first (so
 # no two writers can deadlock); it now stamps the table too. A TRUNCATE marks every unit.
@@ -67,12 +71,27 @@ def _mark_unit_sqlite(row, unit):
             f"ON CONFLICT (unit_id) DO UPDATE SET version = excluded.version;")
 
 
+def _mark_inspection_units_sqlite(row):
+    """The SQLite statement stamping the units of an inspection's findings."""
+    return (f"INSERT INTO unit_version (unit_id, version) SELECT responsible_unit_id, "
+            f"{CURRENT} FROM ({UNITS_OF_INSPECTION.format(row=row)}) WHERE true "
+            f"ON CONFLICT (unit_id) DO UPDATE SET version = excluded.version;")
+
+
+def _unit_marks_sqlite(table, event):
+    """The statements of a table's trigger on event stamping the units its rows touch."""
+    rows = {"insert": ("new",), "update": ("new", "old"), "delete": ("old",)}[event]
+    if table in UNIT_OF_ROW:
+        return "".join(_mark_unit_sqlite(row, UNIT_OF_ROW[table]) for row in rows)
+    if table == "inspection" and event == "update":
+        return _mark_inspection_units_sqlite("new")
+    return ""
+
+
 def _sqlite_triggers(database, table):
-    """Row triggers of 0007 again, now stamping the table and, for findings, the unit."""
+    """Row triggers of 0007 again, now stamping the table and the units its rows touch."""
     for event in ("insert", "update", "delete"):
-        rows = {"insert": ("new",), "update": ("new", "old"), "delete": ("old",)}[event]
-        marks = "".join(_mark_unit_sqlite(row, UNIT_OF_ROW[table]) for row in rows) \
-            if table in UNIT_OF_ROW else ""
+        marks = _unit_marks_sqlite(table, event)
         database.execute_sql(f"DROP TRIGGER {table}_{event}_data_version")
         database.execute_sql(
             f"CREATE TRIGGER {table}_{event}_data_version AFTER {event.upper()} ON {table} "
@@ -113,6 +132,16 @@ def _tables(database):
     return [TableVersion, UnitVersion]
 
 
+POSTGRES_MARK_INSPECTION_UNITS = f"""
+CREATE FUNCTION mark_inspection_units() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO unit_version (unit_id, version)
+    SELECT responsible_unit_id, {CURRENT} FROM ({UNITS_OF_INSPECTION.format(row="NEW")}) AS units
+    ON CONFLICT (unit_id) DO UPDATE SET version = EXCLUDED.version;
+    RETURN NULL;
+END $$"""
+
+
 def upgrade(database, migrator):
     """Create the two tables, stamp every table with today's version, replace the triggers."""
     database.create_tables(_tables(database))
@@ -127,3 +156,6 @@ def upgrade(database, migrator):
     database.execute_sql(POSTGRES_RAISE)
     for table in UNIT_OF_ROW:
         _postgres_unit_trigger(database, table)
+    database.execute_sql(POSTGRES_MARK_INSPECTION_UNITS)
+    database.execute_sql("CREATE TRIGGER inspection_unit_version AFTER UPDATE ON inspection "
+                         "FOR EACH ROW EXECUTE FUNCTION mark_inspection_units()")

@@ -15,6 +15,7 @@ from inspect_app.models import (
     TRACKED_TABLES,
     Category,
     Finding,
+    Inspection,
     Response,
     TableVersion,
     Unit,
@@ -132,6 +133,19 @@ def test_a_change_stamps_its_table_and_the_findings_unit(app):
     assert unit_version(first) == moved
 
 
+def test_a_changed_inspection_stamps_the_units_of_its_findings(app):
+    first, second, third = make_unit(), make_unit(), make_unit()
+    finding = make_finding(unit=first)
+    make_finding(unit=second, inspection=finding.inspection)
+    make_finding(unit=third)
+    before = unit_version(third)
+    Inspection.update(conclusion_date=TODAY - 3 * DAY).where(
+        Inspection.id == finding.inspection_id).execute()
+    assert unit_version(first) == unit_version(second) == cache.data_version()
+    assert table_version("inspection") <= cache.data_version()
+    assert unit_version(third) == before
+
+
 def test_figures_kept_per_unit_recompute_only_the_units_changed(app):
     first, second = make_unit(), make_unit()
     make_finding(unit=first)
@@ -177,7 +191,7 @@ def _write_something(rng, units, author):
     unit = rng.choice(units)
     findings = list(Finding.select().where(Finding.responsible_unit == unit))
     action = rng.choice(("create", "create", "resolve", "move", "delete", "report",
-                         "deadline", "rename") if findings else ("create",))
+                         "deadline", "conclude", "rename") if findings else ("create",))
     if action == "create":
         status = rng.choice(("open", "open", "submitted", "changes_requested", "resolved"))
         resolved = status == "resolved"
@@ -201,6 +215,9 @@ def _write_something(rng, units, author):
         Response.create(finding=finding, author=author, body="Báo cáo khắc phục",
                         submitted_at=submitted, submitted_on=submitted.date())
         Finding.update(status="submitted").where(Finding.id == finding.id).execute()
+    elif action == "conclude":
+        Inspection.update(conclusion_date=TODAY - rng.randint(0, 70) * DAY).where(
+            Inspection.id == finding.inspection_id).execute()
     elif action == "deadline":
         Finding.update(deadline=TODAY + rng.randint(-30, 30) * DAY).where(
             Finding.id == finding.id).execute()

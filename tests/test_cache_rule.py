@@ -125,7 +125,7 @@ class Recorder:
         return cache.cached(key, lambda: self.note(key, tables, compute), tables)
 
     def cached_by_unit(self, key, compute, tables):
-        """cache.cached_by_unit, noted (the findings' own tables allowed)."""
+        """cache.cached_by_unit, noted (the tables followed per unit allowed)."""
         allowed = set(tables) | set(UNIT_TRACKED_TABLES)
         return cache.cached_by_unit(
             key, lambda units: self.note(key, allowed, lambda: compute(units)), tables)

@@ -27,9 +27,10 @@ TRACKED_TABLES = ("setting", "unit_kind", "unit", "plan", "inspection", "inspect
                   "unit_succession", "authority_version", "criteria_set",
                   "criteria_set_kind", "criteria_node", "assessment_round",
                   "assessment_round_member", "unit_assessment", "node_score")
-# The tracked tables whose every row belongs to one unit's findings (a finding's responsible
-# unit): a change to one of them also stamps that unit (migration 0024).
-UNIT_TRACKED_TABLES = ("finding", "response", "extension_request")
+# The tracked tables whose changes also stamp the units of the findings they touch
+# (migration 0024): a finding, report or extension its finding's responsible unit, an
+# inspection the units of its findings (its conclusion date is when they were issued).
+UNIT_TRACKED_TABLES = ("finding", "response", "extension_request", "inspection")
 
 
 class DataVersion(BaseModel):

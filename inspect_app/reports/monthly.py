@@ -249,9 +249,10 @@ def unit_month_figures(period, units=None):
     """{unit_id: the unit's share of the findings' figures of period}.
 
     Each holds the unit's row at the end (unit_status_at), its findings resolved in the
-    period and in the previous month (on time, late), the findings issued in the period and
+    period and in the previous month (on time, late), the findings issued in the period,
     its findings overdue at the end (without the days, which other_figures' calendar
-    counts); only the units listed (every unit by default).
+    counts) and how many findings each conclusion of the period issued to it; only the
+    units listed (every unit by default).
     """
     previous = period.month.previous()
     figures = {}
@@ -259,7 +260,8 @@ def unit_month_figures(period, units=None):
     def unit(unit_id):
         """The figures of one unit, made on first use."""
         return figures.setdefault(unit_id, {"status": None, "name": None, "resolved": (0, 0),
-                                            "previous": (0, 0), "issued": 0, "overdue": []})
+                                            "previous": (0, 0), "issued": 0, "overdue": [],
+                                            "concluded": {}})
     for row in queries.unit_status_at(period.cutoff, units):
         unit(row["unit_id"]).update(status=row, name=row["unit_name"])
     for row in queries.remediation_rate_by_unit(period.first, period.as_at, units=units):
@@ -271,6 +273,9 @@ def unit_month_figures(period, units=None):
         unit(unit_id)["issued"] = count
     for row in queries.overdue_rows_at(period.cutoff, units=units):
         unit(row["unit_id"])["overdue"].append(row)
+    for unit_id, inspection_id, count in queries.findings_of_conclusions_between(
+            period.first, period.as_at, units):
+        unit(unit_id)["concluded"][inspection_id] = count
     return figures
 
 
@@ -308,8 +313,11 @@ def figures(period, unit_figures, others):
     previous_late = sum(unit["previous"][1] for unit in unit_figures.values())
     overdue = sorted(chain.from_iterable(unit["overdue"] for unit in unit_figures.values()),
                      key=queries.overdue_order)[:OVERDUE_LISTED]
+    done = [{**row, "findings": sum(unit["concluded"].get(row["id"], 0)
+                                    for unit in unit_figures.values())}
+            for row in others["done"]]
     totals = Totals(
-        inspections_planned=len(others["planned"]), inspections_done=len(others["done"]),
+        inspections_planned=len(others["planned"]), inspections_done=len(done),
         findings_new=sum(unit["issued"] for unit in unit_figures.values()),
         findings_resolved=on_time + late, resolved_on_time=on_time, resolved_late=late,
         open_at_end=sum(row["open"] for row in units),
@@ -318,7 +326,7 @@ def figures(period, unit_figures, others):
         previous_rate=rate(previous_on_time, previous_on_time + previous_late))
     return Figures(totals=totals, units=units,
                    overdue=queries.with_days_overdue(overdue, period.cutoff, others["calendar"]),
-                   inspections_planned=others["planned"], inspections_done=others["done"],
+                   inspections_planned=others["planned"], inspections_done=done,
                    others=others)
 
 
@@ -397,11 +405,10 @@ def _summary(period, unit_figures, others):
                           sections=[s for s in sections if s is not None])
 
 
-# The tables unit_month_figures reads besides the findings' own (an inspection's conclusion
-# date is when its findings were issued); those other_figures reads (the conclusions of the
-# month count their findings).
-UNIT_MONTH_TABLES = ("unit", "inspection")
-OTHER_MONTH_TABLES = ("inspection", "finding", "unit", "discipline_case", "discipline_measure",
+# The tables unit_month_figures reads besides those followed per unit (findings, reports,
+# extensions, inspections); those other_figures reads.
+UNIT_MONTH_TABLES = ("unit",)
+OTHER_MONTH_TABLES = ("inspection", "unit", "discipline_case", "discipline_measure",
                       "discipline_deferral", "reorganisation", "unit_succession",
                       "assessment_round", "assessment_round_member", "unit_assessment",
                       "criteria_set", "work_calendar_day")

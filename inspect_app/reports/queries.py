@@ -231,7 +231,8 @@ def other_home_figures(today):
             "assessments": assessments_staff_home()}
 
 
-# The tables unit_figures reads besides the findings' own; those other_home_figures reads.
+# The tables unit_figures reads besides those followed per unit; those other_home_figures
+# reads.
 UNIT_FIGURE_TABLES = ("unit",)
 OTHER_HOME_TABLES = ("inspection", "unit", "discipline_case", "discipline_measure",
                      "discipline_deferral", "work_calendar_day", "assessment_round",
@@ -416,26 +417,29 @@ def with_days_overdue(rows, cutoff, work_calendar):
 
 
 def inspections_concluded_between(date_from, date_to):
-    """[{id, title, unit_name, conclusion_no, conclusion_date, findings}] by conclusion date.
-
-    findings counts the findings the conclusion issued (later cancellations included).
-    """
-    issued = fn.COUNT(Finding.id)
+    """[{id, title, unit_name, conclusion_no, conclusion_date}] by conclusion date."""
     return list(Inspection
                 .select(Inspection.id, Inspection.title, Unit.name.alias("unit_name"),
-                        Inspection.conclusion_no, Inspection.conclusion_date,
-                        issued.alias("findings"))
+                        Inspection.conclusion_no, Inspection.conclusion_date)
                 .join(Unit, on=(Inspection.unit == Unit.id))
-                .switch(Inspection)
-                .join(Finding, JOIN.LEFT_OUTER,
-                      on=((Finding.inspection == Inspection.id)
-                          & (Finding.status != "draft")))
                 .where(Inspection.status.in_(("concluded", "closed")),
                        Inspection.conclusion_date.between(date_from, date_to))
-                .group_by(Inspection.id, Inspection.title, Unit.name, Unit.sort_name,
-                          Inspection.conclusion_no, Inspection.conclusion_date)
                 .order_by(Inspection.conclusion_date, Unit.sort_name, Inspection.id)
                 .dicts())
+
+
+def findings_of_conclusions_between(date_from, date_to, units=None):
+    """[(unit_id, inspection_id, findings)]: how many findings each conclusion of
+    date_from..date_to issued to each of the units listed (later cancellations included)."""
+    count = fn.COUNT(Finding.id)
+    return list(_of_units(Finding
+                          .select(Finding.responsible_unit, Finding.inspection, count)
+                          .join(Inspection)
+                          .where(Inspection.status.in_(("concluded", "closed")),
+                                 Inspection.conclusion_date.between(date_from, date_to),
+                                 Finding.status != "draft")
+                          .group_by(Finding.responsible_unit, Finding.inspection)
+                          .tuples(), units))
 
 
 # --- live figures: the home page chart and the unit report ------------------------------
