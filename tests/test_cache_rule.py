@@ -60,6 +60,8 @@ def _count(world):
 CACHED_FUNCTIONS = {
     "reports.monthly.cached_summary":
         lambda world: monthly.cached_summary(world["month"], world["today"]),
+    "reports.monthly.other_figures": lambda world: monthly.other_figures(
+        monthly.Period.of(world["month"], world["today"])),
     "reports.queries.cached_staff_home": lambda world: reports.cached_staff_home(world["today"]),
     "reports.queries.cached_unit_figures":
         lambda world: reports.cached_unit_figures(world["today"]),

@@ -208,6 +208,8 @@ def test_unit_preview_shows_the_report(app, client, world):
 
 
 def _queries_for(client, url):
+    """The queries of a page computed afresh (nothing kept from an earlier request)."""
+    client.application.extensions.pop("figure_cache", None)
     with count_queries() as counter:
         assert client.get(url).status_code == 200
     return counter.count

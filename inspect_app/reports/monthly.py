@@ -31,6 +31,7 @@ kept summary (cached_summary) recomputes only the units whose findings changed.
 import calendar
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -40,7 +41,6 @@ from .. import clock, workdays
 from ..assessments.queries import month_summary as assessments_month_summary
 from ..cache import cached, cached_by_unit, derived
 from ..discipline.queries import month_summary as discipline_month_summary
-from ..text import sort_key
 from ..units.queries import reorganisations_between
 from . import queries
 
@@ -236,7 +236,7 @@ def _rank_key(row):
 
 def rank_units(rows):
     """rows sorted by _rank_key (then fewest open, then name), each with its shared rank."""
-    rows.sort(key=lambda row: (_rank_key(row), row["open"], sort_key(row["unit_name"])))
+    rows.sort(key=lambda row: (_rank_key(row), row["open"], row["sort_name"]))
     previous, rank = None, 0
     for position, row in enumerate(rows, start=1):
         if _rank_key(row) != previous:
@@ -259,14 +259,16 @@ def unit_month_figures(period, units=None):
 
     def unit(unit_id):
         """The figures of one unit, made on first use."""
-        return figures.setdefault(unit_id, {"status": None, "name": None, "resolved": (0, 0),
+        return figures.setdefault(unit_id, {"status": None, "name": None, "sort_name": None,
+                                            "resolved": (0, 0),
                                             "previous": (0, 0), "issued": 0, "overdue": [],
                                             "concluded": {}})
     for row in queries.unit_status_at(period.cutoff, units):
-        unit(row["unit_id"]).update(status=row, name=row["unit_name"])
+        unit(row["unit_id"]).update(status=row, name=row["unit_name"],
+                                    sort_name=row["sort_name"])
     for row in queries.remediation_rate_by_unit(period.first, period.as_at, units=units):
         unit(row["unit_id"]).update(resolved=(row["on_time"], row["late"]),
-                                    name=row["unit_name"])
+                                    name=row["unit_name"], sort_name=row["sort_name"])
     for row in queries.remediation_rate_by_unit(previous.first, previous.last, units=units):
         unit(row["unit_id"])["previous"] = (row["on_time"], row["late"])
     for unit_id, count in queries.findings_issued_by_unit(period.first, period.as_at, units):
@@ -287,7 +289,8 @@ def _unit_rows(unit_figures):
         if unit["status"] is None and not on_time + late:
             continue
         status = unit["status"] or {"open": 0, "overdue": 0}
-        rows.append({"unit_id": unit_id, "unit_name": unit["name"], "open": status["open"],
+        rows.append({"unit_id": unit_id, "unit_name": unit["name"],
+                     "sort_name": unit["sort_name"], "open": status["open"],
                      "overdue": status["overdue"], "on_time": on_time, "late": late,
                      "resolved": on_time + late, "rate": rate(on_time, on_time + late)})
     return rank_units(rows)
@@ -301,7 +304,7 @@ def other_figures(period):
             "discipline": discipline_month_summary(period.first, period.as_at),
             "reorganisations": reorganisations_between(period.first, period.as_at),
             "assessments": assessments_month_summary(period.first, period.as_at),
-            "calendar": workdays.load()}
+            "calendar": cached(("work calendar",), workdays.load, ("work_calendar_day",))}
 
 
 def figures(period, unit_figures, others):
@@ -313,9 +316,10 @@ def figures(period, unit_figures, others):
     previous_late = sum(unit["previous"][1] for unit in unit_figures.values())
     overdue = sorted(chain.from_iterable(unit["overdue"] for unit in unit_figures.values()),
                      key=queries.overdue_order)[:OVERDUE_LISTED]
-    done = [{**row, "findings": sum(unit["concluded"].get(row["id"], 0)
-                                    for unit in unit_figures.values())}
-            for row in others["done"]]
+    issued = Counter()
+    for unit in unit_figures.values():
+        issued.update(unit["concluded"])
+    done = [{**row, "findings": issued[row["id"]]} for row in others["done"]]
     totals = Totals(
         inspections_planned=len(others["planned"]), inspections_done=len(done),
         findings_new=sum(unit["issued"] for unit in unit_figures.values()),
@@ -333,7 +337,7 @@ def figures(period, unit_figures, others):
 def chart_rows(units, limit=CHART_UNITS):
     """The units the chart shows: most open findings first, then most overdue."""
     busy = [row for row in units if row["open"] or row["resolved"]]
-    busy = sorted(busy, key=lambda r: (-r["open"], -r["overdue"], sort_key(r["unit_name"])))
+    busy = sorted(busy, key=lambda r: (-r["open"], -r["overdue"], r["sort_name"]))
     return busy[:limit]
 
 

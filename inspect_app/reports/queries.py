@@ -3,7 +3,7 @@ import calendar
 import datetime as dt
 from itertools import chain
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from .. import clock, deadlines, lineage, workdays
 from ..assessments.queries import staff_home as assessments_staff_home
@@ -355,17 +355,22 @@ def _standing(cutoff, units=None):
 
 def findings_issued_by_unit(date_from, date_to, units=None):
     """[(unit_id, findings issued on local dates date_from..date_to)] of the units listed."""
-    count = fn.COUNT(Finding.id)
-    return list(_of_units(Finding
-                          .select(Finding.responsible_unit, count)
-                          .join(Inspection)
-                          .where(_issued_between(date_from, date_to))
-                          .group_by(Finding.responsible_unit)
-                          .tuples(), units))
+    # Materialized, SQLite starts from the month's inspections; grouped directly by unit,
+    # it would walk every finding in the unit index's order (25 times slower here).
+    issued = (_of_units(Finding
+                        .select(Finding.responsible_unit.alias("unit_id"))
+                        .join(Inspection)
+                        .where(_issued_between(date_from, date_to)), units)
+              .cte("issued", materialized=True))
+    return list(issued
+                .select_from(issued.c.unit_id, fn.COUNT(SQL("*")))
+                .group_by(issued.c.unit_id)
+                .tuples())
 
 
 def unit_status_at(cutoff, units=None):
-    """[{unit_id, unit_code, unit_name, open, overdue}] at the start of the cut-off day.
+    """[{unit_id, unit_code, unit_name, sort_name, open, overdue}] at the start of the cut-off
+    day.
 
     open counts every issued finding not yet resolved (waiting for review included);
     overdue those past the deadline then in force while the unit still had to act. units
@@ -374,7 +379,8 @@ def unit_status_at(cutoff, units=None):
     standing = _standing(cutoff, units)
     return list(Unit
                 .select(Unit.id.alias("unit_id"), Unit.code.alias("unit_code"),
-                        Unit.name.alias("unit_name"), fn.COUNT(standing.c.id).alias("open"),
+                        Unit.name.alias("unit_name"), Unit.sort_name.alias("sort_name"),
+                        fn.COUNT(standing.c.id).alias("open"),
                         fn.SUM(standing.c.overdue).alias("overdue"))
                 .join(standing, on=(standing.c.unit_id == Unit.id))
                 .group_by(Unit.id, Unit.code, Unit.name)
