@@ -126,12 +126,12 @@ def cached_by_unit(key, compute, tables):
 
 def _recompute_changed(figures, seen, compute):
     """figures with the units whose findings changed since version seen computed again."""
-    changed = [unit_id for (unit_id,) in
-               UnitVersion.select(UnitVersion.unit_id).where(UnitVersion.version > seen).tuples()]
+    changed = {unit_id for (unit_id,) in
+               UnitVersion.select(UnitVersion.unit_id).where(UnitVersion.version > seen).tuples()}
     if not changed:
         return figures
     kept = {unit_id: value for unit_id, value in figures.items() if unit_id not in changed}
-    return {**kept, **compute(changed)}
+    return {**kept, **compute(sorted(changed))}
 
 
 def derived(key, inputs, compute):

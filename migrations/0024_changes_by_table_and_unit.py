@@ -4,9 +4,9 @@ The data version of 0007_data_version.py stays the one sequence every change rai
 change now also stamps its table in table_version with the version it raised, and a
 change to a finding, a remediation report or an extension request stamps the finding's
 responsible unit in unit_version, as a change to an inspection stamps the units of its
-findings (its conclusion date is when they were issued). A kept figure then follows only the tables it reads,
-and figures kept per unit recompute only the units whose findings changed: a report from
-one commune no longer recomputes the whole province. Triggers still do it all, for the
+findings (its conclusion date is when they were issued). A kept figure then follows only
+the tables it reads, and figures kept per unit recompute only the units whose findings
+changed: a report from one commune no longer recomputes the whole province. Triggers still do it all, for the
 reasons of 0007 (bulk updates, imports and hand-made SQL change the data too). The
 table lists are written out as they were at this migration.
 """
@@ -62,6 +62,14 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$"""
+POSTGRES_MARK_INSPECTION_UNITS = f"""
+CREATE FUNCTION mark_inspection_units() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO unit_version (unit_id, version)
+    SELECT responsible_unit_id, {CURRENT} FROM ({UNITS_OF_INSPECTION.format(row="NEW")}) AS units
+    ON CONFLICT (unit_id) DO UPDATE SET version = EXCLUDED.version;
+    RETURN NULL;
+END $$"""
 
 
 def _mark_unit_sqlite(row, unit):
@@ -73,6 +81,7 @@ def _mark_unit_sqlite(row, unit):
 
 def _mark_inspection_units_sqlite(row):
     """The SQLite statement stamping the units of an inspection's findings."""
+    # "WHERE true": SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT.
     return (f"INSERT INTO unit_version (unit_id, version) SELECT responsible_unit_id, "
             f"{CURRENT} FROM ({UNITS_OF_INSPECTION.format(row=row)}) WHERE true "
             f"ON CONFLICT (unit_id) DO UPDATE SET version = excluded.version;")
@@ -130,16 +139,6 @@ def _tables(database):
     for model in (TableVersion, UnitVersion):
         model._meta.set_database(database)
     return [TableVersion, UnitVersion]
-
-
-POSTGRES_MARK_INSPECTION_UNITS = f"""
-CREATE FUNCTION mark_inspection_units() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO unit_version (unit_id, version)
-    SELECT responsible_unit_id, {CURRENT} FROM ({UNITS_OF_INSPECTION.format(row="NEW")}) AS units
-    ON CONFLICT (unit_id) DO UPDATE SET version = EXCLUDED.version;
-    RETURN NULL;
-END $$"""
 
 
 def upgrade(database, migrator):
