@@ -10,6 +10,7 @@ from playhouse.test_utils import count_queries
 
 from inspect_app import cache, clock
 from inspect_app.db import db, is_sqlite
+from inspect_app.findings import queries as findings
 from inspect_app.mail.outbox import enqueue
 from inspect_app.models import (
     TRACKED_TABLES,
@@ -229,6 +230,7 @@ def test_kept_figures_after_any_changes_equal_figures_computed_afresh(app):
     rng = random.Random(20261202)
     units = [make_unit() for _ in range(4)]
     author = make_user(role="unit_head", unit=units[0])
+    inspector = make_user(role="inspector")
     month = monthly.Month.of(TODAY).previous()
     for _step in range(40):
         _write_something(rng, units, author)
@@ -238,6 +240,10 @@ def test_kept_figures_after_any_changes_equal_figures_computed_afresh(app):
             assert kept_home == {**queries.staff_dashboard(TODAY, fresh),
                                  **queries.other_home_figures(TODAY)}
             assert queries.cached_unit_standing(TODAY) == queries.unit_standing(fresh)
+            for viewer, filters in ((inspector, {}), (inspector, {"status": "overdue"}),
+                                    (author, {})):
+                assert findings.cached_count(viewer, filters) == findings.count_findings(
+                    viewer, filters, TODAY)
             for shown in (month, monthly.Month.of(TODAY)):
                 assert monthly.cached_summary(shown, TODAY) == monthly.monthly_summary(
                     shown.year, shown.month, TODAY)

@@ -3,10 +3,10 @@ history, the review queue and a unit's home."""
 import datetime as dt
 
 from flask_babel import get_locale
-from peewee import JOIN, SQL, Case
+from peewee import JOIN, SQL, Case, fn
 
 from .. import audit, clock, lineage
-from ..cache import cached
+from ..cache import cached, cached_by_unit
 from ..db import db, is_sqlite
 from ..formatting import format_date
 from ..labels import FINDING_TIMELINE, OVERDUE
@@ -145,6 +145,18 @@ def count_findings(user, filters, today=None, limit=None):
     return (query.limit(limit + 1) if limit else query).count()
 
 
+def count_by_unit(user, filters, today, units=None):
+    """{unit_id: how many of the unit's findings findings_query lists} of the units listed
+    (every unit by default)."""
+    query = _matching_ids(user, filters, today)
+    if units is not None:
+        query = query.where(Finding.responsible_unit.in_(units))
+    return dict(query
+                .select(Finding.responsible_unit, fn.COUNT(Finding.id))
+                .group_by(Finding.responsible_unit)
+                .tuples())
+
+
 def findings_page(user, filters, page, per_page=25, today=None):
     """The rows of one page of findings_query.
 
@@ -186,9 +198,12 @@ def filter_choices(user, selected_inspection=None):
     }
 
 
-# The tables the filter choices and the list totals read (cache.cached).
+# The tables the filter choices and the list totals read (cache.cached), the totals of a
+# search besides its index (kept in step with the findings by triggers); those the totals
+# counted per unit read besides the findings'.
 CHOICE_TABLES = ("unit", "category", "inspection", "unit_succession")
 COUNT_TABLES = ("finding", "unit", "unit_succession")
+UNIT_COUNT_TABLES = ("unit", "unit_succession")
 
 
 def cached_filter_choices(user, selected_inspection=None):
@@ -199,8 +214,18 @@ def cached_filter_choices(user, selected_inspection=None):
 
 
 def cached_count(user, filters, limit=None):
-    """count_findings of today, kept until the data changes (a list is counted once)."""
+    """count_findings of today, kept until the data changes (a list is counted once).
+
+    Without a limit it is kept per unit, so a write recounts the writing unit's findings
+    only; a search counted up to a limit is kept until any finding changes.
+    """
     today = clock.today()
+    if limit is None:
+        key = ("finding count by unit", viewer_scope(user), tuple(sorted(filters.items())),
+               today)
+        counts = cached_by_unit(key, lambda units: count_by_unit(user, filters, today, units),
+                                UNIT_COUNT_TABLES)
+        return sum(counts.values())
     key = ("finding count", viewer_scope(user), tuple(sorted(filters.items())), limit, today)
     return cached(key, lambda: count_findings(user, filters, today, limit), COUNT_TABLES)
 
