@@ -11,10 +11,9 @@ even when an admin later changes the working calendar.
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from .formatting import format_date
+from .i18n import gettext as _
+from .i18n import ngettext
 
 DATE, CALENDAR_DAYS, WORKING_DAYS = "date", "calendar_days", "working_days"
 UNITS = (DATE, CALENDAR_DAYS, WORKING_DAYS)

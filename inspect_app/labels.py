@@ -4,7 +4,7 @@ The one place forms, templates (the `labels` global), PDFs, exports and e-mails 
 names from. The values are lazy strings: each is translated where it is shown, in the
 language in force there. Keys are the values stored in the database.
 """
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 
 # The derived pseudo-status the lists filter on: running and past its deadline.
 OVERDUE = "overdue"

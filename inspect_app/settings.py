@@ -2,8 +2,7 @@
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from .i18n import lazy_gettext as _l
 from .models import Setting
 
 

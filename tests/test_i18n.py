@@ -210,3 +210,39 @@ def test_another_app_timezone_sets_the_dates_shown_and_today(make_app, monkeypat
 def test_date_formatting_does_not_depend_on_the_language():
     assert format_date(dt.date(2026, 12, 31)) == "31/12/2026"
     assert format_datetime(dt.datetime(2026, 12, 31, 16, 59)) == "31/12/2026 23:59"
+
+
+# --- the catalog kept per locale ----------------------------------------------------------
+
+
+def test_an_email_in_the_recipients_language_inside_an_english_request(app):
+    """The catalog kept for the request's locale is not used while another is forced."""
+    from inspect_app.i18n import gettext
+
+    english, vietnamese = tr(app, "Sign out", "en"), tr(app, "Sign out", "vi")
+    assert english != vietnamese
+    with app.test_request_context("/"), flask_babel.force_locale("en"):
+        assert gettext("Sign out") == english
+        with flask_babel.force_locale("vi"):
+            assert gettext("Sign out") == vietnamese
+            assert render_template_string('{{ _("Sign out") }}') == vietnamese
+        assert gettext("Sign out") == english
+        assert render_template_string('{{ _("Sign out") }}') == english
+
+
+def test_a_signed_in_pages_texts_follow_a_language_change_at_once(app, client):
+    make_user("canbo", locale="vi")
+    client.post("/login", data={"username": "canbo", "password": PASSWORD})
+    assert tr(app, "Sign out", "vi") in text(client.get("/"))
+    client.post("/language", data={"lang": "en", "next": "/"})
+    page = text(client.get("/"))
+    assert "Sign out" in page and tr(app, "Sign out", "vi") not in page
+
+
+def test_template_texts_escape_their_variables_in_html_only(app):
+    source = ('{{ _("Unit: %(name)s", name=name) }} '
+              '{{ ngettext("%(num)d item", "%(num)d items", 2) }}')
+    with app.test_request_context(), flask_babel.force_locale("en"):
+        assert render_template_string(source, name="A & B") == "Unit: A &amp; B 2 items"
+        plain = app.jinja_env.overlay(autoescape=False).from_string(source)
+        assert plain.render(name="A & B") == "Unit: A & B 2 items"

@@ -1,9 +1,9 @@
 """Forms for user management, settings and the audit filter."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import BaseForm, required_message
+from ..i18n import lazy_gettext as _l
 from ..labels import CONCLUSION_SIGNER, LANGUAGE, ROLE, SEVERITY, choices
 from ..web import bounded_int
 

@@ -2,11 +2,11 @@
 import datetime as dt
 import re
 
-from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
 from .. import clock
 from ..formatting import format_date, format_datetime
+from ..i18n import lazy_gettext as _l
 from ..labels import AUDIT_ACTION, AUDIT_ACTIONS_OF, AUDIT_FIELD, AUDIT_OBJECT, AUDIT_VALUES_OF
 from ..models import (
     OUTBOX_STATES,

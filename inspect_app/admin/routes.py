@@ -11,12 +11,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from peewee import JOIN
 
 from .. import authority, settings
 from ..auth import services as accounts
 from ..errors import WorkflowError
+from ..i18n import gettext as _
 from ..labels import AUDIT_OBJECT
 from ..mail.outbox import RETRYABLE
 from ..models import AuthorityVersion, Category, OutboxMessage, Unit, User

@@ -1,11 +1,11 @@
 """The admin's changes: settings, finding categories, the authority's versions, e-mails resent."""
 
-from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import audit, policy, scoring, settings
 from ..db import transaction
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 from ..mail import outbox
 from ..models import CONCLUSION_SIGNERS, SEVERITIES, AuthorityVersion, Category, Setting
 from ..text import nfc

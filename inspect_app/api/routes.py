@@ -6,7 +6,6 @@ refusal is JSON {"error": message} with its status, never a page.
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from peewee import IntegrityError
@@ -16,6 +15,7 @@ from .. import clock
 from ..checklists import queries, services
 from ..checklists.routes import get_inspection_or_404
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 from ..policy import can
 from ..web import current_actor, requires
 

@@ -3,13 +3,12 @@
 The first sheet's "Mã đơn vị" and "Điểm khảo sát" columns are what the survey import
 reads, so the export can be filled in and imported back.
 """
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from .. import scoring
 from ..criteria import queries as criteria
 from ..errors import WorkflowError
 from ..files.services import validate_upload
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..labels import SHEET_STATUS, plain
 from ..spreadsheet import UnreadableSheet, read_table, write_sheets
 from . import queries

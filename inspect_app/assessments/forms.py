@@ -4,7 +4,6 @@ evidence, lost points to findings, survey points; and reading a scoring page's i
 A scoring page holds one set of inputs per node of a field (points-<id>, na-<id>,
 note-<id>, ask-<id>, explanation-<id>): read_answers reads them against the nodes shown.
 """
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -17,6 +16,7 @@ from ..forms import (
     PromptedSelectField,
     required_message,
 )
+from ..i18n import lazy_gettext as _l
 from ..labels import SEVERITY, choices
 from ..text import clean_text
 from ..web import bounded_int

@@ -2,13 +2,13 @@
 ranking and its PDF, the export; a unit's sheet, scoring it field by field (the unit, then
 the team in two rounds), evidence, explanations, and lost points to findings."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock, scoring, settings
 from ..criteria import queries as criteria
 from ..errors import WorkflowError
 from ..formatting import format_points
+from ..i18n import gettext as _
 from ..kept_documents import send_document
 from ..models import AssessmentRound, Category, CriteriaSet, Inspection, Unit, UnitKind, User
 from ..pdf import documents

@@ -14,8 +14,6 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import audit, clock, scoring, settings
 from ..criteria import queries as criteria
@@ -25,6 +23,8 @@ from ..files import services as files
 from ..findings.queries import unit_heads
 from ..findings.services import record_finding
 from ..formatting import format_points
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..inspections.services import save_inspection, start_inspection
 from ..mail.compose import app_link, enqueue_for_users
 from ..mail.outbox import document_attachment

@@ -1,9 +1,9 @@
 """Forms for signing in and for the user's own account."""
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..forms import BaseForm, required_message
+from ..i18n import lazy_gettext as _l
 from ..labels import LANGUAGE, choices
 
 

@@ -1,10 +1,10 @@
 """Sign-in, sign-out, password change, account settings and language switch."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import WorkflowError
 from ..feeds import queries as feeds
+from ..i18n import gettext as _
 from ..web import apply_form_error, current_actor, public, renew_session, requires, safe_next
 from . import services, sessions
 from .forms import AccountForm, ChangePasswordForm, LanguageForm, LoginForm

@@ -2,12 +2,12 @@
 import datetime as dt
 import secrets
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit, clock
 from ..db import transaction
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 from ..models import LOCALES, ROLES, User
 from . import sessions, throttle
 

@@ -1,5 +1,4 @@
 """Forms of the checklist pages: making a checklist and answering an item without scripts."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, required_message
+from ..i18n import lazy_gettext as _l
 from ..labels import CHECKLIST_ANSWER
 from ..models import ANSWERS
 from ..web import bounded_int

@@ -14,12 +14,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..criteria.queries import published_sets
 from ..errors import WorkflowError
 from ..formatting import format_points
+from ..i18n import gettext as _
 from ..models import ChecklistTemplate, ChecklistTemplateItem, CriteriaSet, Inspection, Unit
 from ..pdf import documents
 from ..policy import can

@@ -14,7 +14,6 @@ import json
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 from werkzeug.datastructures import FileStorage
 
@@ -25,6 +24,7 @@ from ..errors import WorkflowError
 from ..files import services as files
 from ..findings import services as findings
 from ..formatting import format_points
+from ..i18n import lazy_gettext as _l
 from ..labels import CHECKLIST_FIELD
 from ..models import (
     ANSWERS,

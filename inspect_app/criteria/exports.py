@@ -1,9 +1,8 @@
 """A criteria set as an Excel workbook, in the layout provinces publish, and read back."""
-from flask_babel import lazy_gettext as _l
-
 from ..errors import WorkflowError
 from ..files.services import validate_upload
 from ..formatting import format_points
+from ..i18n import lazy_gettext as _l
 from ..spreadsheet import UnreadableSheet, read_table, write_workbook
 from ..text import fold
 from . import queries

@@ -1,5 +1,4 @@
 """Forms of criteria sets: the set's details, importing a sheet, a node."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -11,6 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import BaseForm, CheckboxListField, required_message
+from ..i18n import lazy_gettext as _l
 from ..labels import NODE_KIND, SCORING_RULE, choices
 from ..web import bounded_int
 

@@ -17,10 +17,10 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 
 from .. import scoring
 from ..formatting import format_points
+from ..i18n import gettext as _
 from ..models import CriteriaNode, UnitKind
 from ..web import bounded_int, current_actor, requires, run_step
 from . import exports, queries, services

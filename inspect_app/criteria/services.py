@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-
 from .. import audit, clock, scoring
 from ..db import transaction
 from ..errors import WorkflowError
 from ..formatting import format_points
+from ..i18n import lazy_gettext as _l
 from ..models import NODE_KINDS, CriteriaNode, CriteriaSet, CriteriaSetKind, UnitKind
 from ..policy import can
 from ..text import fold, nfc

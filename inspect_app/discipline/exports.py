@@ -1,6 +1,5 @@
 """The filtered disciplinary cases as an Excel workbook."""
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from ..labels import CASE_STATUS, DEFERRAL_GROUND, PERSON_TYPE, plain
 from ..spreadsheet import write_workbook
 

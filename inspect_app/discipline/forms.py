@@ -1,11 +1,11 @@
 """Forms of disciplinary cases, their steps, the list filter and the measures."""
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, PromptedSelectField, required_message, unit_only_field
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..labels import CASE_STATUS, DEFERRAL_GROUND, PERSON_TYPE, choices
 from ..web import bounded_int
 

@@ -3,10 +3,10 @@ with its steps, and the admin's measures."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock, workdays
+from ..i18n import gettext as _
 from ..kept_documents import send_document
 from ..models import DisciplineMeasure, Finding, Unit
 from ..policy import UNIT_HEAD, can, viewer_scope

@@ -2,12 +2,11 @@
 import datetime as dt
 import re
 
-from flask_babel import lazy_gettext as _l
-
 from .. import audit, clock, deadlines, workdays
 from ..db import transaction
 from ..errors import WorkflowError
 from ..formatting import format_date
+from ..i18n import lazy_gettext as _l
 from ..models import (
     DEFERRAL_GROUNDS,
     MAX_PROCESSING_DAYS,

@@ -13,10 +13,10 @@ moved deadline.
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from peewee import fn
 
 from .. import deadlines, settings, workdays
+from ..i18n import gettext as _
 from ..mail.compose import app_link
 from ..models import (
     RUNNING_STATES,

@@ -12,10 +12,10 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from .. import clock
 from ..errors import WorkflowError
+from ..i18n import gettext as _
 from ..web import current_actor, flash_error, public, requires
 from . import ical, queries, services
 

@@ -2,12 +2,12 @@
 import hashlib
 import secrets
 
-from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import audit
 from ..db import transaction
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 from ..models import CalendarFeed
 from ..policy import can
 

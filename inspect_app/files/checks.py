@@ -11,11 +11,11 @@ import zipfile
 import zlib
 
 import pypdf
-from flask_babel import lazy_gettext as _l
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 
 # Allowed extensions and the content type the file is served with.
 ALLOWED = {

@@ -12,10 +12,10 @@ from collections import namedtuple
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from ..db import on_commit
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 from ..models import Attachment
 from ..text import nfc
 from .checks import ALLOWED, check_content

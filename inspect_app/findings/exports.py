@@ -2,8 +2,7 @@
 import csv
 import io
 
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from ..labels import FINDING_STATUS, SEVERITY, plain
 from ..spreadsheet import write_workbook
 

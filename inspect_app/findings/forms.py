@@ -1,5 +1,4 @@
 """Forms for recording findings and for the report, review and extension steps."""
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     IntegerField,
@@ -18,6 +17,7 @@ from ..forms import (
     required_message,
     unit_only_field,
 )
+from ..i18n import lazy_gettext as _l
 from ..labels import DAY_UNIT, FINDING_STATUS, SEVERITY, choices
 from ..web import bounded_int
 

@@ -3,12 +3,12 @@ reopen, review queue."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock, deadlines, workdays
 from ..discipline import queries as discipline
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..kept_documents import send_document
 from ..models import (
     CANCELLABLE_STATES,

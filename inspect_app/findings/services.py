@@ -1,12 +1,12 @@
 """Findings: recording, remediation reports, review, extensions, cancel, reopen, timeline."""
 
-from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import audit, clock, deadlines, settings, workdays
 from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as attachments
+from ..i18n import lazy_gettext as _l
 from ..mail.compose import app_link, enqueue_for_users
 from ..models import (
     CANCELLABLE_STATES,

@@ -1,5 +1,4 @@
 """Forms for plans, inspections, their status actions, the conclusion and files."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..formatting import format_date
 from ..forms import BaseForm, CheckboxListField, PromptedSelectField, required_message
+from ..i18n import lazy_gettext as _l
 from ..labels import INSPECTION_KIND, INSPECTION_STATUS, ROLE, choices
 from ..web import bounded_int
 

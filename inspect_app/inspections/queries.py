@@ -2,10 +2,10 @@
 import calendar
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
 from .. import audit, lineage
+from ..i18n import lazy_gettext as _l
 from ..labels import APPRAISAL_TIMELINE
 from ..models import Category, Finding, Inspection, InspectionMember, Plan, Unit, User
 from ..policy import INSPECTOR, LEADER, can

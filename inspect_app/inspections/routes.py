@@ -2,12 +2,12 @@
 inspection page and its actions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
 from ..errors import WorkflowError
 from ..formatting import format_date
+from ..i18n import gettext as _
 from ..kept_documents import send_document
 from ..models import Attachment, Inspection, Plan, Unit, User
 from ..pdf import documents

@@ -6,14 +6,13 @@ skips the policy check as the other areas' services do.
 import datetime as dt
 import re
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _ln
-
 from .. import audit, clock, deadlines, settings, workdays
 from ..db import transaction
 from ..errors import WorkflowError
 from ..files import services as attachments
 from ..findings.services import finding_link, refresh_search_text
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext as _ln
 from ..mail.compose import app_link, enqueue_for_users
 from ..mail.outbox import document_attachment
 from ..models import (

@@ -18,13 +18,13 @@ import hashlib
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from peewee import chunked
 
 from .. import deadlines, settings, workdays
 from ..assessments import queries as assessments
 from ..db import transaction
 from ..discipline.queries import cases_awaiting_decision
+from ..i18n import lazy_gettext as _l
 from ..labels import OVERDUE
 from ..mail.compose import app_link, email_macro, render
 from ..mail.outbox import OutboxBatch

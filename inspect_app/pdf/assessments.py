@@ -6,13 +6,13 @@ out as an official document (Decree 30/2020/NĐ-CP) under the number and date of
 decision announcing it; before that it is marked provisional.
 """
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table
 
 from .. import authority, clock
 from ..assessments import queries
 from ..formatting import format_points, format_score
+from ..i18n import gettext as _
 from ..text import nfc
 from . import layout
 from .paragraphs import bold, date, markup, para

@@ -4,8 +4,6 @@ import re
 import xml.etree.ElementTree as ET
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -15,6 +13,8 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..cache import derived
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..text import nfc
 from . import fonts
 

@@ -5,12 +5,12 @@ printed, what was checked and where, the team and the unit's representatives, th
 not met with their notes, then the two signature columns: the unit's and the team's.
 """
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from .. import authority, clock
 from ..checklists import queries
+from ..i18n import gettext as _
 from ..text import nfc
 from . import layout
 from .paragraphs import bold, para

@@ -19,12 +19,12 @@ the rest of the conclusion.
 import re
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table
 
 from .. import authority
+from ..i18n import gettext as _
 from ..inspections import queries
 from ..text import in_sentence, nfc
 from . import layout

@@ -5,7 +5,6 @@ here too (monthly_sections_html).
 """
 from flask import render_template
 from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer, Table
@@ -13,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Spacer, Table
 from .. import authority
 from ..cache import derived
 from ..formatting import format_score
+from ..i18n import gettext as _
 from ..labels import REORGANISATION_KIND
 from ..reports.monthly import cached_summary, chart_rows, monthly_summary
 from ..text import nfc

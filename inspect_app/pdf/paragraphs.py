@@ -1,10 +1,10 @@
 """Text for reportlab: NFC-normalised, escaped for paragraph markup, dates as decreed."""
 from xml.sax.saxutils import escape
 
-from flask_babel import gettext as _
 from reportlab.platypus import Paragraph
 
 from ..formatting import format_date, format_number, format_percent
+from ..i18n import gettext as _
 from ..text import nfc
 
 

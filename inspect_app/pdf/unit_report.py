@@ -1,11 +1,11 @@
 """The unit remediation report PDF: a unit's open and recently resolved findings."""
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
 
 from .. import authority
 from ..deadlines import overdue_text
+from ..i18n import gettext as _
 from ..labels import FINDING_STATUS
 from ..reports.unit_report import unit_report
 from ..text import nfc

@@ -1,9 +1,9 @@
 """The pickers of the reports page (GET forms, no CSRF)."""
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..forms import BaseForm, PromptedSelectField, required_message
+from ..i18n import lazy_gettext as _l
 from .monthly import Month, is_reportable
 
 

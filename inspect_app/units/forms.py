@@ -1,5 +1,4 @@
 """Forms for units and unit kinds."""
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,6 +9,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..forms import BaseForm, CheckboxListField, PromptedSelectField, required_message
+from ..i18n import lazy_gettext as _l
 from ..labels import REORGANISATION_KIND, choices
 from ..web import bounded_int
 

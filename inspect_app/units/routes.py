@@ -1,8 +1,8 @@
 """The admin's pages for units: list, create, edit, deactivate, reorganise."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from peewee import JOIN
 
+from ..i18n import gettext as _
 from ..models import Unit, UnitKind
 from ..web import bounded_int, current_actor, requires, run_step
 from . import queries, services

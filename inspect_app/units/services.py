@@ -1,11 +1,10 @@
 """Creating and changing units and unit kinds, and reorganising units, with their audit trail."""
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
-
 from .. import audit, clock
 from ..db import transaction
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 from ..mail.compose import app_link, enqueue_for_users
 from ..models import (
     REORGANISATION_KINDS,

@@ -1,9 +1,9 @@
 """The form of one day of the working calendar."""
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import BaseForm, required_message
+from ..i18n import lazy_gettext as _l
 from ..labels import CALENDAR_DAY_KIND, choices
 
 

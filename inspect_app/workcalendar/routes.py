@@ -1,8 +1,8 @@
 """The working calendar's pages (admins): a year's days off, and the days they add."""
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 
 from .. import clock
+from ..i18n import gettext as _
 from ..models import WorkCalendarDay
 from ..web import current_actor, requires, run_step
 from . import queries, services

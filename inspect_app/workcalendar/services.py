@@ -3,12 +3,12 @@
 Deadlines already fixed keep their date when the calendar changes (they were notified);
 only the deadlines counted from now on, and the days overdue, follow the new calendar.
 """
-from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import audit, workdays
 from ..db import transaction
 from ..errors import WorkflowError
+from ..i18n import lazy_gettext as _l
 from ..models import CALENDAR_DAY_KINDS, WorkCalendarDay
 from ..policy import can
 
