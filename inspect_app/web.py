@@ -3,15 +3,27 @@ import functools
 import math
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import audit, deadlines, labels, workdays
+from . import audit, deadlines, i18n, labels, workdays
 from .errors import WorkflowError
+from .i18n import lazy_gettext as _l
 from .kept_documents import RETRY_AFTER_SECONDS, DocumentBusy
 from .policy import can
 
@@ -248,6 +260,50 @@ NAV_MENU = [
 ]
 
 
+# URLs built for pages, kept per app: a page builds the same ones on every request (its
+# menu, its static files, its rows' links) and werkzeug builds each anew.
+BUILT_URLS_KEPT = 20_000
+
+
+def _kept_url(built, root, endpoint, values):
+    """The URL of endpoint with values under the script root, from built or built now.
+
+    Relative endpoints, the options (_external, _anchor...) and values that cannot be
+    keys are built every time.
+    """
+    if endpoint[:1] == ".":
+        return url_for(endpoint, **values)
+    try:
+        key = (root, endpoint, tuple(values.items()), tuple(map(type, values.values())))
+        return built[key]
+    except TypeError:
+        return url_for(endpoint, **values)
+    except KeyError:
+        url = url_for(endpoint, **values)
+        if not any(name[:1] == "_" for name in values):
+            if len(built) >= BUILT_URLS_KEPT:
+                built.clear()
+            built[key] = url
+        return url
+
+
+def page_url(endpoint, **values):
+    """url_for inside a request, each URL built once per script root, endpoint and values."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    return _kept_url(current_app.extensions["built_urls"], request.script_root, endpoint,
+                     values)
+
+
+def _page_url_of_request():
+    """page_url bound to this request's script root and its app's built URLs."""
+    built, root = current_app.extensions["built_urls"], request.script_root
+
+    def url_for_page(endpoint, **values):
+        return _kept_url(built, root, endpoint, values)
+    return url_for_page
+
+
 def menu_mark(url, path):
     """aria-current of a menu link on the page at path: "page" on its own page, "true" on
     a page inside its section (a finding under Findings), None elsewhere."""
@@ -258,15 +314,26 @@ def menu_mark(url, path):
     return None
 
 
+class MenuEntry:
+    """A link of the main menu (url), or a group of links shown as a dropdown (links);
+    current is its aria-current mark. Attributes rather than keys: templates read them
+    on every page, and Jinja looks a name up as an attribute first."""
+
+    __slots__ = ("label", "url", "links", "current")
+
+    def __init__(self, label, url=None, links=None, current=None):
+        self.label, self.url, self.links, self.current = label, url, links, current
+
+
 def _menu_link(endpoint, label):
     """A menu link, marked when the page is its own or in its section."""
-    url = url_for(endpoint)
-    return {"url": url, "label": label, "current": menu_mark(url, request.path)}
+    url = page_url(endpoint)
+    return MenuEntry(str(label), url=url, current=menu_mark(url, request.path))
 
 
 def _menu():
-    """The main menu of the signed-in user: links, and groups {label, links, current};
-    its policy checks made once per request."""
+    """The main menu of the signed-in user (MenuEntry links and groups), its labels in
+    the user's language; its policy checks made once per request."""
     if "main_menu" in g:
         return g.main_menu
     user = current_actor()
@@ -278,9 +345,9 @@ def _menu():
             if len(links) == 1:
                 menu.append(links[0])
             elif links:
-                menu.append({"label": entry[0], "links": links,
-                             "current": next((link["current"] for link in links
-                                              if link["current"]), None)})
+                menu.append(MenuEntry(str(entry[0]), links=links,
+                                      current=next((link.current for link in links
+                                                    if link.current), None)))
         elif can(user, entry[2]):
             menu.append(_menu_link(entry[0], entry[1]))
     g.main_menu = menu
@@ -288,14 +355,20 @@ def _menu():
 
 
 def _template_helpers():
-    """Functions every template may call, bound to the user resolved once per request."""
+    """Functions every template may call, bound once per page to the request's user, its
+    language's catalog and its script root, rather than looked up at each call (a page
+    makes hundreds)."""
     user = current_actor()
 
     def current_locale():
         return str(get_locale() or "vi")
 
-    return {"can": lambda action, obj=None: can(user, action, obj),
-            "main_menu": _menu, "current_locale": current_locale}
+    helpers = {"can": lambda action, obj=None: can(user, action, obj),
+               "main_menu": _menu, "current_locale": current_locale,
+               **i18n.template_callables(i18n.translations())}
+    if has_request_context():
+        helpers["url_for"] = _page_url_of_request()
+    return helpers
 
 
 def init_app(app):
@@ -307,6 +380,8 @@ def init_app(app):
     app.context_processor(_template_helpers)
     # Pages and e-mails (rendered outside requests too) name states the same way.
     app.jinja_env.globals["labels"] = labels
+    app.extensions["built_urls"] = {}
+    app.jinja_env.globals["url_for"] = page_url
     app.before_request(_remember_remote_addr)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)

@@ -80,3 +80,16 @@ def test_menu_toggle_says_menu_in_words(client, auth):
     label = tr(client.application, "Menu")
     assert label == "Trình đơn"
     assert f'aria-label="{label}"' in toggle and f">{label}</span>" in toggle
+
+
+def test_links_follow_the_path_the_app_is_served_under_each_request(client, auth):
+    """Links are built once and kept, per path the app is mounted at (SCRIPT_NAME)."""
+    make_user("quantri", role="admin")
+    auth.login("quantri")
+    plain = text(client.get("/findings"))
+    mounted = text(client.get("/findings", base_url="http://localhost/thanhtra/"))
+    assert 'href="/admin/users"' in menu(plain)
+    assert 'href="/thanhtra/admin/users"' in menu(mounted)
+    assert 'href="/admin/users"' not in menu(mounted)
+    assert '/thanhtra/static/css/app.css' in mounted
+    assert '/thanhtra/' not in text(client.get("/findings"))
