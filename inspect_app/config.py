@@ -62,6 +62,10 @@ FIXED = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # The cookie is issued at sign-in to live as long as the session's absolute limit
+    # (PERMANENT_SESSION_LIFETIME); the server-side session keeps the idle limit, so
+    # nothing is gained by signing a new cookie into every response.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_I18N_ENABLED": False,
     "BABEL_DEFAULT_LOCALE": "vi",

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import clock, db, formatting, i18n, logs, web, workdays
-from .auth.sessions import login_manager
+from .auth.sessions import CookieSessions, login_manager
 from .config import FIXED, from_environment
 from .pdf import documents
 
@@ -41,6 +41,7 @@ def create_app(config=None):
     i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    app.session_interface = CookieSessions()
     formatting.init_app(app)
     workdays.init_app(app)
     web.init_app(app)

@@ -155,6 +155,20 @@ def test_a_request_reads_its_session_and_user_in_one_query(app):
         assert counted.count == 2, "the read and, once a minute, the last-seen time"
 
 
+def test_the_cookie_set_at_sign_in_lives_as_long_as_the_session_and_is_not_reissued(app):
+    make_user("canbo")
+    with time_machine.travel(T0, tick=False) as traveller:
+        client = app.test_client()
+        response = login(client, "canbo")
+        cookie = next(value for name, value in response.headers.items()
+                      if name == "Set-Cookie" and value.startswith("session="))
+        assert "Expires=Tue, 15 Jan 2030 15:00:00 GMT" in cookie  # 12 hours on
+        client.get("/")  # the first page stores the form token: the session changed
+        traveller.shift(dt.timedelta(minutes=30))
+        page = client.get("/")
+        assert page.status_code == 200 and "Set-Cookie" not in page.headers
+
+
 def test_signing_in_removes_expired_sessions(app):
     make_user("canbo")
     make_user("thanhtra")
