@@ -1,7 +1,5 @@
 """The base form: WTForms' own messages go through the app's catalogs."""
-from flask_babel import get_translations
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _ln
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -9,6 +7,9 @@ from wtforms.fields.choices import Choice
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
+from .i18n import lazy_gettext as _l
+from .i18n import lazy_ngettext as _ln
+from .i18n import translations
 from .text import clean_text
 
 
@@ -17,10 +18,10 @@ class _AppTranslations:
 
     # WTForms fills the placeholders itself, so the catalog's raw text is returned.
     def gettext(self, string):
-        return get_translations().ugettext(string)
+        return translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return get_translations().ungettext(singular, plural, n)
+        return translations().ungettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):
@@ -52,6 +53,25 @@ class BaseForm(FlaskForm):
             return super().render_field(field, render_kw)
 
 
+# The <option>s of the long drop-downs, kept per list of choices and language: a list
+# page offers the same hundreds of units on every request.
+OPTIONS_KEPT = 32
+_kept_options = {}
+
+
+def _options(choices):
+    """The <option>s of (value, label) choices, none selected."""
+    key = (str(get_locale()), tuple(choices))
+    options = _kept_options.get(key)
+    if options is None:
+        options = "".join(f'<option value="{escape(value)}">{escape(label)}</option>'
+                          for value, label in choices)
+        if len(_kept_options) >= OPTIONS_KEPT:
+            _kept_options.clear()
+        _kept_options[key] = options
+    return options
+
+
 class LongSelect(Select):
     """A drop-down of many plain choices (hundreds of units), rendered in one pass.
 
@@ -63,10 +83,10 @@ class LongSelect(Select):
         kwargs.setdefault("id", field.id)
         if field.flags.required and "required" not in kwargs:
             kwargs["required"] = True
-        chosen = None if field.data is None else str(field.data)
-        options = "".join(
-            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
-            f"{escape(label)}</option>" for value, label in field.choices)
+        options = _options(field.choices)
+        if field.data is not None:
+            chosen = f'<option value="{escape(str(field.data))}"'
+            options = options.replace(f"{chosen}>", f"{chosen} selected>")
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
 
 
