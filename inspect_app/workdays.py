@@ -11,9 +11,10 @@ import datetime as dt
 import functools
 
 import holidays
-from flask_babel import lazy_gettext as _l
 
 from . import deadlines
+from .cache import cached
+from .i18n import lazy_gettext as _l
 from .models import WorkCalendarDay
 
 DAY = dt.timedelta(days=1)
@@ -178,15 +179,21 @@ def load():
     return WorkCalendar(days_off, working_days)
 
 
+def kept():
+    """The working calendar, kept until the admin's table changes: each year's days are
+    then worked out once per process, not on every page that counts days overdue."""
+    return cached(("work calendar",), load, ("work_calendar_day",))
+
+
 def overdue_counter(today):
-    """deadline -> (calendar days, working days) it is past on today (one calendar load)."""
-    calendar = load()
+    """deadline -> (calendar days, working days) it is past on today."""
+    calendar = kept()
     return lambda deadline: deadlines.overdue(calendar, deadline, today)
 
 
 def explain(basis, deadline):
     """How deadline was counted, on the calendar as it stands (a template global)."""
-    return deadlines.explain(load(), basis, deadline) if basis is not None else ""
+    return deadlines.explain(kept(), basis, deadline) if basis is not None else ""
 
 
 def init_app(app):

@@ -13,7 +13,7 @@ import re
 import pytest
 from playhouse.test_utils import count_queries
 
-from inspect_app import cache, clock, demo
+from inspect_app import cache, clock, demo, workdays
 from inspect_app.assessments import queries as assessments
 from inspect_app.findings import queries as findings
 from inspect_app.models import UNIT_TRACKED_TABLES, AssessmentRound, Inspection, User
@@ -60,8 +60,6 @@ def _count(world):
 CACHED_FUNCTIONS = {
     "reports.monthly.cached_summary":
         lambda world: monthly.cached_summary(world["month"], world["today"]),
-    "reports.monthly.other_figures": lambda world: monthly.other_figures(
-        monthly.Period.of(world["month"], world["today"])),
     "reports.queries.cached_staff_home": lambda world: reports.cached_staff_home(world["today"]),
     "reports.queries.cached_unit_figures":
         lambda world: reports.cached_unit_figures(world["today"]),
@@ -73,6 +71,7 @@ CACHED_FUNCTIONS = {
         world["today"], reports.cached_staff_home(world["today"])["chart_rows"]),
     "pdf.monthly.monthly_sections_html":
         lambda world: monthly_pdf.monthly_sections_html(world["month"], world["today"]),
+    "workdays.kept": lambda world: workdays.kept(),
     "assessments.queries.ranking":
         lambda world: [assessments.ranking(r) for r in AssessmentRound.select()],
 }

@@ -37,6 +37,9 @@ def test_staff_pages_make_as_many_queries_with_more_data(client, auth):
     add_findings(1)
     urls = ["/", "/findings", "/findings?status=overdue", "/findings?q=tre+han",
             "/findings?page=2"]
+    for url in urls:  # what the findings do not change is kept from now on (the calendar)
+        queries_of(client, url)
+    add_findings(1)
     before = {url: queries_of(client, url) for url in urls}
     add_findings(12)
     assert {url: queries_of(client, url) for url in urls} == before
@@ -105,7 +108,9 @@ def test_staff_pages_make_the_pinned_number_of_queries(client, auth):
     auth.login("thanhtra")
     add_findings(3)
     probe = 0 if ON_POSTGRESQL else 1
-    urls = {"/account": (2, 2), "/": (15, 4), "/findings": (9, 5),
+    # The list is the first page to count days overdue: it loads the working calendar,
+    # kept from then on.
+    urls = {"/account": (2, 2), "/": (15, 4), "/findings": (10, 5),
             "/findings?status=overdue": (6, 5), "/findings?page=2": (5, 5),
             "/findings?q=tre+han": (6 + 2 * probe, 5 + probe)}
     first = {url: queries_of(client, url) for url in urls}

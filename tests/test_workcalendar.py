@@ -108,3 +108,29 @@ def test_deadlines_already_fixed_stay_and_say_the_calendar_changed(app, client):
         page = text(admin.get(f"/findings/{issued.id}"))
         assert "15 ngày làm việc kể từ 10/02/2026: đến hết 10/03/2026" in page
         assert "nếu tính lại hôm nay thì đến hết 11/03/2026" in page
+
+
+def _overdue_text(app, days, working_days):
+    """How a page says a finding is overdue, in Vietnamese."""
+    from flask_babel import force_locale
+
+    from inspect_app.deadlines import overdue_text
+
+    with app.test_request_context(), force_locale("vi"):
+        return overdue_text(days, working_days)
+
+
+def test_days_overdue_on_the_pages_follow_a_day_off_added_after_they_were_shown(app, client):
+    """The calendar the pages count on is kept, until the admin's table changes."""
+    from tests.factories import make_finding
+
+    finding = make_finding(deadline=D(2026, 11, 16))
+    make_user("quantri", role="admin")
+    with time_machine.travel(dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.timezone.utc)):
+        client.post("/login", data={"username": "quantri", "password": PASSWORD})
+        # 24/11 is already off (Vietnam's Culture Day).
+        assert _overdue_text(app, 10, 7) in text(client.get(f"/findings/{finding.id}"))
+        client.post("/admin/calendar/new", data={
+            "day": "2026-11-23", "kind": "day_off", "reason": "Hoán đổi ngày làm việc",
+            "notice": "Thông báo số 1/TB-BNV"})
+        assert _overdue_text(app, 10, 6) in text(client.get(f"/findings/{finding.id}"))

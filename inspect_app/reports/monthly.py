@@ -35,12 +35,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
-from flask_babel import lazy_gettext as _l
-
 from .. import clock, workdays
 from ..assessments.queries import month_summary as assessments_month_summary
 from ..cache import cached, cached_by_unit, derived
 from ..discipline.queries import month_summary as discipline_month_summary
+from ..i18n import lazy_gettext as _l
 from ..units.queries import reorganisations_between
 from . import queries
 
@@ -304,7 +303,7 @@ def other_figures(period):
             "discipline": discipline_month_summary(period.first, period.as_at),
             "reorganisations": reorganisations_between(period.first, period.as_at),
             "assessments": assessments_month_summary(period.first, period.as_at),
-            "calendar": cached(("work calendar",), workdays.load, ("work_calendar_day",))}
+            "calendar": workdays.kept()}
 
 
 def figures(period, unit_figures, others):
