@@ -5,6 +5,8 @@ scheduler`, see docs/deploy.md). Each setting can be changed through the environ
 """
 import os
 
+from gunicorn.glogging import Logger
+
 from inspect_app.logs import FORMAT
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -17,9 +19,11 @@ graceful_timeout = 30
 keepalive = 5
 # Uploads are limited by MAX_UPLOAD_MB; request lines and headers stay small.
 limit_request_line = 8190
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak cannot grow without bound; not often, as a
+# new worker starts with nothing kept (its first home page and monthly page compute every
+# unit's figures): at an office's rate, about once a day.
+max_requests = 20000
+max_requests_jitter = 2000
 # nginx in front terminates TLS and buffers slow clients; only it may set X-Forwarded-*.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
@@ -31,6 +35,22 @@ control_socket_disable = True
 # it on, without the client address and query string (nginx's log has the address).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+class AppLogger(Logger):
+    """gunicorn's logger, writing its access line only when accesslog asks for it.
+
+    gunicorn's own switch counts a logging configuration (logconfig_dict, below) as asking
+    for it: every request would be logged twice, gunicorn's line built at each request.
+    """
+
+    def access(self, resp, req, environ, request_time):
+        """gunicorn's access line, if GUNICORN_ACCESS_LOG is set."""
+        if self.cfg.accesslog:
+            super().access(resp, req, environ, request_time)
+
+
+logger_class = AppLogger
 # Everything goes to stderr, i.e. the systemd journal.
 errorlog = "-"
 loglevel = "info"

@@ -1,12 +1,20 @@
 """The log: one line per request and per job run, with ids and counts, no personal data."""
 import logging
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from inspect_app import logs
 from inspect_app.jobs.scheduler import JobScheduler
 from inspect_app.mail.outbox import enqueue
+from tests.conftest import ROOT
 from tests.factories import make_user
 
 
@@ -80,3 +88,41 @@ def test_values_that_could_break_the_line_are_quoted():
         'request path="/a b\\nrequest forged=1"'
     assert logs.line("job", months=["2026-10", "2026-11"], user_id=None) == \
         "job months=2026-10,2026-11 user_id=-"
+
+
+def _served_log(app, tmp_path, access_log):
+    """What gunicorn, with the project's gunicorn.conf.py, writes while serving two pages."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"],
+           "INSTANCE_PATH": str(tmp_path / "served"), "SECRET_KEY": "test-secret",
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1",
+           "GUNICORN_ACCESS_LOG": access_log}
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as stderr:
+        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "wsgi:app"],
+                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            for _try in range(150):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login") as page:
+                        assert page.status == 200
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login") as page:
+                assert page.status == 200
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return log.read_text()
+
+
+@pytest.mark.parametrize("access_log, access_lines", [("", 0), ("-", 2)])
+def test_gunicorn_writes_its_access_line_only_when_asked(app, tmp_path, access_log,
+                                                         access_lines):
+    """The app's request line is the access log; gunicorn's joins it on request."""
+    written = _served_log(app, tmp_path, access_log)
+    assert written.count("inspect_app.requests request method=GET path=/login") == 2, written
+    assert written.count('gunicorn.access "GET /login HTTP/1.1" 200') == access_lines, written
