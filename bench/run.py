@@ -558,8 +558,11 @@ def _free_port():
 
 
 def _session_cookie(app, username):
-    """The session cookie header value of a signed-in username."""
+    """The session cookie header value of a signed-in username, as a browser holds it after
+    its first page: wrk sends the same cookie every time, and the first page stores the
+    form token in the session, which would otherwise be saved anew at every request."""
     client = signed_in_client(app, username)
+    _get(client, "/_bench/trivial")
     cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
     return f"{cookie.key}={cookie.value}"
 
