@@ -226,7 +226,9 @@ def time_sync(server, page, unit_id, template_id, rounds, texts):
 
 def page_texts(app):
     """The page's Vietnamese status messages the benchmark waits for."""
-    from flask_babel import force_locale, gettext
+    from flask_babel import force_locale
+
+    from inspect_app.i18n import gettext
 
     with app.test_request_context(), force_locale("vi"):
         return {"synced": gettext("Everything is synced."),
