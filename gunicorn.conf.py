@@ -21,7 +21,7 @@ keepalive = 5
 limit_request_line = 8190
 # Recycle workers now and then so a slow leak cannot grow without bound; not often, as a
 # new worker starts with nothing kept (its first home page and monthly page compute every
-# unit's figures): at an office's rate, about once a day.
+# unit's figures): at an office's rate, days apart.
 max_requests = 20000
 max_requests_jitter = 2000
 # nginx in front terminates TLS and buffers slow clients; only it may set X-Forwarded-*.
@@ -51,6 +51,7 @@ class AppLogger(Logger):
 
 
 logger_class = AppLogger
+
 # Everything goes to stderr, i.e. the systemd journal.
 errorlog = "-"
 loglevel = "info"
