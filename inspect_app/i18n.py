@@ -25,15 +25,20 @@ def select_locale():
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _babel_state():
+    """Flask-Babel's state of this app context (its locale in force), or None."""
+    return g.get("_flask_babel") if g else None
+
+
 def translations():
     """The catalog of the locale in force; Flask-Babel's, looked up once per locale."""
-    state = g.get("_flask_babel") if g else None
+    state = _babel_state()
     kept = getattr(state, "kept_translations", None)
     # force_locale swaps the Locale object in and back: the same object, the same catalog.
     if kept is not None and kept[0] is getattr(state, "babel_locale", None):
         return kept[1]
-    catalog = get_translations()
-    state = g.get("_flask_babel") if g else None
+    catalog = get_translations()  # selects the locale, and makes the state if need be
+    state = _babel_state()
     if state is not None and getattr(state, "babel_locale", None) is not None:
         state.kept_translations = (state.babel_locale, catalog)
     return catalog

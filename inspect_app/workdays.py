@@ -181,7 +181,8 @@ def load():
 
 def kept():
     """The working calendar, kept until the admin's table changes: each year's days are
-    then worked out once per process, not on every page that counts days overdue."""
+    then worked out once per process, not on every page that counts days. Pages read
+    this; services fixing a deadline load() it in their transaction."""
     return cached(("work calendar",), load, ("work_calendar_day",))
 
 

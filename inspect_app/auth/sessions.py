@@ -34,10 +34,14 @@ def _oldest_live(moment):
             moment - dt.timedelta(hours=config["SESSION_MAX_HOURS"]))
 
 
+def _past_limits(idle_since, started_before):
+    """The condition of sessions last used by idle_since or begun by started_before."""
+    return (UserSession.last_seen_at <= idle_since) | (UserSession.created_at <= started_before)
+
+
 def _expired(moment):
     """The condition of sessions past their idle or absolute limit at moment."""
-    idle_since, started_before = _oldest_live(moment)
-    return (UserSession.last_seen_at <= idle_since) | (UserSession.created_at <= started_before)
+    return _past_limits(*_oldest_live(moment))
 
 
 def start(user, remote_addr, user_agent):
@@ -66,8 +70,7 @@ def _live_session_sql(database_kind):
                     .select(UserSession.id, UserSession.last_seen_at, *fields)
                     .join(User)
                     .where(UserSession.token_hash == "",
-                           UserSession.last_seen_at > dt.datetime.min,
-                           UserSession.created_at > dt.datetime.min,
+                           ~_past_limits(dt.datetime.min, dt.datetime.min),
                            User.active == True)  # noqa: E712 (an SQL comparison)
                     .sql())
     return sql, fields

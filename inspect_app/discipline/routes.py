@@ -197,7 +197,7 @@ def _show(case, bound=None):
     overdue = queries.is_overdue(case, today)
     return render_template("discipline/show.html", case=case, forms=forms,
                            actions=actions,
-                           latest_deadline=services.latest_deadline(case, workdays.load()),
+                           latest_deadline=services.latest_deadline(case, workdays.kept()),
                            overdue=overdue,
                            overdue_days=workdays.overdue_counter(today)(case.deadline)
                            if overdue else None,

@@ -195,7 +195,7 @@ def _overdue_summary(summary):
 
 def events_for(user, today):
     """The events of user's feed on today, in their order."""
-    calendar = workdays.load()
+    calendar = workdays.kept()
     if user.role in (ADMIN, INSPECTOR):
         ids = _team_inspection_ids(user, today)
         return _inspection_events(ids) + _finding_events(

@@ -17,7 +17,7 @@ def rows_of(year):
 
 def year_overview(year):
     """[{day, working, reason, from_table}] of the year's weekdays off and weekend days worked."""
-    calendar = workdays.load()
+    calendar = workdays.kept()
     day, last, found = dt.date(year, 1, 1), dt.date(year, 12, 31), []
     while day <= last:
         weekend = day.weekday() in (workdays.SATURDAY, workdays.SUNDAY)
