@@ -7,14 +7,16 @@ goes back into the pool outside any transaction: one a request left open is roll
 first. A PostgreSQL connection leaving the pool is checked without a round trip while
 the server has said nothing on it (CheckedPostgresqlPool).
 """
+import itertools
 import logging
+import re
 import select
 import threading
 
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledPostgresqlDatabase
-from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE, connection
 
 db = DatabaseProxy()
 log = logging.getLogger("inspect_app.db")
@@ -53,6 +55,14 @@ class CheckedPostgresqlPool(PooledPostgresqlDatabase):
         return super()._is_closed(conn) if readable else False
 
 
+class PreparingConnection(connection):
+    """A psycopg2 connection that remembers which statements it has prepared on the server."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared = set()
+
+
 def open_database(url):
     """Create the peewee database for a DATABASE_URL, its connections pooled.
 
@@ -65,7 +75,8 @@ def open_database(url):
         # A pooled connection serves one thread at a time, but not always the same one.
         return connect(_pooled(url), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                        max_connections=None, check_same_thread=False)
-    return CheckedPostgresqlPool(**parse(url), autoconnect=True, max_connections=None)
+    return CheckedPostgresqlPool(**parse(url), autoconnect=True, max_connections=None,
+                                 connection_factory=PreparingConnection)
 
 
 def release():
@@ -105,6 +116,33 @@ def init_app(app):
 def is_sqlite():
     """Whether the configured database is SQLite."""
     return isinstance(db.obj, SqliteDatabase)
+
+
+def execute_prepared(name, sql, params):
+    """The cursor of sql run with params; on PostgreSQL as a statement prepared once per connection.
+
+    For a query run at every request: the server then neither parses nor plans it again
+    (a third of the session query's time, measured). SQLite's driver keeps its own
+    statements prepared. A prepared statement lives as long as its server session, and a
+    pooled connection keeps its session for life.
+    """
+    if is_sqlite():
+        return db.execute_sql(sql, params)
+    prepared = db.connection().prepared
+    if name not in prepared:
+        db.execute_sql(f"PREPARE {name} AS {_numbered(sql)}")
+        prepared.add(name)
+    return db.execute_sql(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+
+
+def _numbered(sql):
+    """psycopg2's SQL with its %s placeholders numbered as PREPARE wants them ($1, $2...).
+
+    A literal percent sign stays doubled: psycopg2 still reads the PREPARE as a format.
+    """
+    numbers = itertools.count(1)
+    return re.sub(r"%%|%s", lambda match: match[0] if match[0] == "%%" else f"${next(numbers)}",
+                  sql)
 
 
 def transaction():

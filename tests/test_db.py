@@ -6,9 +6,10 @@ import time
 import peewee
 import pytest
 from playhouse.db_url import connect
+from playhouse.test_utils import count_queries
 
 from inspect_app import audit
-from inspect_app.db import db, on_commit, transaction
+from inspect_app.db import db, execute_prepared, on_commit, transaction
 from inspect_app.models import AuditEvent, Unit, UnitKind
 from inspect_app.units.services import save_unit
 from tests.conftest import ON_POSTGRESQL
@@ -149,6 +150,35 @@ def test_a_pooled_connection_whose_backend_ended_is_replaced(app, client, auth):
     assert client.get("/").status_code == 200
     db.connect(reuse_if_open=True)
     assert db.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != ended
+
+
+def test_a_prepared_query_answers_with_each_run_s_own_values(app):
+    make_unit(code="TRE-1", name="Phường Tre")
+    make_unit(code="BIN-2", name="Xã Bình")
+    sql = f"SELECT name FROM unit WHERE code = {db.param}"
+    assert execute_prepared("unit_name", sql, ("TRE-1",)).fetchone() == ("Phường Tre",)
+    assert execute_prepared("unit_name", sql, ("BIN-2",)).fetchone() == ("Xã Bình",)
+    assert execute_prepared("unit_name", sql, ("KHONG",)).fetchone() is None
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite's driver prepares statements itself")
+def test_postgresql_prepares_a_query_once_per_connection(app):
+    make_unit(code="TRE-1", name="Phường 50% Tre")
+    sql = "SELECT code FROM unit WHERE name LIKE '%%' || %s AND code <> %s"
+    db.connect(reuse_if_open=True)
+    with count_queries() as sent:
+        for _run in range(3):
+            assert execute_prepared("unit_code", sql, ("% Tre", "")).fetchone() == ("TRE-1",)
+    assert [record.msg[0].split()[0] for record in sent.get_queries()] == [
+        "PREPARE", "EXECUTE", "EXECUTE", "EXECUTE"]
+    assert db.execute_sql("SELECT statement FROM pg_prepared_statements WHERE name = %s",
+                          ("unit_code",)).fetchone() == (
+        "PREPARE unit_code AS SELECT code FROM unit WHERE name LIKE '%' || $1 AND code <> $2",)
+    db.manual_close()  # a new connection (a new server session) prepares it again
+    db.connect()
+    with count_queries() as sent:
+        assert execute_prepared("unit_code", sql, ("% Tre", "")).fetchone() == ("TRE-1",)
+    assert sent.count == 2
 
 
 def test_foreign_keys_are_enforced(app):

@@ -14,7 +14,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 
 from .. import clock
-from ..db import db, transaction
+from ..db import db, execute_prepared, transaction
 from ..models import User, UserSession
 from ..text import clean_text
 
@@ -81,9 +81,9 @@ def user_of(token):
     moment = clock.now()
     idle_since, started_before = _oldest_live(moment)
     sql, fields = _live_session_sql(type(db.obj))
-    row = db.execute_sql(sql, (_digest(token), UserSession.last_seen_at.db_value(idle_since),
-                               UserSession.created_at.db_value(started_before),
-                               User.active.db_value(True))).fetchone()
+    params = (_digest(token), UserSession.last_seen_at.db_value(idle_since),
+              UserSession.created_at.db_value(started_before), User.active.db_value(True))
+    row = execute_prepared("live_session", sql, params).fetchone()
     if row is None:
         return None
     session_id, last_seen_at, *values = row
