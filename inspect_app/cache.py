@@ -15,6 +15,9 @@ models.UNIT_TRACKED_TABLES; migration 0024). Three ways to keep a figure follow 
 
 Versions are read before the figures are computed, so an entry never holds data older
 than the versions it is stored with; a change committed meanwhile is seen by the next read.
+A GET request reads every table's version once, at its first kept figure, and checks its
+other figures against the same reading (one query instead of one per figure: a round trip
+each on PostgreSQL); a transaction() it commits makes it read them again.
 A cached function declares every tracked table it reads besides those followed per unit
 (tests/test_cache_rule.py checks), and its key holds every other input (the day, the month,
 the language, the viewer's scope). Each app has its own entries, as each app has its own
@@ -24,9 +27,9 @@ database. The functions that cache sit beside the functions they cache
 import threading
 from collections import OrderedDict
 
-from flask import current_app
-from peewee import fn
+from flask import current_app, g, has_request_context, request
 
+from .db import commits, execute_prepared
 from .models import TRACKED_TABLES, UNIT_TRACKED_TABLES, DataVersion, TableVersion, UnitVersion
 
 # Enough for the dashboards and a year of monthly summaries; the oldest entry goes first.
@@ -67,14 +70,42 @@ def data_version():
     return DataVersion.select(DataVersion.version).where(DataVersion.id == 1).scalar()
 
 
-def _latest_change(tables):
-    """The subquery of the latest version stamped on any of tables."""
+# Every tracked table's latest version, and the data version (named NULL), in one query.
+VERSIONS_SQL = (f'SELECT "name", "version" FROM "{TableVersion._meta.table_name}" '
+                f'UNION ALL SELECT NULL, "version" FROM "{DataVersion._meta.table_name}" '
+                'WHERE "id" = 1')
+# Where a request keeps its reading of the versions (flask.g).
+READING = "figure_cache_versions"
+
+
+def init_app(app):
+    """Forget a request's reading of the versions when it ends."""
+    app.teardown_request(lambda _exc: g.pop(READING, None))
+
+
+def _read_versions():
+    """(data version, {table: latest version}) as stored now."""
+    tables = dict(execute_prepared("tracked_versions", VERSIONS_SQL, ()).fetchall())
+    return tables.pop(None, None), tables
+
+
+def _versions():
+    """The versions as this GET request first read them (since its last commit), else now."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return _read_versions()
+    reading = g.get(READING)
+    if reading is None or reading[0] != commits():
+        reading = (commits(), _read_versions())
+        setattr(g, READING, reading)
+    return reading[1]
+
+
+def _latest_change(tables, versions):
+    """The latest version stamped on any of tables (None if none has changed)."""
     unknown = set(tables) - set(TRACKED_TABLES)
     if unknown:
         raise ValueError(f"not tracked, so never invalidated: {sorted(unknown)}")
-    return (TableVersion
-            .select(fn.MAX(TableVersion.version))
-            .where(TableVersion.name.in_(sorted(tables))))
+    return max((versions[table] for table in tables if table in versions), default=None)
 
 
 def _store():
@@ -88,7 +119,7 @@ def cached(key, compute, tables):
     The value is shared by later requests: callers must not change it.
     """
     store = _store()
-    version = _latest_change(tables).scalar()
+    version = _latest_change(tables, _versions()[1])
     value = store.get(key, version)
     if value is None:
         value = compute()
@@ -108,11 +139,8 @@ def cached_by_unit(key, compute, tables):
     if set(tables) & set(UNIT_TRACKED_TABLES):
         raise ValueError("the tables of the units' findings are followed per unit")
     store = _store()
-    sequence, version = (DataVersion
-                         .select(DataVersion.version, _latest_change(tables))
-                         .where(DataVersion.id == 1)
-                         .tuples()
-                         .get())
+    sequence, versions = _versions()
+    version = _latest_change(tables, versions)
     entry = store.entry(key)
     if entry is None or entry[0][1] != version:
         figures = compute(None)

@@ -132,6 +132,8 @@ def execute_prepared(name, sql, params):
     if name not in prepared:
         db.execute_sql(f"PREPARE {name} AS {_numbered(sql)}")
         prepared.add(name)
+    if not params:
+        return db.execute_sql(f"EXECUTE {name}")
     return db.execute_sql(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
 
 
@@ -192,8 +194,14 @@ class _Transaction:
             # A released savepoint: its work now commits or rolls back with the outer block.
             stack[-1].extend(mine)
         else:
+            _blocks.commits = commits() + 1
             _after_commit([on_commit for on_commit, _ in mine])
         return False
+
+
+def commits():
+    """How many transaction() blocks this thread has committed: a new count means new data."""
+    return getattr(_blocks, "commits", 0)
 
 
 def _after_commit(callbacks):

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import clock, db, formatting, i18n, logs, web, workdays
+from . import cache, clock, db, formatting, i18n, logs, web, workdays
 from .auth.sessions import CookieSessions, login_manager
 from .config import FIXED, from_environment
 from .pdf import documents
@@ -38,6 +38,7 @@ def create_app(config=None):
     clock.configure(app.config["APP_TIMEZONE"])
     logs.init_app(app)
     db.init_app(app)
+    cache.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -9,7 +9,7 @@ from peewee import fn
 from playhouse.test_utils import count_queries
 
 from inspect_app import cache, clock
-from inspect_app.db import db, is_sqlite
+from inspect_app.db import db, is_sqlite, transaction
 from inspect_app.findings import queries as findings
 from inspect_app.mail.outbox import enqueue
 from inspect_app.models import (
@@ -90,6 +90,67 @@ def test_a_value_is_computed_once_until_a_table_it_reads_changes(app):
     make_unit()
     assert cache.cached(("units",), compute, ("unit",)) == 1
     assert len(calls) == 2
+
+
+def kept_unit_names():
+    """The units' names, kept until the unit table changes."""
+    return cache.cached(("unit names",), lambda: ", ".join(
+        unit.name for unit in Unit.select().order_by(Unit.id)), ("unit",))
+
+
+def rename_units(name, in_transaction):
+    """Give every unit name, committed in a transaction() block or on its own."""
+    if in_transaction:
+        with transaction():
+            Unit.update(name=name).execute()
+    else:
+        Unit.update(name=name).execute()
+
+
+def add_renaming_route(app, in_transaction):
+    """A route showing the kept names, renaming the units and showing the names again.
+
+    It answers GET when the units are renamed in a transaction() block, POST when not.
+    """
+    def renaming():
+        before = kept_unit_names()
+        rename_units("Mới", in_transaction)
+        return f"{before} > {kept_unit_names()}"
+    app.add_url_rule("/_test/renaming", view_func=renaming,
+                     methods=["GET" if in_transaction else "POST"])
+
+
+def versions_read(queries):
+    """How many of the queries logged read the tables' versions."""
+    return sum("table_version" in record.msg[0] or "EXECUTE tracked_versions" in record.msg[0]
+               for record in queries.get_queries())
+
+
+def test_a_get_request_reads_the_versions_once_for_all_its_kept_figures(app, client, auth):
+    make_user("thanhtra")
+    auth.login("thanhtra")
+    make_finding(unit=make_unit(name="Xã Cũ"))
+    assert client.get("/findings").status_code == 200  # the figures are kept from now on
+    with count_queries() as queries:
+        assert client.get("/findings?status=overdue").status_code == 200
+    assert versions_read(queries) == 1
+    rename_units("Xã Mới", in_transaction=False)
+    with count_queries() as queries:
+        page = text(client.get("/findings"))  # the next request reads them anew
+    assert versions_read(queries) == 1 and "Xã Mới" in page and "Xã Cũ" not in page
+
+
+@pytest.mark.parametrize("in_transaction", [True, False], ids=["transaction", "autocommit"])
+def test_a_request_sees_the_change_it_committed(app, client, auth, in_transaction):
+    add_renaming_route(app, in_transaction)
+    make_user("thanhtra")
+    auth.login("thanhtra")
+    make_unit(name="Cũ")
+    kept_unit_names()
+    if in_transaction:  # a GET keeps its reading until it commits a transaction() block
+        assert client.get("/_test/renaming").get_data(as_text=True) == "Cũ > Mới"
+    else:  # any other request reads the versions at each kept figure
+        assert client.post("/_test/renaming").get_data(as_text=True) == "Cũ > Mới"
 
 
 def test_a_table_nothing_tracks_cannot_keep_a_figure(app):
