@@ -338,7 +338,7 @@ def _units_with_overdue(count):
 
 
 def test_the_home_tables_show_the_first_units_and_link_to_all(app, client, auth, monkeypatch):
-    monkeypatch.setattr("inspect_app.main.routes.HOME_UNITS", 2)
+    monkeypatch.setattr("inspect_app.main.overview.HOME_UNITS", 2)
     _units_with_overdue(3)
     make_user("thanhtra")
     auth.login("thanhtra")

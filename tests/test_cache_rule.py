@@ -16,6 +16,7 @@ from playhouse.test_utils import count_queries
 from inspect_app import cache, clock, demo, workdays
 from inspect_app.assessments import queries as assessments
 from inspect_app.findings import queries as findings
+from inspect_app.main.overview import overview_html
 from inspect_app.models import UNIT_TRACKED_TABLES, AssessmentRound, Inspection, User
 from inspect_app.pdf import charts
 from inspect_app.pdf import monthly as monthly_pdf
@@ -72,6 +73,7 @@ CACHED_FUNCTIONS = {
     "pdf.monthly.monthly_sections_html":
         lambda world: monthly_pdf.monthly_sections_html(world["month"], world["today"]),
     "workdays.kept": lambda world: workdays.kept(),
+    "main.overview.overview_html": lambda world: overview_html(world["today"]),
     "assessments.queries.ranking":
         lambda world: [assessments.ranking(r) for r in AssessmentRound.select()],
 }

@@ -9,7 +9,13 @@ from playhouse.test_utils import count_queries
 from inspect_app import clock
 from inspect_app.models import FINDING_STATES, Finding
 from inspect_app.reports import queries
-from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
+from tests.factories import (
+    PASSWORD,
+    make_concluded_inspection,
+    make_finding,
+    make_unit,
+    make_user,
+)
 from tests.helpers import location, text
 
 TODAY = clock.today()
@@ -138,6 +144,28 @@ def test_unit_head_does_not_see_the_dashboard(client, auth, known):
     auth.login("truongxa")
     page = text(client.get("/"))
     assert "dashboard-ranking" not in page and "Xã Hòa Hội" not in page
+
+
+def test_the_kept_figures_are_shown_in_each_reader_s_language_and_mount(app, known):
+    """The figures' markup is kept once rendered: per language and per script root."""
+    readers = {}
+    for username, locale in (("thanhtra", "vi"), ("inspector", "en")):
+        make_user(username, locale=locale)
+        readers[username] = app.test_client()
+        readers[username].post("/login", data={"username": username, "password": PASSWORD})
+    pages = [(username, mount, text(readers[username].get("/", base_url=f"http://localhost{mount}")))
+             for username in ("thanhtra", "inspector", "thanhtra")
+             for mount in ("/", "/thanhtra/", "/")]
+    assert len(pages) == 9
+    for username, mount, page in pages:
+        ranking = section(page, "ranking")
+        assert "100,0 %" in ranking
+        if username == "thanhtra":
+            assert "Tỷ lệ" in ranking and "Rate" not in ranking
+        else:
+            assert "Rate" in ranking and "Tỷ lệ" not in ranking
+        links = re.findall(r'href="([^"]+)"', section(page, "overdue"))
+        assert links and all(link.startswith(f"{mount.rstrip('/')}/findings?") for link in links)
 
 
 def test_anonymous_is_sent_to_login(client, known):

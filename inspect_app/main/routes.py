@@ -6,15 +6,11 @@ from .. import clock, workdays
 from ..assessments import queries as assessments
 from ..findings import queries as findings
 from ..inspections import queries as inspections
-from ..pdf import charts
 from ..policy import can
-from ..reports import queries
 from ..web import public, requires
+from .overview import overview_html
 
 bp = Blueprint("main", __name__)
-
-# The home page's per-unit tables show the first units; a link leads to all of them.
-HOME_UNITS = 10
 
 
 @bp.route("/sw.js")
@@ -44,10 +40,8 @@ def home():
                                sheets=assessments.unit_sheets(unit))
     if can(current_user, "dashboard.view"):
         today = clock.today()
-        figures = queries.cached_staff_home(today)
-        return render_template("main/dashboard.html", home_units=HOME_UNITS,
-                               unit_chart=charts.home_chart_svg(today, figures["chart_rows"]),
-                               to_appraise=_to_appraise(), **figures)
+        return render_template("main/dashboard.html", today=today,
+                               overview=overview_html(today), to_appraise=_to_appraise())
     return render_template("main/home.html")
 
 
