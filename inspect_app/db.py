@@ -128,10 +128,12 @@ def execute_prepared(name, sql, params):
     """
     if is_sqlite():
         return db.execute_sql(sql, params)
-    prepared = db.connection().prepared
-    if name not in prepared:
-        db.execute_sql(f"PREPARE {name} AS {_numbered(sql)}")
-        prepared.add(name)
+    connection = db.connection()
+    if name not in connection.prepared:
+        # Part of the connection's setup, like SQLite's pragmas: not logged as a query.
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+        connection.prepared.add(name)
     if not params:
         return db.execute_sql(f"EXECUTE {name}")
     return db.execute_sql(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
@@ -140,11 +142,11 @@ def execute_prepared(name, sql, params):
 def _numbered(sql):
     """psycopg2's SQL with its %s placeholders numbered as PREPARE wants them ($1, $2...).
 
-    A literal percent sign stays doubled: psycopg2 still reads the PREPARE as a format.
+    The PREPARE is sent without parameters, which psycopg2 sends as it is: a doubled
+    percent sign (a literal one in psycopg2's format) becomes one.
     """
     numbers = itertools.count(1)
-    return re.sub(r"%%|%s", lambda match: match[0] if match[0] == "%%" else f"${next(numbers)}",
-                  sql)
+    return re.sub(r"%%|%s", lambda match: "%" if match[0] == "%%" else f"${next(numbers)}", sql)
 
 
 def transaction():

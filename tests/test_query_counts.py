@@ -90,7 +90,6 @@ def test_a_units_sheet_makes_as_many_queries_whatever_the_number_of_nodes(client
         sheets.append(sheet)
     counts = []
     client.post("/login", data={"username": inspector.username, "password": PASSWORD})
-    client.get("/")  # on PostgreSQL, the first page and kept figure prepare their queries
     for sheet in sheets:
         field = CriteriaNode.get(CriteriaNode.criteria_set == sheet.assessment_round
                                  .criteria_set, CriteriaNode.code == "1")
@@ -110,12 +109,9 @@ def test_staff_pages_make_the_pinned_number_of_queries(client, auth):
     auth.login("thanhtra")
     add_findings(3)
     probe = 0 if ON_POSTGRESQL else 1
-    prepare = 1 if ON_POSTGRESQL else 0
-    # On PostgreSQL the connection prepares the session query at the first page and the
-    # versions' query at the first kept figure, once for its life.
     # The list is the first page to count days overdue: it loads the working calendar,
     # kept from then on.
-    urls = {"/account": (2 + prepare, 2), "/": (14 + prepare, 3), "/findings": (8, 3),
+    urls = {"/account": (2, 2), "/": (14, 3), "/findings": (8, 3),
             "/findings?status=overdue": (4, 3), "/findings?page=2": (3, 3),
             "/findings?q=tre+han": (4 + 2 * probe, 3 + probe)}
     first = {url: queries_of(client, url) for url in urls}
