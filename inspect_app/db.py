@@ -5,7 +5,8 @@ a thread takes one when it starts and gives it back when it ends, so only the fi
 request of a worker pays for connecting (and, on SQLite, for the pragmas). A connection
 goes back into the pool outside any transaction: one a request left open is rolled back
 first. A PostgreSQL connection leaving the pool is checked without a round trip while
-the server has said nothing on it (CheckedPostgresqlPool).
+the server has said nothing on it (CheckedPostgresqlPool), and prepares the queries
+every request makes once for its life (execute_prepared).
 """
 import itertools
 import logging
@@ -16,7 +17,7 @@ import threading
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledPostgresqlDatabase
-from psycopg2.extensions import TRANSACTION_STATUS_IDLE, connection
+from psycopg2 import extensions
 
 db = DatabaseProxy()
 log = logging.getLogger("inspect_app.db")
@@ -49,13 +50,13 @@ class CheckedPostgresqlPool(PooledPostgresqlDatabase):
         message, so an idle connection with nothing to read is alive; one with something
         to read, or not idle, gets playhouse's full check.
         """
-        if conn.closed or conn.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+        if conn.closed or conn.get_transaction_status() != extensions.TRANSACTION_STATUS_IDLE:
             return super()._is_closed(conn)
         readable, _writable, _failed = select.select([conn], [], [], 0)
         return super()._is_closed(conn) if readable else False
 
 
-class PreparingConnection(connection):
+class PreparingConnection(extensions.connection):
     """A psycopg2 connection that remembers which statements it has prepared on the server."""
 
     def __init__(self, *args, **kwargs):
