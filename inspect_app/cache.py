@@ -170,6 +170,10 @@ def derived(key, inputs, compute):
     store = _store()
     entry = store.entry(key)
     if entry is not None and entry[0] == inputs:
+        if entry[0] is not inputs:
+            # Kept with the inputs of now: figures recomputed equal are new objects, and
+            # comparing the same objects again is quick (identity), new ones item by item.
+            store.put(key, inputs, entry[1])
         return entry[1]
     value = compute()
     store.put(key, inputs, value)

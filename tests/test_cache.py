@@ -248,6 +248,32 @@ def test_a_derived_value_is_kept_while_its_inputs_are_equal(app):
     assert cache.derived(("chart",), [{"open": 2}], draw) == 2
 
 
+class Compared:
+    """Figures that count how often they are compared item by item."""
+
+    comparisons = 0
+    __hash__ = None
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        Compared.comparisons += 1
+        return self.value == other.value
+
+
+def test_a_derived_value_keeps_the_latest_equal_inputs(app):
+    """Figures recomputed equal are new objects: the value is kept with them, so the next
+    requests, which pass those same objects, need not compare them item by item."""
+    cache.derived(("table",), (Compared(1),), lambda: "drawn")
+    recomputed = (Compared(1),)
+    assert cache.derived(("table",), recomputed, lambda: "drawn again") == "drawn"
+    Compared.comparisons = 0
+    for _request in range(3):
+        assert cache.derived(("table",), (recomputed[0],), lambda: "drawn again") == "drawn"
+    assert Compared.comparisons == 0
+
+
 def _write_something(rng, units, author):
     """One random change to the findings of a random unit (or to a unit itself)."""
     unit = rng.choice(units)
