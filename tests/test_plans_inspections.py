@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from inspect_app import clock
+from inspect_app import clock, workdays
 from inspect_app.findings.services import cancel_finding
 from inspect_app.inspections import services
 from inspect_app.models import (
@@ -433,19 +433,31 @@ def test_inspector_outside_the_team_cannot_issue_the_conclusion(client, auth, pe
 # The conclusion
 
 
+def _dates_art_148_leaves_alone():
+    """(a conclusion date before today, a date 40 or more days on) such that the deadlines
+    15 and 30 days after the first, and the second, are working days: a deadline falling on
+    a day off moves to the next working day (tests/test_workdays.py), not tested here."""
+    calendar, today = workdays.load(), clock.today()
+    day = next(today - dt.timedelta(days=back) for back in range(1, 60)
+               if all(calendar.is_working_day(today - dt.timedelta(days=back - after))
+                      for after in (15, 30)))
+    explicit = next(today + dt.timedelta(days=ahead) for ahead in range(40, 60)
+                    if calendar.is_working_day(today + dt.timedelta(days=ahead)))
+    return day, explicit
+
+
 def test_issuing_the_conclusion_opens_findings_with_codes_deadlines_and_emails(
         client, auth, people):
     other = make_unit("P-NOIVU", "Phòng Nội vụ", kind_code="phong_ban", email="")
     make_user("noivu", role="unit_head", unit=other, email="noivu@example.vn", locale="en")
     make_user("hoaan2", role="unit_head", unit=people["unit"], email="")
     inspection = _in_progress(people)
-    explicit = clock.today() + dt.timedelta(days=40)
+    day, explicit = _dates_art_148_leaves_alone()
     first = record_draft(inspection, title="Hồ sơ trễ hạn", deadline_days=15,
                          recommendation="Gửi thư xin lỗi")
     second = record_draft(inspection, title="Niêm yết thiếu", deadline=explicit)
     third = record_draft(inspection, title="Chưa số hóa", deadline_days=30,
                          responsible_unit=other)
-    day = clock.today() - dt.timedelta(days=1)
     auth.login("thanhtra")
     page = text(client.get(f"/inspections/{inspection.id}/conclusion"))
     assert "Hồ sơ trễ hạn" in page and "Chưa số hóa" in page
