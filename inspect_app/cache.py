@@ -11,7 +11,9 @@ models.UNIT_TRACKED_TABLES; migration 0024). Three ways to keep a figure follow 
   to one unit's findings recomputes that unit alone, a change to one of the other tables
   read recomputes every unit;
 - derived(key, inputs, compute): a value made from kept figures (a chart, a rendered
-  table), kept while its inputs compare equal.
+  table), kept while its inputs compare equal;
+- cached_markup(key, compute, tables): as cached, for a page's rendered markup (a list's
+  page for one scope and query string), kept apart from the figures and fewer of them.
 
 Versions are read before the figures are computed, so an entry never holds data older
 than the versions it is stored with; a change committed meanwhile is seen by the next read.
@@ -34,14 +36,21 @@ from .models import TRACKED_TABLES, UNIT_TRACKED_TABLES, DataVersion, TableVersi
 
 # Enough for the dashboards and a year of monthly summaries; the oldest entry goes first.
 MAX_ENTRIES = 256
+# Rendered markup weighs tens of kilobytes an entry (a list's page with its drop-downs), and
+# its keys are as many as the query strings asked for: a store of its own, so that many
+# filters never push the dashboards' figures out, and about 5 MB at most.
+MAX_MARKUP_ENTRIES = 64
+FIGURES, MARKUP = "figure_cache", "markup_cache"
+LIMITS = {FIGURES: MAX_ENTRIES, MARKUP: MAX_MARKUP_ENTRIES}
 
 
 class FigureCache:
     """Entries of one app: key -> (stamp, value), least recently used first."""
 
-    def __init__(self):
+    def __init__(self, limit=MAX_ENTRIES):
         self.entries = OrderedDict()
         self.lock = threading.Lock()
+        self.limit = limit
 
     def entry(self, key):
         """The (stamp, value) stored for key, or None."""
@@ -61,7 +70,7 @@ class FigureCache:
         with self.lock:
             self.entries[key] = (stamp, value)
             self.entries.move_to_end(key)
-            while len(self.entries) > MAX_ENTRIES:
+            while len(self.entries) > self.limit:
                 self.entries.popitem(last=False)
 
 
@@ -108,9 +117,12 @@ def _latest_change(tables, versions):
     return max((versions[table] for table in tables if table in versions), default=None)
 
 
-def _store():
-    """This app's entries."""
-    return current_app.extensions.setdefault("figure_cache", FigureCache())
+def _store(name=FIGURES):
+    """This app's entries of a kind (figures or markup)."""
+    store = current_app.extensions.get(name)
+    if store is None:
+        store = current_app.extensions.setdefault(name, FigureCache(LIMITS[name]))
+    return store
 
 
 def cached(key, compute, tables):
@@ -118,7 +130,16 @@ def cached(key, compute, tables):
 
     The value is shared by later requests: callers must not change it.
     """
-    store = _store()
+    return _kept(_store(), key, compute, tables)
+
+
+def cached_markup(key, compute, tables):
+    """compute()'s markup for key, rendered again whenever one of tables changed."""
+    return _kept(_store(MARKUP), key, compute, tables)
+
+
+def _kept(store, key, compute, tables):
+    """compute()'s value for key in store, computed again whenever one of tables changed."""
     version = _latest_change(tables, _versions()[1])
     value = store.get(key, version)
     if value is None:

@@ -155,7 +155,7 @@ def test_a_request_sees_the_change_it_committed(app, client, auth, in_transactio
 
 def test_a_table_nothing_tracks_cannot_keep_a_figure(app):
     with pytest.raises(ValueError):
-        cache.cached(("users",), lambda: 0, ("users",))
+        cache.cached(("sessions",), lambda: 0, ("user_session",))
     with pytest.raises(ValueError):
         cache.cached_by_unit(("findings",), lambda units: {}, ("finding",))
 

@@ -11,13 +11,24 @@ import importlib
 import re
 
 import pytest
+from flask import current_app
+from peewee import fn
 from playhouse.test_utils import count_queries
 
 from inspect_app import cache, clock, demo, workdays
 from inspect_app.assessments import queries as assessments
+from inspect_app.findings import details, listing
 from inspect_app.findings import queries as findings
+from inspect_app.inspections import queries as inspections
 from inspect_app.main.overview import overview_html
-from inspect_app.models import UNIT_TRACKED_TABLES, AssessmentRound, Inspection, User
+from inspect_app.main.unit_home import unit_home_html
+from inspect_app.models import (
+    UNIT_TRACKED_TABLES,
+    AssessmentRound,
+    AuditEvent,
+    Inspection,
+    User,
+)
 from inspect_app.pdf import charts
 from inspect_app.pdf import monthly as monthly_pdf
 from inspect_app.reports import monthly
@@ -29,7 +40,7 @@ PACKAGE = ROOT / "inspect_app"
 READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"(?!\.)', re.IGNORECASE)
 # A common table expression's name, which FROM may name like a table.
 CTE_NAME = re.compile(r'"(\w+)"\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(', re.IGNORECASE)
-KEEPERS = ("cached", "cached_by_unit", "derived")
+KEEPERS = ("cached", "cached_by_unit", "derived", "cached_markup")
 # The keepers' own tables, which a kept figure reading another kept figure reads too.
 VERSION_TABLES = {"data_version", "table_version", "unit_version"}
 
@@ -57,6 +68,27 @@ def _count(world):
         findings.cached_count(user, {"status": "overdue", "q": "hồ sơ"}, limit=1000)
 
 
+def _list_pages(world):
+    """The findings list's page of both kinds of viewer, plain, filtered and searched."""
+    for user in world["viewers"]:
+        for query in ("", "?status=overdue&page=2", "?q=h%E1%BB%93+s%C6%A1"):
+            with current_app.test_request_context(f"/findings{query}"):
+                listing.list_html(user)
+
+
+def _finding_details(world):
+    """The details of the demo's findings with the longest histories, with and without cases."""
+    busiest = (AuditEvent
+               .select(AuditEvent.entity_id)
+               .where(AuditEvent.entity == "finding")
+               .group_by(AuditEvent.entity_id)
+               .order_by(fn.COUNT(AuditEvent.id).desc())
+               .limit(3))
+    for (finding_id,) in busiest.tuples():
+        for with_discipline in (True, False):
+            details.details_html(finding_id, with_discipline)
+
+
 # Every function that caches, "module.function" under inspect_app, and a run of it.
 CACHED_FUNCTIONS = {
     "reports.monthly.cached_summary":
@@ -68,12 +100,18 @@ CACHED_FUNCTIONS = {
         lambda world: reports.cached_unit_standing(world["today"]),
     "findings.queries.cached_filter_choices": _filter_choices,
     "findings.queries.cached_count": _count,
+    "findings.listing.list_html": _list_pages,
     "pdf.charts.home_chart_svg": lambda world: charts.home_chart_svg(
         world["today"], reports.cached_staff_home(world["today"])["chart_rows"]),
     "pdf.monthly.monthly_sections_html":
         lambda world: monthly_pdf.monthly_sections_html(world["month"], world["today"]),
     "workdays.kept": lambda world: workdays.kept(),
+    "findings.details.details_html": _finding_details,
+    "inspections.queries.awaiting_appraisal_count":
+        lambda world: [inspections.awaiting_appraisal_count(user) for user in world["viewers"]],
     "main.overview.overview_html": lambda world: overview_html(world["today"]),
+    "main.unit_home.unit_home_html":
+        lambda world: unit_home_html(world["viewers"][1].unit_id, world["today"]),
     "assessments.queries.ranking":
         lambda world: [assessments.ranking(r) for r in AssessmentRound.select()],
 }
@@ -133,6 +171,10 @@ class Recorder:
         return cache.cached_by_unit(
             key, lambda units: self.note(key, allowed, lambda: compute(units)), tables)
 
+    def cached_markup(self, key, compute, tables):
+        """cache.cached_markup, noted."""
+        return cache.cached_markup(key, lambda: self.note(key, tables, compute), tables)
+
     def derived(self, key, inputs, compute):
         """cache.derived, noted: nothing may be read."""
         return cache.derived(key, inputs, lambda: self.note(key, (), compute))
@@ -166,7 +208,8 @@ def test_kept_figures_read_only_the_tables_they_are_kept_by(app, recorder):
     world = demo_world()
     outside = {}
     for name, run in sorted(CACHED_FUNCTIONS.items()):
-        app.extensions.pop("figure_cache", None)
+        app.extensions.pop(cache.FIGURES, None)
+        app.extensions.pop(cache.MARKUP, None)
         recorder.reads.clear()
         with app.test_request_context():
             run(world)

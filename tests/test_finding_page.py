@@ -7,9 +7,12 @@ import re
 import pytest
 import time_machine
 
+from inspect_app import audit, cache
+from inspect_app.auth import services as auth_services
 from inspect_app.findings import services
-from inspect_app.models import Category, Finding
+from inspect_app.models import Category, Finding, User
 from tests.factories import (
+    PASSWORD,
     issue_findings,
     make_inspection_in_progress,
     make_unit,
@@ -121,3 +124,45 @@ def test_after_recording_a_finding_the_page_offers_another_and_the_inspection(ap
     assert links[tr(app, "Record another finding")] == \
         f"/inspections/{inspection.id}/findings/new"
     assert links[tr(app, "Back to the inspection")] == f"/inspections/{inspection.id}"
+
+
+def test_the_kept_details_show_cases_only_to_those_who_handle_discipline(app, client, world,
+                                                                        open_finding):
+    """The details are kept once for every viewer, the disciplinary cases apart."""
+    for _round in range(2):
+        sign_in(client, world["lead"])
+        page = finding_page(client, open_finding)
+        assert tr(app, "Disciplinary cases") in page and tr(app, "History") in page
+        sign_in(client, world["head"])
+        page = finding_page(client, open_finding)
+        assert tr(app, "Disciplinary cases") not in page and tr(app, "History") in page
+
+
+def test_the_kept_details_follow_reports_names_and_history(app, client, world, open_finding):
+    """A report, a renamed author and an event about the finding alone show at once."""
+    sign_in(client, world["lead"])
+    assert "Đã niêm yết đầy đủ" not in finding_page(client, open_finding)
+    services.submit_report(world["head"], open_finding, "Đã niêm yết đầy đủ", [])
+    page = finding_page(client, open_finding)
+    old_name = world["head"].full_name
+    assert "Đã niêm yết đầy đủ" in page and old_name in page
+    auth_services.update_user(None, world["head"], "Nguyễn Văn Đổi Tên", "unit_head",
+                              world["unit"], "", "vi")
+    page = finding_page(client, open_finding)
+    assert "Nguyễn Văn Đổi Tên" in page and old_name not in page
+    audit.record(world["lead"], "reopen", open_finding, {"reason": "Ghi chú chỉ ở lịch sử"})
+    assert "Ghi chú chỉ ở lịch sử" in finding_page(client, open_finding)
+
+
+def test_signing_in_or_switching_language_keeps_what_is_kept(app, client, world,
+                                                             open_finding):
+    """Neither changes what any page shows, so neither raises the data version."""
+    before = cache.data_version()
+    sign_in(client, world["head"])
+    client.post("/language", data={"lang": "en", "next": "/"})
+    auth_services.change_password(User.get_by_id(world["head"].id), PASSWORD,
+                                  "một mật khẩu mới rất dài 2030")
+    assert cache.data_version() == before
+    auth_services.update_user(None, User.get_by_id(world["head"].id), "Tên Mới",
+                              "unit_head", world["unit"], "", "en")
+    assert cache.data_version() > before

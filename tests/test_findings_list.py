@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from playhouse.test_utils import count_queries
 
-from inspect_app import clock
+from inspect_app import cache, clock
 from inspect_app.findings import queries
 from inspect_app.models import Category, Inspection
 from tests.factories import make_concluded_inspection, make_finding, make_unit, make_user
@@ -219,16 +219,18 @@ def test_pages_follow_the_order_of_the_whole_list(app, data):
 
 
 def test_a_page_past_the_last_shows_the_last(staff, data, monkeypatch):
-    monkeypatch.setattr("inspect_app.findings.routes.PER_PAGE", 4)
+    monkeypatch.setattr("inspect_app.findings.listing.PER_PAGE", 4)
     assert listed_codes(staff.get("/findings?page=9")) == ["A-CAPS", "B-POST"]
 
 
 def test_a_common_search_is_counted_up_to_the_limit(staff, data, monkeypatch):
-    monkeypatch.setattr("inspect_app.findings.routes.SEARCH_COUNT_LIMIT", 1)
+    monkeypatch.setattr("inspect_app.findings.listing.SEARCH_COUNT_LIMIT", 1)
     page = text(staff.get("/findings?q=tre+han"))
     assert "Có hơn 1 tồn tại, hạn chế khớp" in page
     assert "2 tồn tại, hạn chế" not in page
-    monkeypatch.setattr("inspect_app.findings.routes.SEARCH_COUNT_LIMIT", 2)
+    monkeypatch.setattr("inspect_app.findings.listing.SEARCH_COUNT_LIMIT", 2)
+    # The kept page follows the data, not a limit changed while the app runs.
+    staff.application.extensions.pop(cache.MARKUP)
     page = text(staff.get("/findings?q=tre+han"))
     assert "2 tồn tại, hạn chế" in page and "Có hơn" not in page
 
@@ -263,3 +265,44 @@ def test_list_makes_the_same_number_of_queries_for_10_and_500_findings(staff):
     _bulk_findings(490)
     assert Inspection.select().count() == 6
     assert _queries_for(staff, "/findings?q=ton+tai") == few
+
+
+def test_a_kept_page_is_shown_only_to_its_scope_and_language(client, auth, data):
+    """The list's markup is kept per scope and language: readers in turn see their own."""
+    make_user("thanhtra")
+    make_user("truongxa", role="unit_head", unit=data["hoa_an"])
+    make_user("inspector", locale="en")
+    for _round in range(2):
+        auth.login("thanhtra")
+        page = text(client.get("/findings"))
+        assert "Xã Hòa Hội" in page and 'name="unit"' in page and "Tồn tại, hạn chế" in page
+        auth.logout()
+        auth.login("truongxa")
+        page = text(client.get("/findings"))
+        assert listed_codes(client.get("/findings")) == ["A-LATE", "A-CAPS"]
+        assert "Xã Hòa Hội" not in page and 'name="unit"' not in page
+        auth.logout()
+        auth.login("inspector")
+        page = text(client.get("/findings"))
+        assert "Export Excel" in page and "Xuất Excel" not in page
+        auth.logout()
+
+
+def test_a_kept_page_follows_the_day(staff, data):
+    """Days overdue change at midnight without any write: the day is part of the key."""
+    assert listed_codes(staff.get("/findings?status=overdue")) == ["B-CHANGES", "A-LATE"]
+    with clock.held_at(clock.now() - 3 * DAY):
+        assert listed_codes(staff.get("/findings?status=overdue")) == []
+    assert listed_codes(staff.get("/findings?status=overdue")) == ["B-CHANGES", "A-LATE"]
+
+
+def test_a_kept_page_follows_a_change_to_what_it_shows(staff, data):
+    """A unit renamed, a finding's title changed: the next view shows it."""
+    assert "Xã Hòa An" in text(staff.get("/findings"))
+    data["hoa_an"].name = "Xã Hòa An Mới"
+    data["hoa_an"].save()
+    row = data["rows"]["A-LATE"]
+    row.title = "Hồ sơ trễ hạn đã sửa"
+    row.save()
+    page = text(staff.get("/findings"))
+    assert "Xã Hòa An Mới" in page and "Hồ sơ trễ hạn đã sửa" in page

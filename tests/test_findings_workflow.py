@@ -603,6 +603,38 @@ def test_unit_head_home_groups_their_findings(app, client, world, frozen_time):
     assert f'href="/findings/{due_soon.id}"' in page and f'href="/findings/{still_open.id}"' in page
 
 
+def test_the_kept_unit_home_is_each_units_own_and_follows_changes(app, client, world,
+                                                                 frozen_time):
+    """Kept per unit and day: heads in turn see their unit's page under their own name."""
+    mine = open_finding(world, title="Việc của xã", deadline=dt.date(2030, 1, 15))
+    other = make_inspection_in_progress(unit=world["other_head"].unit)
+    record_draft(other, title="Việc của xã khác", deadline=dt.date(2030, 1, 12))
+    issue_findings(other, "13/KL-UBND", CONCLUSION_DAY)
+    deputy = make_user("phoxa", role="unit_head", unit=world["unit"], full_name="Ngô Phó Xã")
+    for _round in range(2):
+        sign_in(client, world["head"])
+        page = text(client.get("/"))
+        assert "Trần Văn Xã" in page and "Việc của xã" in page and "Việc của xã khác" not in page
+        sign_in(client, deputy)
+        page = text(client.get("/"))
+        assert "Ngô Phó Xã" in page and "Trần Văn Xã" not in page and "Việc của xã" in page
+        sign_in(client, world["other_head"])
+        page = text(client.get("/"))
+        assert "Việc của xã khác" in page and "Việc của xã</a>" not in page
+    sign_in(client, world["head"])
+    assert "Việc của xã" in section(text(client.get("/")), "group-due_soon")
+    frozen_time.move_to(dt.datetime(2030, 1, 22, 3, 0, tzinfo=dt.timezone.utc))
+    sign_in(client, world["head"])
+    assert "Việc của xã" in section(text(client.get("/")), "group-overdue")
+    services.submit_report(world["head"], reload(mine), "Đã xong")
+    assert "Việc của xã" in section(text(client.get("/")), "group-submitted")
+
+
+def section(page, group_id):
+    """The unit home's group with this id, as markup."""
+    return page.split(f'id="{group_id}"', 1)[1].split("</section>", 1)[0]
+
+
 def test_finding_page_shows_overdue_and_only_the_allowed_actions(app, client, world,
                                                                  frozen_time):
     finding = open_finding(world, deadline=dt.date(2030, 1, 11))

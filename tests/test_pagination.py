@@ -16,7 +16,7 @@ LAST_PAGE = 3
 
 # Each list: its page size's setting, and how to add a row that shows the given marker.
 LISTS = {
-    "/findings": ("inspect_app.findings.routes.PER_PAGE",
+    "/findings": ("inspect_app.findings.listing.PER_PAGE",
                   lambda marker: make_finding(title=marker)),
     "/inspections": ("inspect_app.inspections.routes.PER_PAGE",
                      lambda marker: make_inspection(title=marker)),

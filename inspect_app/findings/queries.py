@@ -1,13 +1,14 @@
 """Findings read: the list with its filters and search, one finding's reports, requests and
 history, the review queue and a unit's home."""
 import datetime as dt
+import functools
 
 from flask_babel import get_locale
 from peewee import JOIN, SQL, Case, fn
 
 from .. import audit, clock, lineage
 from ..cache import cached, cached_by_unit
-from ..db import db, is_sqlite
+from ..db import db, execute_prepared, is_sqlite
 from ..formatting import format_date
 from ..labels import FINDING_TIMELINE, OVERDUE
 from ..models import (
@@ -246,6 +247,49 @@ def is_overdue(finding, today):
 
 
 DUE_SOON_DAYS = 7
+
+
+@functools.cache
+def _finding_shown_query(database_kind):
+    """finding_shown's query and its SQL for a kind of database, the id its one parameter.
+
+    Built once: making the SQL of its seventy columns costs more than running it.
+    """
+    query = (Finding
+             .select(Finding, Inspection, Unit, Category)
+             .join(Inspection)
+             .switch(Finding)
+             .join(Unit, on=(Finding.responsible_unit == Unit.id))
+             .switch(Finding)
+             .join(Category)
+             .where(Finding.id == 0))
+    sql, _params = query.sql()
+    return query, sql
+
+
+def finding_shown(finding_id):
+    """The finding with this id as its page shows it (inspection, unit, category), or None."""
+    query, sql = _finding_shown_query(type(db.obj))
+    cursor = execute_prepared("finding_shown", sql, (finding_id,))
+    # The query's own reader makes the finding and its joined rows from the cursor.
+    return next(iter(query._get_cursor_wrapper(cursor)), None)
+
+
+def latest_response(finding):
+    """The finding's latest report (the one a review decides on), or None."""
+    return (Response
+            .select(Response.id, Response.review)
+            .where(Response.finding == finding)
+            .order_by(Response.submitted_at.desc(), Response.id.desc())
+            .first())
+
+
+def pending_extension(finding):
+    """The finding's request for more time waiting for a decision, or None (one at most)."""
+    return (ExtensionRequest
+            .select()
+            .where(ExtensionRequest.finding == finding, ExtensionRequest.status == "pending")
+            .first())
 
 
 def responses_of(finding):

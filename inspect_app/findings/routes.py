@@ -6,7 +6,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import clock, deadlines, workdays
-from ..discipline import queries as discipline
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..kept_documents import send_document
@@ -14,19 +13,17 @@ from ..models import (
     CANCELLABLE_STATES,
     EXTENDABLE_STATES,
     RUNNING_STATES,
-    Attachment,
     Category,
     ExtensionRequest,
-    Finding,
     Inspection,
     Response,
     Unit,
 )
-from ..policy import LEADER, UNIT_HEAD, can, viewer_scope
+from ..policy import LEADER, can, viewer_scope
 from ..text import fold
-from ..web import bounded_int, current_actor, flash_deadline_move, paginate, requires, run_step
-from . import exports, queries, services
-from .forms import ExtensionForm, FindingFilterForm, FindingForm, NoteForm, ReasonForm, ReportForm
+from ..web import current_actor, flash_deadline_move, requires, run_step
+from . import details, exports, listing, queries, services
+from .forms import ExtensionForm, FindingForm, NoteForm, ReasonForm, ReportForm
 
 bp = Blueprint("findings", __name__)
 
@@ -65,15 +62,7 @@ def get_inspection_or_404(inspection_id):
 
 def get_finding_or_404(finding_id):
     """The finding with this id (and its inspection) if the user may see it, else 404."""
-    finding = (Finding
-               .select(Finding, Inspection, Unit, Category)
-               .join(Inspection)
-               .switch(Finding)
-               .join(Unit, on=(Finding.responsible_unit == Unit.id))
-               .switch(Finding)
-               .join(Category)
-               .where(Finding.id == finding_id)
-               .first())
+    finding = queries.finding_shown(finding_id)
     if finding is None or not can(current_user, "findings.view", finding):
         abort(404)
     return finding
@@ -185,25 +174,12 @@ def edit(finding_id):
 # --- the finding page ------------------------------------------------------------------
 
 
-def _files_by_response(responses):
-    """The reports' attachments grouped by report id, in one query."""
-    grouped = {r.id: [] for r in responses}
-    if grouped:
-        files = (Attachment
-                 .select()
-                 .where(Attachment.response.in_(list(grouped)))
-                 .order_by(Attachment.id))
-        for attachment in files:
-            grouped[attachment.response_id].append(attachment)
-    return grouped
-
-
-def _actions(finding, responses, pending_extension):
+def _actions(finding):
     """What the current user may do on the finding right now."""
-    last = responses[-1] if responses else None
-    under_review = last if last and last.review == "pending" \
-        and finding.status == "submitted" else None
+    last = queries.latest_response(finding) if finding.status == "submitted" else None
+    under_review = last if last and last.review == "pending" else None
     extendable = finding.status in EXTENDABLE_STATES
+    pending_extension = queries.pending_extension(finding) if extendable else None
     return {
         "edit": finding.status == "draft" and finding.inspection.status == "in_progress"
         and can(current_user, "findings.record", finding.inspection),
@@ -237,10 +213,7 @@ def _no_action_reason(finding, actions):
 
 def _show(finding, bound=None):
     """Render the finding page; bound is (name, form) for a form that was just posted."""
-    responses = queries.responses_of(finding)
-    extensions = queries.extensions_of(finding)
-    pending = next((e for e in extensions if e.status == "pending"), None)
-    actions = _actions(finding, responses, pending)
+    actions = _actions(finding)
     # Only the forms of the actions shown are built: each costs a CSRF token.
     forms = {name: FORM_CLASSES[name](formdata=None, prefix=prefix)
              for name, prefix in FORM_PREFIXES.items() if actions[name]}
@@ -249,15 +222,10 @@ def _show(finding, bound=None):
     today = clock.today()
     overdue = queries.is_overdue(finding, today)
     return render_template(
-        "findings/show.html", finding=finding, forms=forms, responses=responses,
-        extensions=extensions, files=_files_by_response(responses),
-        finding_files=list(finding.attachments.order_by(Attachment.id)),
-        actions=actions, no_action=_no_action_reason(finding, actions),
-        today=today, overdue=overdue,
+        "findings/show.html", finding=finding, forms=forms, actions=actions,
+        no_action=_no_action_reason(finding, actions), overdue=overdue,
         overdue_days=workdays.overdue_counter(today)(finding.deadline) if overdue else None,
-        timeline=queries.timeline(finding, responses, extensions),
-        discipline_cases=discipline.cases_of_finding(finding)
-        if can(current_user, "discipline.manage") else [])
+        details=details.details_html(finding.id, can(current_user, "discipline.manage")))
 
 
 def _bound(name):
@@ -382,22 +350,7 @@ def review_queue():
 # --- the list and its exports ------------------------------------------------------
 
 
-PER_PAGE = 25
-# A text search is counted up to this many matches: counting a common word's tens of
-# thousands of matches means reading every finding's text, and nobody pages through them.
-SEARCH_COUNT_LIMIT = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _filter_form():
-    """The filter form read from the query string, its choices within the user's scope."""
-    user = current_actor()
-    form = FindingFilterForm(request.args)
-    selected = request.args.get("inspection", type=bounded_int)
-    choices = queries.cached_filter_choices(user, selected)
-    form.fill_choices(choices, unit_head=user.role == UNIT_HEAD)
-    form.validate()
-    return form
 
 
 def _export_name(extension):
@@ -406,29 +359,11 @@ def _export_name(extension):
     return f"{stem}-{clock.today().isoformat()}.{extension}"
 
 
-def _total(user, filters):
-    """(number of findings matching filters, whether there are more than that)."""
-    limit = SEARCH_COUNT_LIMIT if filters.get("q") else None
-    counted = queries.cached_count(user, filters, limit=limit)
-    if limit and counted > limit:
-        return limit, True
-    return counted, False
-
-
 @bp.route("/findings")
 @requires("findings.list")
 def index():
     """One page of the findings the user may see, filtered and searched."""
-    user = current_actor()
-    form = _filter_form()
-    filters = form.filters()
-    total, more = _total(user, filters)
-    pager = paginate(lambda page: queries.findings_page(user, filters, page, PER_PAGE),
-                     PER_PAGE, lambda: total)
-    filter_args = {key: value for key, value in request.args.items() if key != "page"}
-    return render_template("findings/index.html", form=form, pager=pager, more=more,
-                           filter_args=filter_args,
-                           days_overdue=workdays.overdue_counter(clock.today()))
+    return render_template("findings/index.html", listing=listing.list_html(current_actor()))
 
 
 def _export(extension, mimetype, write):
@@ -437,7 +372,7 @@ def _export(extension, mimetype, write):
     Its rows depend on the user's scope and the day, its labels on the language.
     """
     user = current_actor()
-    filters = _filter_form().filters()
+    filters = listing.filter_form(user).filters()
     today, locale = clock.today(), str(get_locale())
     key = [viewer_scope(user), sorted(filters.items()), locale, today]
 

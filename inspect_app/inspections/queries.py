@@ -5,6 +5,7 @@ import datetime as dt
 from peewee import JOIN, fn
 
 from .. import audit, lineage
+from ..cache import cached
 from ..i18n import lazy_gettext as _l
 from ..labels import APPRAISAL_TIMELINE
 from ..models import Category, Finding, Inspection, InspectionMember, Plan, Unit, User
@@ -154,6 +155,12 @@ def appraiser_candidates(inspection):
             .order_by(User.role, User.sort_name, User.id))
 
 
+def _awaiting_appraisal_of(user):
+    """The condition of draft conclusions of inspections in progress awaiting user's appraisal."""
+    return ((Inspection.appraiser == user) & (Inspection.appraisal_status == "submitted")
+            & (Inspection.status == "in_progress"))
+
+
 def awaiting_appraisal(user):
     """The draft conclusions of inspections in progress that wait for user's appraisal."""
     requester = User.alias()
@@ -163,9 +170,18 @@ def awaiting_appraisal(user):
             .switch(Inspection)
             .join(requester, JOIN.LEFT_OUTER,
                   on=(Inspection.appraisal_requested_by == requester.id))
-            .where(Inspection.appraiser == user, Inspection.appraisal_status == "submitted",
-                   Inspection.status == "in_progress")
+            .where(_awaiting_appraisal_of(user))
             .order_by(Inspection.id))
+
+
+def awaiting_appraisal_count(user):
+    """How many draft conclusions wait for user's appraisal, kept until an inspection changes.
+
+    The home page shows it on every visit; counting costs more to build than to run.
+    """
+    return cached(("awaiting appraisal", user.id),
+                  lambda: Inspection.select().where(_awaiting_appraisal_of(user)).count(),
+                  ("inspection",))
 
 
 def _appraisal_entry(event, changes):

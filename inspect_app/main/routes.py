@@ -2,13 +2,12 @@
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
-from .. import clock, workdays
-from ..assessments import queries as assessments
-from ..findings import queries as findings
+from .. import clock
 from ..inspections import queries as inspections
 from ..policy import can
 from ..web import public, requires
 from .overview import overview_html
+from .unit_home import unit_home_html
 
 bp = Blueprint("main", __name__)
 
@@ -31,13 +30,9 @@ def service_worker():
 @requires("home.view")
 def home():
     """The home page for the signed-in user's role."""
-    if current_user.role == "unit_head" and current_user.unit is not None:
-        unit, today = current_user.unit, clock.today()
-        return render_template("findings/unit_home.html", unit=unit,
-                               groups=findings.unit_home(unit, today),
-                               resolved_total=findings.resolved_count(unit),
-                               days_overdue=workdays.overdue_counter(today),
-                               sheets=assessments.unit_sheets(unit))
+    if current_user.role == "unit_head" and current_user.unit_id is not None:
+        return render_template("findings/unit_home.html",
+                               unit_home=unit_home_html(current_user.unit_id, clock.today()))
     if can(current_user, "dashboard.view"):
         today = clock.today()
         return render_template("main/dashboard.html", today=today,
@@ -49,4 +44,4 @@ def _to_appraise():
     """How many draft conclusions wait for the signed-in user's appraisal."""
     if not can(current_user, "conclusions.awaiting"):
         return 0
-    return inspections.awaiting_appraisal(current_user).count()
+    return inspections.awaiting_appraisal_count(current_user)

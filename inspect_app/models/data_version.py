@@ -17,16 +17,19 @@ from .base import BaseModel
 # sets and assessment rounds, whose progress and ranking the home page and the monthly
 # summary show) raise the version on any insert, update or delete in them; since 0024 they
 # also stamp the table in table_version (a table added later needs its row there and
-# triggers like 0024's). Users, audit events, mail, job tables and evidence are left out:
-# they change on every login or job run and no kept figure reads them
-# (tests/test_cache_rule.py checks).
+# triggers like 0024's). Since 0025 the attachments, the audit events about findings and
+# the changes to who a user is (name, account, role, unit, active; not their sign-in time,
+# password or language) do too: a finding's page keeps its files, history and names.
+# Mail, job tables, sessions and evidence are left out: they change on every job run or
+# request and no kept figure reads them (tests/test_cache_rule.py checks).
 TRACKED_TABLES = ("setting", "unit_kind", "unit", "plan", "inspection", "inspection_member",
                   "category", "finding", "response", "extension_request",
                   "discipline_measure", "discipline_case", "discipline_case_finding",
                   "work_calendar_day", "discipline_deferral", "reorganisation",
                   "unit_succession", "authority_version", "criteria_set",
                   "criteria_set_kind", "criteria_node", "assessment_round",
-                  "assessment_round_member", "unit_assessment", "node_score")
+                  "assessment_round_member", "unit_assessment", "node_score",
+                  "audit_event", "attachment", "users")
 # The tracked tables whose changes also stamp the units of the findings they touch
 # (migration 0024): a finding, report or extension its finding's responsible unit, an
 # inspection the units of its findings (its conclusion date is when they were issued).
